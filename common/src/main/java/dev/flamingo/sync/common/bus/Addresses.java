@@ -1,0 +1,62 @@
+package dev.flamingo.sync.common.bus;
+
+/**
+ * Every event-bus address in one place.
+ *
+ * <p>Requests go to {@code flamingo.<service>.v<N>.<action>} (point to point, one instance answers);
+ * events are published on {@code flamingo.events.<topic>} (every listener gets them). A breaking change
+ * to a contract makes a new {@code v<N+1>} address; the old one keeps answering until no release sends to it.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  // --- auth-service ---------------------------------------------------------------------------
+  public static final String AUTH_PING = "flamingo.auth.v1.ping";
+  /** {email, password} → {account_id, email, browser_token, browser_token_max_age}. */
+  public static final String AUTH_REGISTER = "flamingo.auth.v1.account.register";
+  /** {email, password} → {account_id, email, browser_token, browser_token_max_age}. */
+  public static final String AUTH_LOGIN = "flamingo.auth.v1.account.login";
+  /** {browser_token} → {account_id, email}; fails 401. */
+  public static final String AUTH_BROWSER_VALIDATE = "flamingo.auth.v1.browser.validate";
+  /** {device_name, device_type} → {temp_token, expires_in}. */
+  public static final String AUTH_SYNC_INIT = "flamingo.auth.v1.sync.init";
+  /** {temp_token} + account in context → message "Token claimed successfully" / "Token already claimed". */
+  public static final String AUTH_SYNC_CLAIM = "flamingo.auth.v1.sync.claim";
+  /** {temp_token} → {session_token, token_prefix, expires_at, is_new_device, sync_config}. */
+  public static final String AUTH_SYNC_TOKEN = "flamingo.auth.v1.sync.token";
+  /** {session_token} → {account_id, session_id, device_id, expires_at}; fails 401. */
+  public static final String AUTH_SESSION_VALIDATE = "flamingo.auth.v1.session.validate";
+  /** session in context → {session_token, token_prefix, expires_at}. */
+  public static final String AUTH_SESSION_ROTATE = "flamingo.auth.v1.session.rotate";
+  /** session in context → message "Session revoked". */
+  public static final String AUTH_SESSION_REVOKE = "flamingo.auth.v1.session.revoke";
+
+  // --- data-service ---------------------------------------------------------------------------
+  public static final String DATA_PING = "flamingo.data.v1.ping";
+  /** account in context → the sync config object. */
+  public static final String DATA_CONFIG_GET = "flamingo.data.v1.config.get";
+  public static final String DATA_CONFIG_PUT = "flamingo.data.v1.config.put";
+  public static final String DATA_KEY_GET = "flamingo.data.v1.key.get";
+  public static final String DATA_KEY_PUT = "flamingo.data.v1.key.put";
+  public static final String DATA_BLOB_LIST = "flamingo.data.v1.blob.list";
+  public static final String DATA_BLOB_GET = "flamingo.data.v1.blob.get";
+  public static final String DATA_BLOB_PUT = "flamingo.data.v1.blob.put";
+  public static final String DATA_BLOB_DELETE = "flamingo.data.v1.blob.delete";
+  public static final String DATA_LIMITS = "flamingo.data.v1.limits";
+
+  // --- device-service -------------------------------------------------------------------------
+  public static final String DEVICE_PING = "flamingo.device.v1.ping";
+  public static final String DEVICE_LIST = "flamingo.device.v1.list";
+  public static final String DEVICE_REVOKE = "flamingo.device.v1.revoke";
+  public static final String DEVICE_AUDIT_LIST = "flamingo.device.v1.audit.list";
+
+  // --- events (published) ---------------------------------------------------------------------
+  /** {session_ids: [..], account_id, reason}: gateways evict these sessions from their caches. */
+  public static final String EVENT_SESSION_REVOKED = "flamingo.events.session.revoked";
+  /** {account_id}: the account's security stamp changed; gateways evict its browser logins. */
+  public static final String EVENT_ACCOUNT_STAMP_CHANGED = "flamingo.events.account.stamp";
+  /** {account_id, session_id, device_id, device_name, device_type, ip, user_agent, created_at}. */
+  public static final String EVENT_SESSION_CREATED = "flamingo.events.session.created";
+  /** {event_type, account_id, device_id, ip, user_agent, metadata, created_at}. */
+  public static final String EVENT_AUDIT = "flamingo.events.audit";
+}

@@ -1,0 +1,65 @@
+package dev.flamingo.sync.common.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the bus actions of a service. Every consumer gets the same treatment here, once: the
+ * contract version is checked, a missing body is an empty object, a {@link ServiceException} becomes a
+ * failed reply with its status, and anything unexpected is logged and answered 500 without details.
+ */
+public final class ServiceConsumers {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceConsumers.class);
+
+  private final Vertx vertx;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  public ServiceConsumers(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public ServiceConsumers on(String address, ServiceHandler handler) {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, message -> {
+      String version = message.headers().get(RequestContext.H_CONTRACT);
+      if (version != null && !RequestContext.CONTRACT_VERSION.equals(version)) {
+        message.fail(400, "Unsupported contract version " + version + " for " + address);
+        return;
+      }
+      Future<JsonObject> result;
+      try {
+        Object raw = message.body();
+        JsonObject body = raw instanceof JsonObject json ? json : new JsonObject();
+        result = handler.handle(body, RequestContext.of(message));
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          message.reply(ar.result() == null ? Reply.data(null) : ar.result());
+        } else if (ar.cause() instanceof ServiceException se) {
+          Failures.fail(message, se);
+        } else {
+          LOG.error("{} failed (request {})", address, message.headers().get(RequestContext.H_REQUEST_ID), ar.cause());
+          message.fail(500, "Internal server error");
+        }
+      });
+    });
+    consumers.add(consumer);
+    return this;
+  }
+
+  /** Resolves once every consumer is registered across the cluster. */
+  public Future<Void> ready() {
+    List<Future<Void>> all = new ArrayList<>();
+    for (MessageConsumer<?> c : consumers) {
+      all.add(c.completion());
+    }
+    return Future.all(all).mapEmpty();
+  }
+}

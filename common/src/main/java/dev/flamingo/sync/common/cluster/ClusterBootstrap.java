@@ -1,0 +1,56 @@
+package dev.flamingo.sync.common.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.flamingo.sync.common.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+
+/**
+ * Starts a clustered Vert.x node on Hazelcast with TCP-IP join (no multicast): the members come from
+ * {@code FLAMINGO_CLUSTER_MEMBERS} ("host:port,host:port"), this node binds {@code FLAMINGO_CLUSTER_HOST}
+ * and {@code FLAMINGO_CLUSTER_PORT}. The event bus uses the same host on a port of its own.
+ */
+public final class ClusterBootstrap {
+  private ClusterBootstrap() {}
+
+  public static Future<Vertx> start(Settings settings) {
+    System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
+    String host = settings.string(Settings.CLUSTER_HOST, "127.0.0.1");
+    int port = settings.integer(Settings.CLUSTER_PORT, 5701);
+    List<String> members = settings.list(Settings.CLUSTER_MEMBERS);
+    if (members.isEmpty()) {
+      members = List.of(host + ":" + port);
+    }
+    Config config = hazelcastConfig(settings.string(Settings.CLUSTER_NAME, "flamingo"), host, port, members);
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost(host).setPort(0);
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(new HazelcastClusterManager(config))
+        .buildClustered();
+  }
+
+  static Config hazelcastConfig(String clusterName, String host, int port, List<String> members) {
+    Config config = new Config();
+    config.setClusterName(clusterName);
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(port).setPortAutoIncrement(true);
+    network.setPublicAddress(null);
+    network.getInterfaces().setEnabled(true).addInterface(host);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    return config;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.flamingo.sync.common.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Loads the configuration: built-in defaults (in {@link Settings}), then an optional JSON file named by
+ * {@code FLAMINGO_CONFIG_FILE}, then environment variables; later sources win.
+ */
+public final class ConfigLoader {
+  public static final String CONFIG_FILE = "FLAMINGO_CONFIG_FILE";
+
+  private ConfigLoader() {}
+
+  public static Future<Settings> load(Vertx vertx) {
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setIncludeDefaultStores(false);
+    String file = System.getenv(CONFIG_FILE);
+    if (file != null && !file.isBlank()) {
+      if (!Files.isReadable(Path.of(file))) {
+        return Future.failedFuture("Config file " + file + " (from " + CONFIG_FILE + ") is not readable");
+      }
+      options.addStore(new ConfigStoreOptions().setType("file").setFormat("json")
+          .setConfig(new JsonObject().put("path", file)));
+    }
+    options.addStore(new ConfigStoreOptions().setType("env"));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+    return retriever.getConfig().map(Settings::new).onComplete(ar -> retriever.close());
+  }
+}

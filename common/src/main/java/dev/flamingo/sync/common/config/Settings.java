@@ -1,0 +1,95 @@
+package dev.flamingo.sync.common.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Typed read access to the merged configuration. Every key is an upper-case {@code FLAMINGO_*} name,
+ * the same in the environment, in the optional JSON config file and in a verticle's config. Defaults
+ * live here and in the README table, nowhere else.
+ */
+public final class Settings {
+  // database
+  public static final String DB_URL = "FLAMINGO_DB_URL";
+  public static final String DB_POOL_SIZE = "FLAMINGO_DB_POOL_SIZE";
+  // cluster
+  public static final String CLUSTER_NAME = "FLAMINGO_CLUSTER_NAME";
+  public static final String CLUSTER_HOST = "FLAMINGO_CLUSTER_HOST";
+  public static final String CLUSTER_PORT = "FLAMINGO_CLUSTER_PORT";
+  public static final String CLUSTER_MEMBERS = "FLAMINGO_CLUSTER_MEMBERS";
+  // gateway
+  public static final String HTTP_HOST = "FLAMINGO_HTTP_HOST";
+  public static final String HTTP_PORT = "FLAMINGO_HTTP_PORT";
+  public static final String PUBLIC_URL = "FLAMINGO_PUBLIC_URL";
+  public static final String MAX_BODY_BYTES = "FLAMINGO_MAX_BODY_BYTES";
+  public static final String REQUEST_TIMEOUT_MS = "FLAMINGO_REQUEST_TIMEOUT_MS";
+  public static final String BUS_TIMEOUT_MS = "FLAMINGO_BUS_TIMEOUT_MS";
+  public static final String TRUSTED_PROXIES = "FLAMINGO_TRUSTED_PROXIES";
+  public static final String AUTH_CACHE_SECONDS = "FLAMINGO_AUTH_CACHE_SECONDS";
+  public static final String RATE_LIMIT_INIT = "FLAMINGO_RATE_LIMIT_INIT";
+  public static final String RATE_LIMIT_TOKEN = "FLAMINGO_RATE_LIMIT_TOKEN";
+  public static final String RATE_LIMIT_LOGIN = "FLAMINGO_RATE_LIMIT_LOGIN";
+  public static final String RATE_LIMIT_REGISTER = "FLAMINGO_RATE_LIMIT_REGISTER";
+  // auth
+  public static final String SIGNUPS_ALLOWED = "FLAMINGO_SIGNUPS_ALLOWED";
+  public static final String JWT_SECRET = "FLAMINGO_JWT_SECRET";
+  public static final String BROWSER_LOGIN_HOURS = "FLAMINGO_BROWSER_LOGIN_HOURS";
+  public static final String TEMP_TOKEN_TTL_SECONDS = "FLAMINGO_TEMP_TOKEN_TTL_SECONDS";
+  public static final String SESSION_TTL_DAYS = "FLAMINGO_SESSION_TTL_DAYS";
+  public static final String CLEANUP_INTERVAL_SECONDS = "FLAMINGO_CLEANUP_INTERVAL_SECONDS";
+  // secrets on one box
+  public static final String SECRETS_DIR = "FLAMINGO_SECRETS_DIR";
+
+  private final JsonObject json;
+
+  public Settings(JsonObject json) {
+    this.json = json == null ? new JsonObject() : json;
+  }
+
+  public JsonObject json() {
+    return json;
+  }
+
+  public String string(String key, String fallback) {
+    Object value = json.getValue(key);
+    if (value == null || value.toString().isBlank()) {
+      return fallback;
+    }
+    return value.toString().trim();
+  }
+
+  public int integer(String key, int fallback) {
+    String value = string(key, null);
+    return value == null ? fallback : Integer.parseInt(value);
+  }
+
+  public long number(String key, long fallback) {
+    String value = string(key, null);
+    return value == null ? fallback : Long.parseLong(value);
+  }
+
+  public boolean bool(String key, boolean fallback) {
+    String value = string(key, null);
+    return value == null ? fallback : Boolean.parseBoolean(value);
+  }
+
+  public List<String> list(String key) {
+    String value = string(key, "");
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  public String dbUrl() {
+    return string(DB_URL, "postgresql://postgres@127.0.0.1:5432/flamingo");
+  }
+
+  public String publicUrl() {
+    String url = string(PUBLIC_URL, "http://localhost:" + integer(HTTP_PORT, 8080));
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** A copy with one key replaced; handy for tests and the launcher. */
+  public Settings with(String key, Object value) {
+    return new Settings(json.copy().put(key, value));
+  }
+}

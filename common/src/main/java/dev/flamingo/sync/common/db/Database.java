@@ -1,0 +1,108 @@
+package dev.flamingo.sync.common.db;
+
+import dev.flamingo.sync.common.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service's database: its own schema, its own Flyway history (migrations under
+ * {@code classpath:db/<schema>}), and a reactive pool whose {@code search_path} is that schema. No
+ * service ever names another's schema.
+ */
+public final class Database {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private Database() {}
+
+  public static PgConnectOptions connectOptions(String url) {
+    return PgConnectOptions.fromUri(url);
+  }
+
+  /**
+   * Blocking: creates the database if it does not exist yet, then migrates {@code schema}. Run it on a
+   * worker (or before Vert.x starts), never on an event loop.
+   */
+  public static void migrate(Settings settings, String schema) {
+    PgConnectOptions options = connectOptions(settings.dbUrl());
+    ensureDatabase(options);
+    Flyway.configure()
+        .dataSource(jdbcUrl(options, options.getDatabase()), options.getUser(), emptyToNull(options.getPassword()))
+        .schemas(schema)
+        .defaultSchema(schema)
+        .createSchemas(true)
+        .locations("classpath:db/" + schema)
+        .loggers("slf4j")
+        .load()
+        .migrate();
+  }
+
+  /** Migrates on a worker thread, then builds the pool for {@code schema}. */
+  public static Future<Pool> open(Vertx vertx, Settings settings, String schema) {
+    return vertx.executeBlocking(() -> {
+      migrate(settings, schema);
+      return null;
+    }, false).map(v -> pool(vertx, settings, schema));
+  }
+
+  public static Pool pool(Vertx vertx, Settings settings, String schema) {
+    PgConnectOptions options = connectOptions(settings.dbUrl());
+    options.addProperty("search_path", schema);
+    options.addProperty("application_name", "flamingo-" + schema);
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(settings.integer(Settings.DB_POOL_SIZE, 8)))
+        .connectingTo(options)
+        .using(vertx)
+        .build();
+  }
+
+  static void ensureDatabase(PgConnectOptions options) {
+    String name = options.getDatabase();
+    String admin = jdbcUrl(options, "postgres");
+    try (Connection c = DriverManager.getConnection(admin, properties(options));
+         Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + name.replace("'", "''") + "'")) {
+        if (rs.next()) {
+          return;
+        }
+      }
+      s.execute("create database \"" + name.replace("\"", "\"\"") + "\"");
+      LOG.info("Created database {}", name);
+    } catch (SQLException e) {
+      if ("42P04".equals(e.getSQLState())) {
+        return; // created concurrently by another service
+      }
+      throw new DatabaseUnavailableException(options, e);
+    }
+  }
+
+  static String jdbcUrl(PgConnectOptions options, String database) {
+    return "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + database;
+  }
+
+  private static Properties properties(PgConnectOptions options) {
+    Properties p = new Properties();
+    p.setProperty("user", options.getUser());
+    if (options.getPassword() != null && !options.getPassword().isEmpty()) {
+      p.setProperty("password", options.getPassword());
+    }
+    p.setProperty("connectTimeout", "5");
+    return p;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}

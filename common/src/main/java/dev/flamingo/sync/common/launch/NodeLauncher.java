@@ -1,0 +1,57 @@
+package dev.flamingo.sync.common.launch;
+
+import dev.flamingo.sync.common.cluster.ClusterBootstrap;
+import dev.flamingo.sync.common.config.ConfigLoader;
+import dev.flamingo.sync.common.config.Settings;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one service as its own clustered node: load config, join the Hazelcast cluster, deploy the
+ * service verticle; on SIGTERM undeploy, leave the cluster and exit 0. Each service's {@code Main}
+ * is one call to {@link #run}.
+ */
+public final class NodeLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeLauncher.class);
+
+  private NodeLauncher() {}
+
+  public static void run(String name, Function<Settings, Deployable> verticle) {
+    Vertx bootstrap = Vertx.vertx();
+    Settings settings;
+    try {
+      settings = ConfigLoader.load(bootstrap).await();
+    } finally {
+      bootstrap.close().await();
+    }
+    Vertx vertx;
+    try {
+      vertx = ClusterBootstrap.start(settings).await();
+      vertx.deployVerticle(verticle.apply(settings), new DeploymentOptions().setConfig(settings.json())).await();
+    } catch (Exception e) {
+      LOG.error("{} failed to start: {}", name, e.getMessage());
+      System.exit(1);
+      return;
+    }
+    LOG.info("{} joined the cluster and is ready", name);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("{} stopping", name);
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("{} did not stop cleanly: {}", name, e.toString());
+      }
+    }, name + "-shutdown"));
+  }
+
+  /** Deploys one verticle instance with the settings as its config. */
+  public static Future<String> deploy(Vertx vertx, Deployable verticle, Settings settings) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(settings.json()));
+  }
+}

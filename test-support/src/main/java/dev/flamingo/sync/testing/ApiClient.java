@@ -1,0 +1,107 @@
+package dev.flamingo.sync.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.Map;
+
+/**
+ * An HTTP client that speaks the wire contract, blocking (call it from the test thread). Every answer
+ * is parsed as the JSON envelope; a body that is not JSON fails the test, as it would break the client.
+ */
+public final class ApiClient implements AutoCloseable {
+  private final WebClient client;
+  private final String host;
+  private final int port;
+
+  public ApiClient(Vertx vertx, int port) {
+    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false));
+    this.host = "127.0.0.1";
+    this.port = port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Response get(String path, String bearer) {
+    return send(HttpMethod.GET, path, bearer, null, Map.of());
+  }
+
+  public Response post(String path, String bearer, JsonObject body) {
+    return send(HttpMethod.POST, path, bearer, body == null ? null : Buffer.buffer(body.encode()), Map.of());
+  }
+
+  public Response put(String path, String bearer, JsonObject body) {
+    return send(HttpMethod.PUT, path, bearer, Buffer.buffer(body.encode()), Map.of());
+  }
+
+  public Response delete(String path, String bearer) {
+    return send(HttpMethod.DELETE, path, bearer, null, Map.of());
+  }
+
+  public Response send(HttpMethod method, String path, String bearer, Buffer body, Map<String, String> headers) {
+    HttpRequest<Buffer> request = client.request(method, port, host, path);
+    if (bearer != null) {
+      request.putHeader("Authorization", "Bearer " + bearer);
+    }
+    if (body != null) {
+      request.putHeader("Content-Type", "application/json");
+    }
+    headers.forEach(request::putHeader);
+    HttpResponse<Buffer> response = (body == null ? request.send() : request.sendBuffer(body)).await();
+    return new Response(response);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** A response: status, headers and the envelope. */
+  public static final class Response {
+    public final int status;
+    public final HttpResponse<Buffer> raw;
+    public final JsonObject body;
+
+    Response(HttpResponse<Buffer> raw) {
+      this.raw = raw;
+      this.status = raw.statusCode();
+      Buffer b = raw.body();
+      if (status == 204 || status == 304) {
+        this.body = b == null || b.length() == 0 ? null : b.toJsonObject();
+      } else {
+        if (b == null) {
+          throw new AssertionError("Empty body with status " + status);
+        }
+        try {
+          this.body = b.toJsonObject();
+        } catch (RuntimeException e) {
+          throw new AssertionError("Not a JSON envelope (status " + status + "): " + b, e);
+        }
+      }
+    }
+
+    public JsonObject data() {
+      return body.getJsonObject("data");
+    }
+
+    public String error() {
+      return body.getString("error");
+    }
+
+    public String header(String name) {
+      return raw.getHeader(name);
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+}
