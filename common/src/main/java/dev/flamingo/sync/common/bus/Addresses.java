@@ -30,6 +30,8 @@ public final class Addresses {
   public static final String AUTH_SESSION_ROTATE = "flamingo.auth.v1.session.rotate";
   /** session in context → message "Session revoked". */
   public static final String AUTH_SESSION_REVOKE = "flamingo.auth.v1.session.revoke";
+  /** {account_id, device_ids: [..], reason} → {revoked: n}; revokes every live session of those devices. */
+  public static final String AUTH_SESSION_REVOKE_DEVICES = "flamingo.auth.v1.session.revoke-devices";
 
   // --- data-service ---------------------------------------------------------------------------
   public static final String DATA_PING = "flamingo.data.v1.ping";
@@ -48,6 +50,9 @@ public final class Addresses {
   public static final String DEVICE_PING = "flamingo.device.v1.ping";
   public static final String DEVICE_LIST = "flamingo.device.v1.list";
   public static final String DEVICE_REVOKE = "flamingo.device.v1.revoke";
+  public static final String DEVICE_RENAME = "flamingo.device.v1.rename";
+  /** account + device in context → revokes every other device of the account. */
+  public static final String DEVICE_REVOKE_OTHERS = "flamingo.device.v1.revoke-others";
   public static final String DEVICE_AUDIT_LIST = "flamingo.device.v1.audit.list";
 
   // --- events (published) ---------------------------------------------------------------------
@@ -57,6 +62,8 @@ public final class Addresses {
   public static final String EVENT_ACCOUNT_STAMP_CHANGED = "flamingo.events.account.stamp";
   /** {account_id, session_id, device_id, device_name, device_type, ip, user_agent, created_at}. */
   public static final String EVENT_SESSION_CREATED = "flamingo.events.session.created";
+  /** {device_id, account_id, ip, seen_at}: a device was used (the gateway sends at most one a minute per device). */
+  public static final String EVENT_DEVICE_SEEN = "flamingo.events.device.seen";
   /** {event_type, account_id, device_id, ip, user_agent, metadata, created_at}. */
   public static final String EVENT_AUDIT = "flamingo.events.audit";
 }

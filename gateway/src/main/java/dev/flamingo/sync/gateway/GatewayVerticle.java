@@ -1,0 +1,95 @@
+package dev.flamingo.sync.gateway;
+
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.gateway.auth.Authenticator;
+import dev.flamingo.sync.gateway.auth.SameOrigin;
+import dev.flamingo.sync.gateway.http.BusForwarder;
+import dev.flamingo.sync.gateway.http.ClientAddress;
+import dev.flamingo.sync.gateway.http.Contexts;
+import dev.flamingo.sync.gateway.http.HttpFailures;
+import dev.flamingo.sync.gateway.limits.RateLimiter;
+import dev.flamingo.sync.gateway.routes.AccountRoutes;
+import dev.flamingo.sync.gateway.routes.Cors;
+import dev.flamingo.sync.gateway.routes.DataRoutes;
+import dev.flamingo.sync.gateway.routes.DeviceRoutes;
+import dev.flamingo.sync.gateway.routes.HealthRoutes;
+import dev.flamingo.sync.gateway.routes.SyncRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only HTTP entry: routes, authentication, limits; every answer is the JSON envelope. It holds no
+ * state that matters and never touches the database: it talks to the services over the event bus.
+ */
+public class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings(config());
+    String publicUrl = settings.publicUrl();
+    BusForwarder bus = new BusForwarder(vertx, settings.number(Settings.BUS_TIMEOUT_MS, 10_000));
+    Authenticator auth = new Authenticator(vertx, bus, settings.number(Settings.AUTH_CACHE_SECONDS, 30) * 1000);
+    SameOrigin sameOrigin = new SameOrigin(publicUrl);
+
+    Router router = Router.router(vertx);
+    HttpFailures.install(router);
+    router.route().handler(new Contexts(new ClientAddress(settings.list(Settings.TRUSTED_PROXIES))));
+    router.route().handler(TimeoutHandler.create(settings.number(Settings.REQUEST_TIMEOUT_MS, 15_000), 503));
+    router.route("/api/sync/*").handler(new Cors());
+    router.route("/api/devices*").handler(new Cors());
+    router.route("/api/audit").handler(new Cors());
+    router.route("/api/*").handler(BodyHandler.create(false)
+        .setBodyLimit(settings.number(Settings.MAX_BODY_BYTES, 10L * 1024 * 1024)));
+
+    new AccountRoutes(bus, publicUrl).mount(router, sameOrigin,
+        limiter("register", settings.string(Settings.RATE_LIMIT_REGISTER, "10/3600")),
+        limiter("login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")));
+    new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
+        limiter("init", settings.string(Settings.RATE_LIMIT_INIT, "30/60")),
+        limiter("token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")));
+    new DataRoutes(bus).mount(router, auth);
+    new DeviceRoutes(bus).mount(router, auth);
+    new HealthRoutes(bus).mount(router);
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(settings.string(Settings.HTTP_HOST, "0.0.0.0"))
+        .setPort(settings.integer(Settings.HTTP_PORT, 8080))
+        .setCompressionSupported(true));
+    return auth.listen()
+        .compose(v -> server.requestHandler(router).listen())
+        .onSuccess(s -> LOG.info("Gateway listening on port {} (public URL {})", s.actualPort(), publicUrl));
+  }
+
+  /** The port actually bound (useful with port 0 in tests). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown();
+  }
+
+  private RateLimiter limiter(String name, String spec) {
+    return new RateLimiter(name, spec, hit -> vertx.eventBus().publish(Addresses.EVENT_AUDIT, new JsonObject()
+        .put("event_type", "rate_limit.hit")
+        .putNull("account_id")
+        .putNull("device_id")
+        .put("ip", hit.getString("ip"))
+        .put("metadata", new JsonObject().put("limit", name))
+        .put("created_at", Instant.now().toString())));
+  }
+}

@@ -1,0 +1,130 @@
+package dev.flamingo.sync.gateway.auth;
+
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.security.Tokens;
+import dev.flamingo.sync.gateway.http.BusForwarder;
+import dev.flamingo.sync.gateway.http.Contexts;
+import dev.flamingo.sync.gateway.http.Envelope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+
+/**
+ * Who is calling: a Bearer session token (desktop client) or the browser-login cookie (web pages).
+ * Both are validated by auth-service over the bus and cached briefly here; the published
+ * {@code session.revoked} and {@code account.stamp} events evict entries on every gateway at once.
+ */
+public final class Authenticator {
+  public static final String COOKIE = "flamingo_login";
+
+  private final Vertx vertx;
+  private final BusForwarder bus;
+  private final AuthCache sessions;
+  private final AuthCache browsers;
+
+  public Authenticator(Vertx vertx, BusForwarder bus, long cacheMillis) {
+    this.vertx = vertx;
+    this.bus = bus;
+    this.sessions = new AuthCache(cacheMillis, 100_000);
+    this.browsers = new AuthCache(cacheMillis, 100_000);
+  }
+
+  /** Registers the eviction listeners; call once per gateway verticle. */
+  public Future<Void> listen() {
+    var revoked = vertx.eventBus().<JsonObject>consumer(Addresses.EVENT_SESSION_REVOKED, m -> {
+      JsonArray ids = m.body().getJsonArray("session_ids", new JsonArray());
+      ids.forEach(id -> sessions.evictOwner(String.valueOf(id)));
+    });
+    var stamp = vertx.eventBus().<JsonObject>consumer(Addresses.EVENT_ACCOUNT_STAMP_CHANGED,
+        m -> browsers.evictOwner(String.valueOf(m.body().getValue("account_id"))));
+    return Future.all(revoked.completion(), stamp.completion()).mapEmpty();
+  }
+
+  /** Route handler: requires a valid Bearer session token. */
+  public void requireBearer(RoutingContext ctx) {
+    String token = bearer(ctx);
+    if (token == null) {
+      Envelope.error(ctx, 401, "Unauthorized");
+      return;
+    }
+    withSession(ctx, token);
+  }
+
+  /** Route handler: a Bearer token if one is sent, else the browser-login cookie. */
+  public void requireBearerOrBrowser(RoutingContext ctx) {
+    String token = bearer(ctx);
+    if (token != null) {
+      withSession(ctx, token);
+    } else {
+      requireBrowser(ctx);
+    }
+  }
+
+  /** Route handler: requires a valid browser-login cookie. */
+  public void requireBrowser(RoutingContext ctx) {
+    Cookie cookie = ctx.request().getCookie(COOKIE);
+    if (cookie == null || cookie.getValue().isEmpty()) {
+      Envelope.error(ctx, 401, "Unauthorized");
+      return;
+    }
+    String jwt = cookie.getValue();
+    String key = Tokens.sha256Hex(jwt);
+    long now = System.currentTimeMillis();
+    JsonObject cached = browsers.get(key, now);
+    if (cached != null) {
+      continueAs(ctx, cached.getLong("account_id"), null, null);
+      return;
+    }
+    bus.request(Contexts.get(ctx), Addresses.AUTH_BROWSER_VALIDATE, new JsonObject().put("browser_token", jwt))
+        .onSuccess(reply -> {
+          JsonObject data = reply.getJsonObject("data");
+          long account = data.getLong("account_id");
+          browsers.put(key, String.valueOf(account), data, System.currentTimeMillis(), Long.MAX_VALUE);
+          continueAs(ctx, account, null, null);
+        })
+        .onFailure(t -> Envelope.error(ctx, (ServiceException) t));
+  }
+
+  private void withSession(RoutingContext ctx, String token) {
+    if (!Tokens.isSessionToken(token)) {
+      Envelope.error(ctx, 401, "Unauthorized");
+      return;
+    }
+    String key = Tokens.sha256Hex(token);
+    long now = System.currentTimeMillis();
+    JsonObject cached = sessions.get(key, now);
+    if (cached != null) {
+      continueAs(ctx, cached.getLong("account_id"), cached.getString("session_id"), cached.getString("device_id"));
+      return;
+    }
+    bus.request(Contexts.get(ctx), Addresses.AUTH_SESSION_VALIDATE, new JsonObject().put("session_token", token))
+        .onSuccess(reply -> {
+          JsonObject data = reply.getJsonObject("data");
+          long expires = Instant.parse(data.getString("expires_at")).toEpochMilli();
+          sessions.put(key, data.getString("session_id"), data, System.currentTimeMillis(), expires);
+          continueAs(ctx, data.getLong("account_id"), data.getString("session_id"), data.getString("device_id"));
+        })
+        .onFailure(t -> Envelope.error(ctx, (ServiceException) t));
+  }
+
+  private static void continueAs(RoutingContext ctx, long account, String session, String device) {
+    RequestContext context = Contexts.get(ctx).withAccount(account, session, device);
+    Contexts.set(ctx, context);
+    ctx.next();
+  }
+
+  private static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = header.substring(7).trim();
+    return token.isEmpty() ? null : token;
+  }
+}

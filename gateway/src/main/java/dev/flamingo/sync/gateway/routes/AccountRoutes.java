@@ -1,0 +1,58 @@
+package dev.flamingo.sync.gateway.routes;
+
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.Failures;
+import dev.flamingo.sync.gateway.auth.Authenticator;
+import dev.flamingo.sync.gateway.auth.SameOrigin;
+import dev.flamingo.sync.gateway.http.BusForwarder;
+import dev.flamingo.sync.gateway.http.Contexts;
+import dev.flamingo.sync.gateway.http.Envelope;
+import dev.flamingo.sync.gateway.http.JsonBodies;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** Browser accounts: register, login (sets the HttpOnly login cookie) and logout. Same-origin only. */
+public final class AccountRoutes {
+  private final BusForwarder bus;
+  private final boolean secureCookie;
+
+  public AccountRoutes(BusForwarder bus, String publicUrl) {
+    this.bus = bus;
+    this.secureCookie = publicUrl.startsWith("https://");
+  }
+
+  public void mount(Router router, SameOrigin sameOrigin, Handler<RoutingContext> registerLimit,
+      Handler<RoutingContext> loginLimit) {
+    router.post("/api/auth/register").handler(sameOrigin).handler(registerLimit)
+        .handler(ctx -> signIn(ctx, Addresses.AUTH_REGISTER));
+    router.post("/api/auth/login").handler(sameOrigin).handler(loginLimit)
+        .handler(ctx -> signIn(ctx, Addresses.AUTH_LOGIN));
+    router.post("/api/auth/logout").handler(sameOrigin).handler(this::logout);
+  }
+
+  private void signIn(RoutingContext ctx, String address) {
+    JsonObject body = JsonBodies.object(ctx);
+    bus.request(Contexts.get(ctx), address, body).onComplete(ar -> {
+      if (ar.failed()) {
+        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
+        return;
+      }
+      JsonObject data = ar.result().getJsonObject("data");
+      Cookie cookie = Cookie.cookie(Authenticator.COOKIE, data.getString("browser_token"))
+          .setPath("/").setHttpOnly(true).setSecure(secureCookie).setSameSite(CookieSameSite.LAX)
+          .setMaxAge(data.getLong("browser_token_max_age", 43_200L));
+      ctx.response().addCookie(cookie);
+      Envelope.ok(ctx, new JsonObject().put("account_id", data.getValue("account_id")).put("email", data.getString("email")));
+    });
+  }
+
+  private void logout(RoutingContext ctx) {
+    ctx.response().addCookie(Cookie.cookie(Authenticator.COOKIE, "").setPath("/").setHttpOnly(true)
+        .setSecure(secureCookie).setSameSite(CookieSameSite.LAX).setMaxAge(0));
+    Envelope.reply(ctx, new JsonObject().putNull("data").put("message", "Signed out"));
+  }
+}

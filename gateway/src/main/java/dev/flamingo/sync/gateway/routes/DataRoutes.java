@@ -1,0 +1,59 @@
+package dev.flamingo.sync.gateway.routes;
+
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.gateway.auth.Authenticator;
+import dev.flamingo.sync.gateway.http.BusForwarder;
+import dev.flamingo.sync.gateway.http.JsonBodies;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Sync config, key escrow and encrypted blobs (data-service). Conditional headers travel in the body as
+ * {@code if_match} / {@code if_none_match}; the path's type as {@code type}.
+ */
+public final class DataRoutes {
+  private final BusForwarder bus;
+
+  public DataRoutes(BusForwarder bus) {
+    this.bus = bus;
+  }
+
+  public void mount(Router router, Authenticator auth) {
+    router.get("/api/sync/config").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.DATA_CONFIG_GET, new JsonObject()));
+    router.put("/api/sync/config").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.DATA_CONFIG_PUT, JsonBodies.object(ctx)));
+    router.get("/api/sync/key").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.DATA_KEY_GET, new JsonObject()));
+    router.put("/api/sync/key").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.DATA_KEY_PUT, conditional(ctx, JsonBodies.object(ctx))));
+    router.get("/api/sync/limits").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.DATA_LIMITS, new JsonObject()));
+    router.get("/api/sync/data").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_LIST,
+            new JsonObject().put("since", ctx.request().getParam("since"))));
+    router.get("/api/sync/data/:type").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_GET, conditional(ctx, typed(ctx, new JsonObject()))));
+    router.put("/api/sync/data/:type").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_PUT, conditional(ctx, typed(ctx, JsonBodies.object(ctx)))));
+    router.delete("/api/sync/data/:type").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_DELETE, conditional(ctx, typed(ctx, new JsonObject()))));
+  }
+
+  private static JsonObject typed(RoutingContext ctx, JsonObject body) {
+    return body.put("type", ctx.pathParam("type"));
+  }
+
+  private static JsonObject conditional(RoutingContext ctx, JsonObject body) {
+    String ifMatch = ctx.request().getHeader("If-Match");
+    String ifNoneMatch = ctx.request().getHeader("If-None-Match");
+    if (ifMatch != null) {
+      body.put("if_match", ifMatch);
+    }
+    if (ifNoneMatch != null) {
+      body.put("if_none_match", ifNoneMatch);
+    }
+    return body;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.flamingo.sync.gateway.routes;
+
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.Failures;
+import dev.flamingo.sync.gateway.auth.Authenticator;
+import dev.flamingo.sync.gateway.auth.SameOrigin;
+import dev.flamingo.sync.gateway.http.BusForwarder;
+import dev.flamingo.sync.gateway.http.Contexts;
+import dev.flamingo.sync.gateway.http.Envelope;
+import dev.flamingo.sync.gateway.http.JsonBodies;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** The device flow and session endpoints of {@code /api/sync/*} (auth-service). */
+public final class SyncRoutes {
+  private final BusForwarder bus;
+  private final String publicUrl;
+
+  public SyncRoutes(BusForwarder bus, String publicUrl) {
+    this.bus = bus;
+    this.publicUrl = publicUrl;
+  }
+
+  public void mount(Router router, Authenticator auth, SameOrigin sameOrigin,
+      Handler<RoutingContext> initLimit, Handler<RoutingContext> tokenLimit) {
+    router.post("/api/sync/init").handler(initLimit).handler(this::init);
+    router.post("/api/sync/claim").handler(sameOrigin).handler(auth::requireBearerOrBrowser)
+        .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_CLAIM, JsonBodies.object(ctx)));
+    router.post("/api/sync/token").handler(tokenLimit)
+        .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_TOKEN, JsonBodies.object(ctx)));
+    router.post("/api/sync/rotate").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SESSION_ROTATE, new JsonObject()));
+    router.post("/api/sync/revoke").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SESSION_REVOKE, new JsonObject()));
+  }
+
+  private void init(RoutingContext ctx) {
+    bus.request(Contexts.get(ctx), Addresses.AUTH_SYNC_INIT, JsonBodies.object(ctx)).onComplete(ar -> {
+      if (ar.failed()) {
+        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
+        return;
+      }
+      JsonObject data = ar.result().getJsonObject("data");
+      String token = data.getString("temp_token");
+      Envelope.ok(ctx, new JsonObject()
+          .put("temp_token", token)
+          .put("login_url", publicUrl + "/login?token=" + token)
+          .put("expires_in", data.getValue("expires_in")));
+    });
+  }
+}
