@@ -68,6 +68,11 @@ public final class Database {
         .build();
   }
 
+  /** Blocking: creates the configured database if missing; fails with a one-line explanation if unreachable. */
+  public static void ensureDatabase(Settings settings) {
+    ensureDatabase(connectOptions(settings.dbUrl()));
+  }
+
   static void ensureDatabase(PgConnectOptions options) {
     String name = options.getDatabase();
     String admin = jdbcUrl(options, "postgres");

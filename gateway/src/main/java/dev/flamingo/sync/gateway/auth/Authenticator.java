@@ -27,9 +27,11 @@ public final class Authenticator {
   private final BusForwarder bus;
   private final AuthCache sessions;
   private final AuthCache browsers;
+  private final DeviceSeen deviceSeen;
 
   public Authenticator(Vertx vertx, BusForwarder bus, long cacheMillis) {
     this.vertx = vertx;
+    this.deviceSeen = new DeviceSeen(vertx, 60_000);
     this.bus = bus;
     this.sessions = new AuthCache(cacheMillis, 100_000);
     this.browsers = new AuthCache(cacheMillis, 100_000);
@@ -113,9 +115,10 @@ public final class Authenticator {
         .onFailure(t -> Envelope.error(ctx, (ServiceException) t));
   }
 
-  private static void continueAs(RoutingContext ctx, long account, String session, String device) {
+  private void continueAs(RoutingContext ctx, long account, String session, String device) {
     RequestContext context = Contexts.get(ctx).withAccount(account, session, device);
     Contexts.set(ctx, context);
+    deviceSeen.seen(context);
     ctx.next();
   }
 

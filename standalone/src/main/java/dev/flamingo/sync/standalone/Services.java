@@ -1,0 +1,31 @@
+package dev.flamingo.sync.standalone;
+
+import dev.flamingo.sync.auth.AuthVerticle;
+import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.data.DataVerticle;
+import dev.flamingo.sync.device.DeviceVerticle;
+import dev.flamingo.sync.gateway.GatewayVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * Deploys every Flamingo Sync verticle into one Vert.x instance: the services first (each migrates
+ * its own schema), then the gateway, so that the first HTTP request finds everything ready.
+ */
+public final class Services {
+  public static final String GATEWAY_INSTANCES = "FLAMINGO_GATEWAY_INSTANCES";
+
+  private Services() {}
+
+  public static Future<Void> deployAll(Vertx vertx, Settings settings) {
+    DeploymentOptions options = new DeploymentOptions().setConfig(settings.json());
+    int gateways = settings.integer(GATEWAY_INSTANCES, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    return Future.all(
+            vertx.deployVerticle(new AuthVerticle(), options),
+            vertx.deployVerticle(new DataVerticle(), options),
+            vertx.deployVerticle(new DeviceVerticle(), options))
+        .compose(v -> vertx.deployVerticle(GatewayVerticle::new, new DeploymentOptions(options).setInstances(gateways)))
+        .mapEmpty();
+  }
+}

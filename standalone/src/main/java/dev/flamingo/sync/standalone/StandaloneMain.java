@@ -1,0 +1,61 @@
+package dev.flamingo.sync.standalone;
+
+import dev.flamingo.sync.common.config.ConfigLoader;
+import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.db.Database;
+import dev.flamingo.sync.common.db.DatabaseUnavailableException;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One box, one JVM: every service and the gateway on a local event bus, against one PostgreSQL
+ * (the database is created and migrated on first start). Secrets that are not configured are created
+ * once in {@code FLAMINGO_SECRETS_DIR} (default {@code ~/.config/flamingo-sync}).
+ */
+public final class StandaloneMain {
+  private static final Logger LOG = LoggerFactory.getLogger(StandaloneMain.class);
+
+  private StandaloneMain() {}
+
+  public static void main(String[] args) {
+    Vertx vertx = Vertx.vertx();
+    Settings settings = ConfigLoader.load(vertx).await();
+    if (settings.string(Settings.SECRETS_DIR, null) == null) {
+      String dir = Path.of(System.getProperty("user.home"), ".config", "flamingo-sync").toString();
+      settings = settings.with(Settings.SECRETS_DIR, dir);
+    }
+    try {
+      Database.ensureDatabase(settings); // fail fast, in one line, when PostgreSQL is not there
+    } catch (DatabaseUnavailableException e) {
+      System.err.println("Flamingo Sync cannot start: " + e.getMessage());
+      vertx.close();
+      System.exit(2);
+      return;
+    }
+    try {
+      Services.deployAll(vertx, settings).await();
+    } catch (Exception e) {
+      System.err.println("Flamingo Sync failed to start: " + e.getMessage());
+      LOG.debug("start failure", e);
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    System.out.println();
+    System.out.println("  Flamingo Sync is running: open " + settings.publicUrl());
+    System.out.println("  Database: " + settings.dbUrl().replaceAll(":[^:@/]*@", ":***@"));
+    System.out.println("  Secrets (JWT key, key-encryption key) in: " + settings.string(Settings.SECRETS_DIR, "(configured by env)"));
+    System.out.println("  In the Flamingo app, set the sync server URL to " + settings.publicUrl());
+    System.out.println();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("Shutdown did not complete cleanly: {}", e.toString());
+      }
+    }, "flamingo-shutdown"));
+  }
+}
