@@ -1,0 +1,286 @@
+package dev.flamingo.sync.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flamingo.sync.auth.AuthVerticle;
+import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.data.DataVerticle;
+import dev.flamingo.sync.gateway.GatewayVerticle;
+import dev.flamingo.sync.testing.ApiClient;
+import dev.flamingo.sync.testing.ApiClient.Response;
+import dev.flamingo.sync.testing.TestCluster;
+import dev.flamingo.sync.testing.TestDatabase;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The device flow end to end over a real Hazelcast cluster: two gateways, auth-service and
+ * data-service, each its own clustered Vert.x node on loopback, against a real PostgreSQL.
+ * Everything is driven over HTTP, as the desktop client and the browser do.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DeviceFlowClusterTest {
+  static final String TEMP = "^flm_temp_[0-9a-f]{64}$";
+  static final String SESSION = "^flm_sync_[0-9a-f]{128}$";
+
+  static TestDatabase db;
+  static TestCluster cluster;
+  static Vertx client;
+  static ApiClient gw1;
+  static ApiClient gw2;
+
+  static String cookie;
+  static String tempToken;
+  static String sessionToken;
+
+  @BeforeAll
+  static void start() {
+    db = TestDatabase.create();
+    cluster = new TestCluster(4);
+    JsonObject config = TestConfig.base(db.url());
+    Vertx auth = cluster.startNode(0, config);
+    Vertx data = cluster.startNode(1, config);
+    Vertx g1 = cluster.startNode(2, config);
+    Vertx g2 = cluster.startNode(3, config);
+    deploy(auth, AuthVerticle::new, config);
+    deploy(data, DataVerticle::new, config);
+    GatewayVerticle first = new GatewayVerticle();
+    GatewayVerticle second = new GatewayVerticle();
+    deploy(g1, () -> first, config);
+    deploy(g2, () -> second, config.copy().put(Settings.RATE_LIMIT_INIT, "3/60"));
+    client = Vertx.vertx();
+    gw1 = new ApiClient(client, first.actualPort());
+    gw2 = new ApiClient(client, second.actualPort());
+  }
+
+  static void deploy(Vertx node, Supplier<io.vertx.core.Deployable> verticle, JsonObject config) {
+    node.deployVerticle(verticle.get(), new DeploymentOptions().setConfig(config)).await();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (gw1 != null) {
+      gw1.close();
+      gw2.close();
+      client.close().await();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void clusterHasFourMembersTalkingOverTheBus() {
+    Response ready = gw2.get("/health/ready", null);
+    assertEquals("UP", ready.data().getJsonObject("checks").getString("auth"), ready.toString());
+    assertEquals("UP", ready.data().getJsonObject("checks").getString("data"), ready.toString());
+  }
+
+  @Test
+  @Order(2)
+  void initReturnsTempTokenAndLoginUrl() {
+    Response r = gw1.post("/api/sync/init", null, new JsonObject().put("device_name", "Linux x86_64").put("device_type", "desktop"));
+    assertEquals(200, r.status, r.toString());
+    assertEquals(true, r.body.getBoolean("success"));
+    JsonObject data = r.data();
+    tempToken = data.getString("temp_token");
+    assertTrue(tempToken.matches(TEMP), tempToken);
+    assertEquals("http://flamingo.test/login?token=" + tempToken, data.getString("login_url"));
+    assertEquals(300, data.getInteger("expires_in"));
+  }
+
+  @Test
+  @Order(3)
+  void tokenBeforeClaimIsNotYetAuthorized() {
+    Response r = gw2.post("/api/sync/token", null, new JsonObject().put("temp_token", tempToken));
+    assertEquals(400, r.status);
+    assertEquals(false, r.body.getBoolean("success"));
+    assertEquals("Token not yet authorized. Complete login first.", r.error());
+  }
+
+  @Test
+  @Order(4)
+  void registerSetsAnHttpOnlySameSiteCookie() {
+    Response r = gw1.post("/api/auth/register", null, new JsonObject().put("email", "Ada@Example.com").put("password", "correct horse battery"));
+    assertEquals(200, r.status, r.toString());
+    assertEquals("ada@example.com", r.data().getString("email"));
+    assertNull(r.data().getValue("browser_token"), "the login token never goes into a body");
+    String setCookie = r.raw.cookies().stream().filter(c -> c.startsWith("flamingo_login=")).findFirst().orElseThrow();
+    assertTrue(setCookie.contains("HttpOnly"), setCookie);
+    assertTrue(setCookie.contains("SameSite=Lax"), setCookie);
+    cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    Response again = gw1.post("/api/auth/register", null, new JsonObject().put("email", "ada@example.com").put("password", "another password"));
+    assertEquals(409, again.status);
+    Response login = gw2.post("/api/auth/login", null, new JsonObject().put("email", "ada@example.com").put("password", "correct horse battery"));
+    assertEquals(200, login.status);
+    Response wrong = gw2.post("/api/auth/login", null, new JsonObject().put("email", "ada@example.com").put("password", "wrong password"));
+    assertEquals(401, wrong.status);
+    assertEquals("Invalid email or password", wrong.error());
+  }
+
+  @Test
+  @Order(5)
+  void claimWithTheBrowserLoginOnTheOtherGateway() {
+    Response r = withCookie(gw2, "/api/sync/claim", cookie, new JsonObject().put("temp_token", tempToken));
+    assertEquals(200, r.status, r.toString());
+    assertEquals("Token claimed successfully", r.body.getString("message"));
+    assertNull(r.body.getValue("data"));
+    Response again = withCookie(gw1, "/api/sync/claim", cookie, new JsonObject().put("temp_token", tempToken));
+    assertEquals(200, again.status);
+    assertEquals("Token already claimed", again.body.getString("message"));
+    Response noLogin = gw1.post("/api/sync/claim", null, new JsonObject().put("temp_token", tempToken));
+    assertEquals(401, noLogin.status);
+  }
+
+  @Test
+  @Order(6)
+  void claimByAnotherAccountIsRefused() {
+    Response other = gw1.post("/api/auth/register", null, new JsonObject().put("email", "eve@example.com").put("password", "eve's password"));
+    assertEquals(200, other.status);
+    String eve = other.raw.cookies().get(0).split(";")[0];
+    Response r = withCookie(gw1, "/api/sync/claim", eve, new JsonObject().put("temp_token", tempToken));
+    assertEquals(409, r.status);
+    assertNotNull(r.error());
+  }
+
+  @Test
+  @Order(7)
+  void tokenExchangeGivesExactlyOneSession() {
+    Response r = gw1.post("/api/sync/token", null, new JsonObject().put("temp_token", tempToken));
+    assertEquals(200, r.status, r.toString());
+    JsonObject data = r.data();
+    sessionToken = data.getString("session_token");
+    assertTrue(sessionToken.matches(SESSION));
+    assertEquals(sessionToken.substring(0, 16), data.getString("token_prefix"));
+    Instant expires = Instant.parse(data.getString("expires_at"));
+    long days = Instant.now().until(expires, ChronoUnit.HOURS) / 24;
+    assertTrue(days >= 89 && days <= 90, "90-day session, was " + days);
+    assertEquals(true, data.getBoolean("is_new_device"));
+    JsonObject config = data.getJsonObject("sync_config");
+    for (String key : new String[] {"sync_history", "sync_environments", "sync_secrets", "sync_collections", "sync_settings"}) {
+      assertEquals(true, config.getBoolean(key), key);
+    }
+    Response second = gw2.post("/api/sync/token", null, new JsonObject().put("temp_token", tempToken));
+    assertEquals(400, second.status);
+    assertEquals("Invalid token", second.error());
+  }
+
+  @Test
+  @Order(8)
+  void sessionWorksOnBothGateways() {
+    Response a = gw1.get("/api/sync/config", sessionToken);
+    Response b = gw2.get("/api/sync/config", sessionToken);
+    assertEquals(200, a.status, a.toString());
+    assertEquals(200, b.status, b.toString());
+    assertEquals(true, a.data().getBoolean("sync_history"));
+  }
+
+  @Test
+  @Order(9)
+  void rotateKillsTheOldTokenOnEveryGateway() throws InterruptedException {
+    assertEquals(200, gw2.get("/api/sync/config", sessionToken).status); // cached on gateway 2
+    Response r = gw1.post("/api/sync/rotate", sessionToken, null);
+    assertEquals(200, r.status, r.toString());
+    String rotated = r.data().getString("session_token");
+    assertTrue(rotated.matches(SESSION));
+    assertNotEquals(sessionToken, rotated);
+    assertEquals(rotated.substring(0, 16), r.data().getString("token_prefix"));
+    assertNotNull(Instant.parse(r.data().getString("expires_at")));
+    assertEquals(401, gw1.get("/api/sync/config", sessionToken).status);
+    assertRejectedWithinOneSecond(gw2, sessionToken);
+    assertEquals(200, gw2.get("/api/sync/config", rotated).status);
+    sessionToken = rotated;
+  }
+
+  @Test
+  @Order(10)
+  void revokeEndsTheCallingSessionEverywhere() throws InterruptedException {
+    assertEquals(200, gw1.get("/api/sync/config", sessionToken).status); // cached on gateway 1
+    Response r = gw2.post("/api/sync/revoke", sessionToken, null);
+    assertEquals(200, r.status, r.toString());
+    assertEquals("Session revoked", r.body.getString("message"));
+    assertRejectedWithinOneSecond(gw1, sessionToken);
+    assertEquals(401, gw2.post("/api/sync/revoke", sessionToken, null).status);
+  }
+
+  @Test
+  @Order(11)
+  void badInputsAreJsonErrorsNeverServerErrors() {
+    Map<String, JsonObject> inits = new HashMap<>();
+    inits.put("missing", new JsonObject());
+    inits.put("number", new JsonObject().put("device_name", 5).put("device_type", "desktop"));
+    inits.put("null", new JsonObject().putNull("device_name").put("device_type", "desktop"));
+    inits.forEach((name, body) -> {
+      Response r = gw1.post("/api/sync/init", null, body);
+      assertEquals(400, r.status, name + ": " + r);
+      assertEquals(false, r.body.getBoolean("success"));
+    });
+    for (Object token : new Object[] {123, "flm_temp_nothex", "flm_temp_" + "a".repeat(64), ""}) {
+      Response r = gw1.post("/api/sync/token", null, new JsonObject().put("temp_token", token));
+      assertEquals(400, r.status, token + ": " + r);
+      assertEquals("Invalid token", r.error(), String.valueOf(token));
+    }
+    Response noBody = gw1.post("/api/sync/token", null, null);
+    assertEquals(400, noBody.status);
+    Response badLogin = gw1.post("/api/auth/login", null, new JsonObject().put("email", 1).put("password", true));
+    assertEquals(400, badLogin.status, badLogin.toString());
+    Response unknownBearer = gw1.get("/api/sync/config", "flm_sync_" + "0".repeat(128));
+    assertEquals(401, unknownBearer.status);
+  }
+
+  @Test
+  @Order(12)
+  void initIsRateLimitedPerClientIp() {
+    int limited = 0;
+    for (int i = 0; i < 5; i++) {
+      Response r = gw2.post("/api/sync/init", null, new JsonObject().put("device_name", "n").put("device_type", "desktop"));
+      if (r.status == 429) {
+        limited++;
+        assertNotNull(r.header("Retry-After"));
+      } else {
+        assertEquals(200, r.status);
+      }
+    }
+    assertEquals(2, limited);
+  }
+
+  static Response withCookie(ApiClient api, String path, String cookie, JsonObject body) {
+    return api.send(HttpMethod.POST, path, null, Buffer.buffer(body.encode()),
+        Map.of("Cookie", cookie, "Content-Type", "application/json"));
+  }
+
+  static void assertRejectedWithinOneSecond(ApiClient api, String token) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 1000;
+    int status;
+    do {
+      status = api.get("/api/sync/config", token).status;
+      if (status == 401) {
+        return;
+      }
+      Thread.sleep(20);
+    } while (System.currentTimeMillis() < deadline);
+    assertEquals(401, status, "token still accepted after one second");
+  }
+}
