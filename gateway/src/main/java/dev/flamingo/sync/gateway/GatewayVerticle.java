@@ -9,6 +9,7 @@ import dev.flamingo.sync.gateway.http.ClientAddress;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.HttpFailures;
 import dev.flamingo.sync.gateway.limits.RateLimiter;
+import dev.flamingo.sync.gateway.limits.RateLimits;
 import dev.flamingo.sync.gateway.routes.AccountRoutes;
 import dev.flamingo.sync.gateway.routes.Cors;
 import dev.flamingo.sync.gateway.routes.DataRoutes;
@@ -34,7 +35,18 @@ import org.slf4j.LoggerFactory;
 public class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
+  private final RateLimits limits;
   private HttpServer server;
+
+  /** A gateway with rate limits of its own. */
+  public GatewayVerticle() {
+    this(new RateLimits());
+  }
+
+  /** A gateway sharing its rate limits with the other instances of this process. */
+  public GatewayVerticle(RateLimits limits) {
+    this.limits = limits;
+  }
 
   @Override
   public Future<?> start() {
@@ -84,7 +96,7 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   private RateLimiter limiter(String name, String spec) {
-    return new RateLimiter(name, spec, hit -> vertx.eventBus().publish(Addresses.EVENT_AUDIT, new JsonObject()
+    return limits.limiter(name, spec, hit -> vertx.eventBus().publish(Addresses.EVENT_AUDIT, new JsonObject()
         .put("event_type", "rate_limit.hit")
         .putNull("account_id")
         .putNull("device_id")

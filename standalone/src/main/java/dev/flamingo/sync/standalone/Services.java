@@ -5,6 +5,7 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.data.DataVerticle;
 import dev.flamingo.sync.device.DeviceVerticle;
 import dev.flamingo.sync.gateway.GatewayVerticle;
+import dev.flamingo.sync.gateway.limits.RateLimits;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,13 +20,14 @@ public final class Services {
   private Services() {}
 
   public static Future<Void> deployAll(Vertx vertx, Settings settings) {
+    RateLimits limits = new RateLimits();
     DeploymentOptions options = new DeploymentOptions().setConfig(settings.json());
     int gateways = settings.integer(GATEWAY_INSTANCES, Math.max(1, Runtime.getRuntime().availableProcessors()));
     return Future.all(
             vertx.deployVerticle(new AuthVerticle(), options),
             vertx.deployVerticle(new DataVerticle(), options),
             vertx.deployVerticle(new DeviceVerticle(), options))
-        .compose(v -> vertx.deployVerticle(GatewayVerticle::new, new DeploymentOptions(options).setInstances(gateways)))
+        .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(limits), new DeploymentOptions(options).setInstances(gateways)))
         .mapEmpty();
   }
 }

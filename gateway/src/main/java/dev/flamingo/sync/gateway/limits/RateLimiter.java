@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * A per-client-IP fixed-window limit for one route ("N per W seconds"). Over the limit: 429 with
- * {@code Retry-After} and the envelope. Counters live in this gateway (each replica limits on its own);
- * used from one event loop.
+ * {@code Retry-After} and the envelope. Counters live in this gateway process (each replica limits on
+ * its own) and are shared by its verticle instances, hence synchronized.
  */
 public final class RateLimiter implements Handler<RoutingContext> {
   private final String name;
@@ -37,6 +37,17 @@ public final class RateLimiter implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String ip = Contexts.get(ctx).clientIp();
     long now = System.currentTimeMillis();
+    long retryAfter = admit(ip, now);
+    if (retryAfter > 0) {
+      ctx.response().putHeader("Retry-After", String.valueOf(retryAfter));
+      Envelope.error(ctx, 429, "Too many requests, retry in " + retryAfter + " seconds");
+      return;
+    }
+    ctx.next();
+  }
+
+  /** 0 when the request may pass, else the seconds until the window resets. */
+  synchronized long admit(String ip, long now) {
     sweep(now);
     long[] w = windows.get(ip);
     if (w == null || now - w[0] >= windowMillis) {
@@ -44,16 +55,13 @@ public final class RateLimiter implements Handler<RoutingContext> {
       windows.put(ip, w);
     }
     w[1]++;
-    if (limit > 0 && w[1] > limit) {
-      long retryAfter = Math.max(1, (w[0] + windowMillis - now + 999) / 1000);
-      ctx.response().putHeader("Retry-After", String.valueOf(retryAfter));
-      if (w[1] == limit + 1) {
-        onLimited.accept(new JsonObject().put("limit", name).put("ip", ip));
-      }
-      Envelope.error(ctx, 429, "Too many requests, retry in " + retryAfter + " seconds");
-      return;
+    if (limit <= 0 || w[1] <= limit) {
+      return 0;
     }
-    ctx.next();
+    if (w[1] == limit + 1) {
+      onLimited.accept(new JsonObject().put("limit", name).put("ip", ip));
+    }
+    return Math.max(1, (w[0] + windowMillis - now + 999) / 1000);
   }
 
   private void sweep(long now) {
