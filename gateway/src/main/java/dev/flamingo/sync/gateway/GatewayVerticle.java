@@ -66,7 +66,7 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false)
         .setBodyLimit(settings.number(Settings.MAX_BODY_BYTES, 10L * 1024 * 1024)));
 
-    new AccountRoutes(bus, publicUrl).mount(router, sameOrigin,
+    new AccountRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
         limiter("register", settings.string(Settings.RATE_LIMIT_REGISTER, "10/3600")),
         limiter("login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")));
     new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,

@@ -18,6 +18,10 @@ public final class Addresses {
   public static final String AUTH_LOGIN = "flamingo.auth.v1.account.login";
   /** {browser_token} → {account_id, email}; fails 401. */
   public static final String AUTH_BROWSER_VALIDATE = "flamingo.auth.v1.browser.validate";
+  /** account in context → {account_id, email, created_at}. */
+  public static final String AUTH_ACCOUNT_ME = "flamingo.auth.v1.account.me";
+  /** {current_password, new_password} + account → new browser token; bumps the security stamp. */
+  public static final String AUTH_PASSWORD_CHANGE = "flamingo.auth.v1.account.password";
   /** {device_name, device_type} → {temp_token, expires_in}. */
   public static final String AUTH_SYNC_INIT = "flamingo.auth.v1.sync.init";
   /** {temp_token} + account in context → message "Token claimed successfully" / "Token already claimed". */

@@ -25,8 +25,12 @@ public final class AccountRoutes {
     this.secureCookie = publicUrl.startsWith("https://");
   }
 
-  public void mount(Router router, SameOrigin sameOrigin, Handler<RoutingContext> registerLimit,
+  public void mount(Router router, Authenticator auth, SameOrigin sameOrigin, Handler<RoutingContext> registerLimit,
       Handler<RoutingContext> loginLimit) {
+    router.get("/api/auth/me").handler(auth::requireBrowser)
+        .handler(ctx -> bus.forward(ctx, Addresses.AUTH_ACCOUNT_ME, new JsonObject()));
+    router.post("/api/auth/password").handler(sameOrigin).handler(loginLimit).handler(auth::requireBrowser)
+        .handler(ctx -> signIn(ctx, Addresses.AUTH_PASSWORD_CHANGE));
     router.post("/api/auth/register").handler(sameOrigin).handler(registerLimit)
         .handler(ctx -> signIn(ctx, Addresses.AUTH_REGISTER));
     router.post("/api/auth/login").handler(sameOrigin).handler(loginLimit)
