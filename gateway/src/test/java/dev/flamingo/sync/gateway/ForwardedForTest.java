@@ -1,0 +1,59 @@
+package dev.flamingo.sync.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.testing.ApiClient;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client IP that limits (and the services) see: X-Forwarded-For counts only when the peer is a
+ * configured trusted proxy. Observed through the per-IP rate limit of /api/sync/init.
+ */
+class ForwardedForTest {
+  Vertx vertx = Vertx.vertx();
+  ApiClient api;
+
+  ApiClient gateway(String trustedProxies) {
+    GatewayVerticle gateway = new GatewayVerticle();
+    JsonObject config = new JsonObject().put(Settings.HTTP_PORT, 0).put(Settings.RATE_LIMIT_INIT, "1/60")
+        .put(Settings.TRUSTED_PROXIES, trustedProxies);
+    vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)).await();
+    api = new ApiClient(vertx, gateway.actualPort());
+    return api;
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+    vertx.close().await();
+  }
+
+  int init(String forwardedFor) {
+    return api.send(HttpMethod.POST, "/api/sync/init", null, Buffer.buffer("{}"),
+        Map.of("Content-Type", "application/json", "X-Forwarded-For", forwardedFor)).status;
+  }
+
+  @Test
+  void trustedProxyForwardsTheClientAddress() {
+    gateway("127.0.0.1");
+    assertEquals(503, init("203.0.113.1"));           // under the limit: reaches the (absent) service
+    assertEquals(429, init("203.0.113.1"));           // same client: limited
+    assertEquals(503, init("203.0.113.2"));           // another client behind the proxy: its own window
+    assertEquals(429, init("10.9.9.9, 203.0.113.2")); // the right-most untrusted hop is the client
+  }
+
+  @Test
+  void untrustedPeerCannotSpoofItsAddress() {
+    gateway("");
+    assertEquals(503, init("203.0.113.1"));
+    assertEquals(429, init("203.0.113.2")); // the header is ignored: both are 127.0.0.1
+  }
+}
