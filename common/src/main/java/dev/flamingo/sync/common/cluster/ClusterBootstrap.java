@@ -20,7 +20,7 @@ public final class ClusterBootstrap {
 
   public static Future<Vertx> start(Settings settings) {
     System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
-    String host = settings.string(Settings.CLUSTER_HOST, "127.0.0.1");
+    String host = resolveHost(settings.string(Settings.CLUSTER_HOST, "127.0.0.1"));
     int port = settings.integer(Settings.CLUSTER_PORT, 5701);
     List<String> members = settings.list(Settings.CLUSTER_MEMBERS);
     if (members.isEmpty()) {
@@ -33,6 +33,18 @@ public final class ClusterBootstrap {
         .with(options)
         .withClusterManager(new HazelcastClusterManager(config))
         .buildClustered();
+  }
+
+  /** "auto" means this machine's own address (what a container's hostname resolves to). */
+  static String resolveHost(String configured) {
+    if (!"auto".equalsIgnoreCase(configured)) {
+      return configured;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("FLAMINGO_CLUSTER_HOST=auto but this host's address is unknown", e);
+    }
   }
 
   static Config hazelcastConfig(String clusterName, String host, int port, List<String> members) {
