@@ -37,6 +37,7 @@ public class GatewayVerticle extends VerticleBase {
 
   private final RateLimits limits;
   private HttpServer server;
+  private Router router;
 
   /** A gateway with rate limits of its own. */
   public GatewayVerticle() {
@@ -56,7 +57,7 @@ public class GatewayVerticle extends VerticleBase {
     Authenticator auth = new Authenticator(vertx, bus, settings.number(Settings.AUTH_CACHE_SECONDS, 30) * 1000);
     SameOrigin sameOrigin = new SameOrigin(publicUrl);
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     HttpFailures.install(router);
     router.route().handler(new Contexts(new ClientAddress(settings.list(Settings.TRUSTED_PROXIES))));
     router.route().handler(TimeoutHandler.create(settings.number(Settings.REQUEST_TIMEOUT_MS, 15_000), 503));
@@ -74,7 +75,7 @@ public class GatewayVerticle extends VerticleBase {
         limiter("token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")));
     new DataRoutes(bus).mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
-    new HealthRoutes(bus).mount(router);
+    new HealthRoutes(bus).mount(router, openApi());
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.string(Settings.HTTP_HOST, "0.0.0.0"))
@@ -83,6 +84,19 @@ public class GatewayVerticle extends VerticleBase {
     return auth.listen()
         .compose(v -> server.requestHandler(router).listen())
         .onSuccess(s -> LOG.info("Gateway listening on port {} (public URL {})", s.actualPort(), publicUrl));
+  }
+
+  private static io.vertx.core.buffer.Buffer openApi() {
+    try (var in = GatewayVerticle.class.getResourceAsStream("/openapi.json")) {
+      return io.vertx.core.buffer.Buffer.buffer(in.readAllBytes());
+    } catch (java.io.IOException | NullPointerException e) {
+      throw new IllegalStateException("openapi.json missing from the gateway jar", e);
+    }
+  }
+
+  /** The router, for tests that compare it with the OpenAPI document. */
+  public Router router() {
+    return router;
   }
 
   /** The port actually bound (useful with port 0 in tests). */

@@ -28,7 +28,9 @@ public final class Contexts implements Handler<RoutingContext> {
     if (userAgent != null && userAgent.length() > 512) {
       userAgent = userAgent.substring(0, 512);
     }
-    ctx.put(KEY, RequestContext.anonymous(requestId, clientAddress.of(ctx.request()), userAgent));
+    RequestContext context = RequestContext.anonymous(requestId, clientAddress.of(ctx.request()), userAgent);
+    ctx.put(KEY, context);
+    AccessLog.install(ctx, context);
     ctx.response().putHeader("X-Request-Id", requestId);
     ctx.response().putHeader("X-Content-Type-Options", "nosniff");
     ctx.next();

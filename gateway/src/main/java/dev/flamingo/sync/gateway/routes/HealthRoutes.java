@@ -10,7 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
-/** {@code /health/live} (this process answers) and {@code /health/ready} (every service answers its ping). */
+/** {@code /health/live} (this process answers), {@code /health/ready} (every service answers its ping), the OpenAPI document. */
 public final class HealthRoutes {
   private static final List<String> SERVICES = List.of(Addresses.AUTH_PING, Addresses.DATA_PING, Addresses.DEVICE_PING);
   private final BusForwarder bus;
@@ -19,7 +19,9 @@ public final class HealthRoutes {
     this.bus = bus;
   }
 
-  public void mount(Router router) {
+  public void mount(Router router, io.vertx.core.buffer.Buffer openApi) {
+    router.get("/api/openapi.json").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json; charset=utf-8").end(openApi));
     router.get("/health/live").handler(ctx -> Envelope.ok(ctx, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
   }
