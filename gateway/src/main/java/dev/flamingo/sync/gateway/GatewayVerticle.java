@@ -15,7 +15,9 @@ import dev.flamingo.sync.gateway.routes.Cors;
 import dev.flamingo.sync.gateway.routes.DataRoutes;
 import dev.flamingo.sync.gateway.routes.DeviceRoutes;
 import dev.flamingo.sync.gateway.routes.HealthRoutes;
+import dev.flamingo.sync.gateway.routes.PageRoutes;
 import dev.flamingo.sync.gateway.routes.SyncRoutes;
+import dev.flamingo.sync.gateway.routes.WebRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -67,7 +69,8 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false)
         .setBodyLimit(settings.number(Settings.MAX_BODY_BYTES, 10L * 1024 * 1024)));
 
-    new AccountRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
+    AccountRoutes accounts = new AccountRoutes(bus, publicUrl);
+    accounts.mount(router, auth, sameOrigin,
         limiter("register", settings.string(Settings.RATE_LIMIT_REGISTER, "10/3600")),
         limiter("login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")));
     new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
@@ -76,6 +79,8 @@ public class GatewayVerticle extends VerticleBase {
     new DataRoutes(bus).mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
     new HealthRoutes(bus).mount(router, openApi());
+    new WebRoutes(bus, accounts).mount(router, auth, sameOrigin);
+    new PageRoutes().mount(router, auth);
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.string(Settings.HTTP_HOST, "0.0.0.0"))

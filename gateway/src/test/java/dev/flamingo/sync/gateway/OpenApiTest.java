@@ -27,6 +27,9 @@ class OpenApiTest {
           continue; // cross-cutting handlers (context, CORS, body), not endpoints
         }
         String path = route.getPath().replaceAll(":([a-z_]+)", "{$1}");
+        if (path.length() > 1 && path.endsWith("/")) {
+          path = path + "{file}"; // a static prefix route ("/assets/*")
+        }
         for (HttpMethod m : route.methods()) {
           served.add(m.name() + " " + path);
         }

@@ -24,6 +24,15 @@ public final class Addresses {
   public static final String AUTH_PASSWORD_CHANGE = "flamingo.auth.v1.account.password";
   /** {device_name, device_type} → {temp_token, expires_in}. */
   public static final String AUTH_SYNC_INIT = "flamingo.auth.v1.sync.init";
+  /**
+   * {temp_token} → {device_name, device_type, client_ip, created_at, expires_at, expires_in, status}
+   * where status is pending | claimed | expired | used | denied; unknown → 404. For the authorize page.
+   */
+  public static final String AUTH_SYNC_DESCRIBE = "flamingo.auth.v1.sync.describe";
+  /** {temp_token} + account → message "Request denied"; the client's next /token poll gets 400. */
+  public static final String AUTH_SYNC_DENY = "flamingo.auth.v1.sync.deny";
+  /** account in context → bumps the security stamp (ends every browser login) and revokes every session. */
+  public static final String AUTH_SIGN_OUT_EVERYWHERE = "flamingo.auth.v1.account.sign-out-everywhere";
   /** {temp_token} + account in context → message "Token claimed successfully" / "Token already claimed". */
   public static final String AUTH_SYNC_CLAIM = "flamingo.auth.v1.sync.claim";
   /** {temp_token} → {session_token, token_prefix, expires_at, is_new_device, sync_config}. */

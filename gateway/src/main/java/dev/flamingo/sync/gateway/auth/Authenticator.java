@@ -70,9 +70,18 @@ public final class Authenticator {
 
   /** Route handler: requires a valid browser-login cookie. */
   public void requireBrowser(RoutingContext ctx) {
+    browser(ctx, () -> Envelope.error(ctx, 401, "Unauthorized"));
+  }
+
+  /** Page handler: a valid browser-login cookie, else a redirect to the sign-in page. */
+  public void browserOrSignIn(RoutingContext ctx) {
+    browser(ctx, () -> ctx.response().setStatusCode(302).putHeader("Location", "/login").end());
+  }
+
+  private void browser(RoutingContext ctx, Runnable refuse) {
     Cookie cookie = ctx.request().getCookie(COOKIE);
     if (cookie == null || cookie.getValue().isEmpty()) {
-      Envelope.error(ctx, 401, "Unauthorized");
+      refuse.run();
       return;
     }
     String jwt = cookie.getValue();
@@ -90,7 +99,13 @@ public final class Authenticator {
           browsers.put(key, String.valueOf(account), data, System.currentTimeMillis(), Long.MAX_VALUE);
           continueAs(ctx, account, null, null);
         })
-        .onFailure(t -> Envelope.error(ctx, (ServiceException) t));
+        .onFailure(t -> {
+          if (((ServiceException) t).status() == 401) {
+            refuse.run();
+          } else {
+            Envelope.error(ctx, (ServiceException) t);
+          }
+        });
   }
 
   private void withSession(RoutingContext ctx, String token) {

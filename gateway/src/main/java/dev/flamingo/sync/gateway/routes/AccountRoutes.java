@@ -38,6 +38,11 @@ public final class AccountRoutes {
     router.post("/api/auth/logout").handler(sameOrigin).handler(this::logout);
   }
 
+  void clearCookie(RoutingContext ctx) {
+    ctx.response().addCookie(Cookie.cookie(Authenticator.COOKIE, "").setPath("/").setHttpOnly(true)
+        .setSecure(secureCookie).setSameSite(CookieSameSite.LAX).setMaxAge(0));
+  }
+
   private void signIn(RoutingContext ctx, String address) {
     JsonObject body = JsonBodies.object(ctx);
     bus.request(Contexts.get(ctx), address, body).onComplete(ar -> {
@@ -55,8 +60,7 @@ public final class AccountRoutes {
   }
 
   private void logout(RoutingContext ctx) {
-    ctx.response().addCookie(Cookie.cookie(Authenticator.COOKIE, "").setPath("/").setHttpOnly(true)
-        .setSecure(secureCookie).setSameSite(CookieSameSite.LAX).setMaxAge(0));
+    clearCookie(ctx);
     Envelope.reply(ctx, new JsonObject().putNull("data").put("message", "Signed out"));
   }
 }

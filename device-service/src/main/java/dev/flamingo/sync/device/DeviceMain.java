@@ -1,0 +1,12 @@
+package dev.flamingo.sync.device;
+
+import dev.flamingo.sync.common.launch.NodeLauncher;
+
+/** Runs device-service as its own cluster node. */
+public final class DeviceMain {
+  private DeviceMain() {}
+
+  public static void main(String[] args) {
+    NodeLauncher.run("device-service", s -> new DeviceVerticle());
+  }
+}

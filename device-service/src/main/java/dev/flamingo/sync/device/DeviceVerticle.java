@@ -1,0 +1,160 @@
+package dev.flamingo.sync.device;
+
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.Reply;
+import dev.flamingo.sync.common.bus.ServiceConsumers;
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.db.Database;
+import dev.flamingo.sync.device.audit.AuditBuffer;
+import dev.flamingo.sync.device.audit.AuditEvent;
+import dev.flamingo.sync.device.audit.AuditPublisher;
+import dev.flamingo.sync.device.audit.AuditService;
+import dev.flamingo.sync.device.audit.AuditStore;
+import dev.flamingo.sync.device.device.AuthSessions;
+import dev.flamingo.sync.device.device.DeviceService;
+import dev.flamingo.sync.device.device.DeviceStore;
+import dev.flamingo.sync.device.lastseen.LastSeenBuffer;
+import dev.flamingo.sync.device.retention.RetentionJob;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * device-service: the devices of each account (from auth-service's session events), their last use, their
+ * revocation, and the audit log, in schema {@code device}. Last-seen sightings and audit events are
+ * buffered and written in batches; both are flushed on stop.
+ */
+public class DeviceVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceVerticle.class);
+  private static final int LAST_SEEN_MAX_PENDING = 200_000;
+  private static final int LAST_SEEN_CHUNK = 1000;
+
+  private Pool pool;
+  private AuditBuffer auditBuffer;
+  private LastSeenBuffer lastSeen;
+  private RetentionJob retention;
+  private final List<MessageConsumer<?>> eventConsumers = new ArrayList<>();
+  private final List<Long> timers = new ArrayList<>();
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings(config());
+    DeviceConfig config;
+    try {
+      config = DeviceConfig.from(settings);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return Database.open(vertx, settings, "device").compose(p -> {
+      pool = p;
+      DeviceStore deviceStore = new DeviceStore(pool);
+      AuditStore auditStore = new AuditStore(pool);
+      AuditPublisher publisher = new AuditPublisher(vertx);
+      DeviceService devices = new DeviceService(deviceStore, new AuthSessions(vertx, config.authTimeoutMs()),
+          publisher, config.sessionTtlDays());
+      AuditService audit = new AuditService(auditStore);
+      auditBuffer = new AuditBuffer(config.auditBufferMax(), config.auditBatchSize(), auditStore::insert);
+      lastSeen = new LastSeenBuffer(deviceStore::updateLastSeen, LAST_SEEN_MAX_PENDING, LAST_SEEN_CHUNK);
+      retention = new RetentionJob(auditStore, deviceStore, config.auditRetentionDays(),
+          config.revokedDeviceRetentionDays());
+
+      onEvent(Addresses.EVENT_SESSION_CREATED, devices::onSessionCreated);
+      onEvent(Addresses.EVENT_DEVICE_SEEN, lastSeen::onSeen);
+      onEvent(Addresses.EVENT_AUDIT, this::onAudit);
+
+      ServiceConsumers consumers = new ServiceConsumers(vertx)
+          .on(Addresses.DEVICE_PING, (body, ctx) -> pool.query("select 1").execute()
+              .map(r -> Reply.data(new JsonObject().put("status", "UP")))
+              .recover(e -> Future.failedFuture(new ServiceException(503, "Device database unavailable"))))
+          .on(Addresses.DEVICE_LIST, devices::list)
+          .on(Addresses.DEVICE_REVOKE, devices::revoke)
+          .on(Addresses.DEVICE_RENAME, devices::rename)
+          .on(Addresses.DEVICE_REVOKE_OTHERS, devices::revokeOthers)
+          .on(Addresses.DEVICE_AUDIT_LIST, audit::list);
+
+      timers.add(vertx.setPeriodic(config.auditFlushMs(), id -> auditBuffer.drain()));
+      timers.add(vertx.setPeriodic(config.lastSeenFlushMs(), id -> lastSeen.flush()));
+      timers.add(vertx.setPeriodic(config.cleanupIntervalSeconds() * 1000, id -> retention.run()));
+
+      List<Future<Void>> ready = new ArrayList<>();
+      ready.add(consumers.ready());
+      eventConsumers.forEach(c -> ready.add(c.completion()));
+      return Future.all(ready);
+    });
+  }
+
+  private void onAudit(JsonObject event) {
+    AuditEvent e = AuditEvent.fromEvent(event);
+    if (e == null) {
+      LOG.warn("Ignored an audit event without an event_type");
+      return;
+    }
+    auditBuffer.add(e);
+  }
+
+  private void onEvent(String address, Consumer<JsonObject> handler) {
+    eventConsumers.add(vertx.eventBus().<Object>consumer(address, message -> {
+      if (!(message.body() instanceof JsonObject body)) {
+        LOG.warn("Ignored a non-object event on {}", address);
+        return;
+      }
+      try {
+        handler.accept(body);
+      } catch (RuntimeException e) {
+        LOG.error("Event on {} failed", address, e);
+      }
+    }));
+  }
+
+  /** Stops listening for events, writes what is buffered, then closes the pool. */
+  @Override
+  public Future<?> stop() {
+    timers.forEach(vertx::cancelTimer);
+    List<Future<Void>> unregistered = new ArrayList<>();
+    eventConsumers.forEach(c -> unregistered.add(c.unregister()));
+    if (pool == null) {
+      return Future.join(unregistered);
+    }
+    return Future.join(unregistered)
+        .eventually(() -> Future.join(lastSeen.flush(), auditBuffer.drain()))
+        .onFailure(e -> LOG.warn("Could not write everything buffered on stop: {} audit events and {} last-seen "
+            + "sightings lost ({})", auditBuffer.size(), lastSeen.pending(), e.toString()))
+        .eventually(() -> pool.close());
+  }
+
+  // --- for operations and tests --------------------------------------------------------------------
+
+  /** Writes the buffered last-seen sightings and audit events now (on this verticle's context). */
+  public Future<Void> flushNow() {
+    return onContext(() -> Future.join(lastSeen.flush(), auditBuffer.drain()).mapEmpty());
+  }
+
+  /** Runs the retention cleanup now → {audit_deleted, devices_deleted}. */
+  public Future<JsonObject> cleanupNow() {
+    return onContext(() -> retention.run());
+  }
+
+  public LastSeenBuffer lastSeen() {
+    return lastSeen;
+  }
+
+  public AuditBuffer auditBuffer() {
+    return auditBuffer;
+  }
+
+  private <T> Future<T> onContext(Supplier<Future<T>> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
+  }
+}

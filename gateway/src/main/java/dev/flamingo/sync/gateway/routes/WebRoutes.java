@@ -1,0 +1,94 @@
+package dev.flamingo.sync.gateway.routes;
+
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.Failures;
+import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.gateway.auth.Authenticator;
+import dev.flamingo.sync.gateway.auth.SameOrigin;
+import dev.flamingo.sync.gateway.http.BusForwarder;
+import dev.flamingo.sync.gateway.http.Contexts;
+import dev.flamingo.sync.gateway.http.Envelope;
+import dev.flamingo.sync.gateway.http.JsonBodies;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The JSON API behind the web pages: the browser login cookie instead of a Bearer token, same-origin
+ * only. It reuses the services' bus actions with the account in the context and never hands a key or
+ * a blob to the page (the overview strips them).
+ */
+public final class WebRoutes {
+  private final BusForwarder bus;
+  private final AccountRoutes accounts;
+
+  public WebRoutes(BusForwarder bus, AccountRoutes accounts) {
+    this.bus = bus;
+    this.accounts = accounts;
+  }
+
+  public void mount(Router router, Authenticator auth, SameOrigin sameOrigin) {
+    router.route("/api/web/*").handler(sameOrigin).handler(auth::requireBrowser);
+    router.get("/api/web/device-request").handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_DESCRIBE,
+        new JsonObject().put("temp_token", ctx.request().getParam("token"))));
+    router.post("/api/web/device-request/deny")
+        .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_DENY, JsonBodies.object(ctx)));
+    router.get("/api/web/overview").handler(this::overview);
+    router.get("/api/web/devices").handler(ctx -> bus.forward(ctx, Addresses.DEVICE_LIST, new JsonObject()));
+    router.post("/api/web/devices/revoke-all")
+        .handler(ctx -> bus.forward(ctx, Addresses.DEVICE_REVOKE_OTHERS, new JsonObject()));
+    router.delete("/api/web/devices/:id")
+        .handler(ctx -> bus.forward(ctx, Addresses.DEVICE_REVOKE, new JsonObject().put("id", ctx.pathParam("id"))));
+    router.patch("/api/web/devices/:id")
+        .handler(ctx -> bus.forward(ctx, Addresses.DEVICE_RENAME, JsonBodies.object(ctx).put("id", ctx.pathParam("id"))));
+    router.get("/api/web/config").handler(ctx -> bus.forward(ctx, Addresses.DATA_CONFIG_GET, new JsonObject()));
+    router.put("/api/web/config").handler(ctx -> bus.forward(ctx, Addresses.DATA_CONFIG_PUT, JsonBodies.object(ctx)));
+    router.get("/api/web/audit").handler(ctx -> bus.forward(ctx, Addresses.DEVICE_AUDIT_LIST, new JsonObject()
+        .put("limit", ctx.request().getParam("limit")).put("before", ctx.request().getParam("before"))));
+    router.post("/api/web/sign-out-everywhere").handler(ctx ->
+        bus.request(Contexts.get(ctx), Addresses.AUTH_SIGN_OUT_EVERYWHERE, new JsonObject()).onComplete(ar -> {
+          if (ar.failed()) {
+            Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
+            return;
+          }
+          accounts.clearCookie(ctx);
+          Envelope.reply(ctx, ar.result());
+        }));
+  }
+
+  /** Per data type: synced or not, size, version, last update; the device count; key set or not. */
+  private void overview(RoutingContext ctx) {
+    RequestContext context = Contexts.get(ctx);
+    Future<JsonObject> blobs = bus.request(context, Addresses.DATA_BLOB_LIST, new JsonObject());
+    Future<JsonObject> key = bus.request(context, Addresses.DATA_KEY_GET, new JsonObject());
+    Future<JsonObject> devices = bus.request(context, Addresses.DEVICE_LIST, new JsonObject());
+    Future.join(blobs, key, devices).onComplete(ar -> {
+      JsonObject data = new JsonObject();
+      if (blobs.succeeded()) {
+        JsonArray types = new JsonArray();
+        blobs.result().getJsonObject("data").getJsonArray("items", new JsonArray()).forEach(o -> {
+          JsonObject item = (JsonObject) o;
+          types.add(new JsonObject().put("data_type", item.getString("data_type"))
+              .put("version", item.getValue("version")).put("blob_size_bytes", item.getValue("blob_size_bytes"))
+              .put("updated_at", item.getValue("updated_at")));
+        });
+        data.put("data", types);
+      }
+      if (key.succeeded()) {
+        JsonObject k = key.result().getJsonObject("data");
+        data.put("key", k == null ? new JsonObject().put("set", false)
+            : new JsonObject().put("set", true).put("version", k.getValue("version")).put("updated_at", k.getValue("updated_at")));
+      }
+      if (devices.succeeded()) {
+        data.put("device_count", devices.result().getJsonArray("data", new JsonArray()).size());
+      }
+      if (blobs.failed() && key.failed() && devices.failed()) {
+        Envelope.error(ctx, Failures.fromThrowable(blobs.cause()));
+      } else {
+        Envelope.ok(ctx, data);
+      }
+    });
+  }
+}

@@ -1,0 +1,22 @@
+// A tiny client for the same-origin JSON API: every answer is the envelope {success, data, error, message}.
+"use strict";
+window.api = async function api(method, path, body) {
+  const options = { method, headers: {}, credentials: "same-origin" };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (e) {
+    return { ok: false, status: 0, error: "The server could not be reached. Check your connection." };
+  }
+  let envelope = {};
+  try { envelope = await response.json(); } catch (e) { /* not JSON: keep the status */ }
+  return { ok: response.ok, status: response.status, data: envelope.data, message: envelope.message,
+           error: envelope.error || ("HTTP " + response.status) };
+};
+window.show = (id, visible) => { document.getElementById(id).hidden = !visible; };
+window.text = (id, value) => { document.getElementById(id).textContent = value; };
+window.when = (iso) => iso ? new Date(iso).toLocaleString() : "never";

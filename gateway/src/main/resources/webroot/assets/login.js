@@ -1,0 +1,69 @@
+"use strict";
+(function () {
+  const token = new URLSearchParams(location.search).get("token");
+  const validToken = token && /^flm_temp_[0-9a-f]{64}$/.test(token);
+  let countdown;
+
+  function only(id) {
+    ["signin", "authorize", "ended", "denied"].forEach((s) => show(s, s === id));
+  }
+
+  async function start() {
+    if (token && !validToken) { only("ended"); return; }
+    const me = await api("GET", "/api/auth/me");
+    if (me.ok) { signedIn(me.data); } else { only("signin"); show("signin-hint", !!token); document.getElementById("email").focus(); }
+  }
+
+  async function signedIn(account) {
+    show("signout", true);
+    if (!token) { location.assign("/dashboard"); return; }
+    text("who", account.email);
+    const req = await api("GET", "/api/web/device-request?token=" + encodeURIComponent(token));
+    if (!req.ok || req.data.status !== "pending") {
+      if (req.ok && req.data.status === "claimed") { location.assign("/complete"); return; }
+      only("ended");
+      return;
+    }
+    text("req-device", req.data.device_name);
+    text("req-type", req.data.device_type);
+    text("req-ip", req.data.client_ip || "unknown");
+    text("req-at", when(req.data.created_at));
+    const expires = Date.now() + req.data.expires_in * 1000;
+    const tick = () => {
+      const left = Math.max(0, Math.round((expires - Date.now()) / 1000));
+      text("req-left", Math.floor(left / 60) + " min " + (left % 60) + " s");
+      if (left === 0) { clearInterval(countdown); only("ended"); }
+    };
+    tick();
+    countdown = setInterval(tick, 1000);
+    only("authorize");
+    document.getElementById("authorize-button").focus();
+  }
+
+  async function submit(path) {
+    const email = document.getElementById("email").value.trim();
+    const password = document.getElementById("password").value;
+    show("signin-error", false);
+    const r = await api("POST", path, { email, password });
+    if (!r.ok) { text("signin-error", r.error); show("signin-error", true); return; }
+    signedIn(r.data);
+  }
+
+  document.getElementById("signin-form").addEventListener("submit", (e) => { e.preventDefault(); submit("/api/auth/login"); });
+  document.getElementById("register-submit").addEventListener("click", () => submit("/api/auth/register"));
+  document.getElementById("authorize-button").addEventListener("click", async () => {
+    const r = await api("POST", "/api/sync/claim", { temp_token: token });
+    if (r.ok) { clearInterval(countdown); location.assign("/complete"); return; }
+    text("authorize-error", r.error); show("authorize-error", true);
+  });
+  document.getElementById("deny-button").addEventListener("click", async () => {
+    const r = await api("POST", "/api/web/device-request/deny", { temp_token: token });
+    clearInterval(countdown);
+    if (r.ok) { only("denied"); } else { text("authorize-error", r.error); show("authorize-error", true); }
+  });
+  document.getElementById("signout").addEventListener("click", async () => {
+    await api("POST", "/api/auth/logout", {});
+    location.reload();
+  });
+  start();
+})();
