@@ -22,7 +22,7 @@ public final class PageRoutes {
     router.get("/login").handler(headers).handler(ctx -> page(ctx, "login.html"));
     router.get("/complete").handler(headers).handler(ctx -> page(ctx, "complete.html"));
     router.get("/dashboard").handler(headers).handler(auth::browserOrSignIn).handler(ctx -> page(ctx, "dashboard.html"));
-    router.get("/assets/*").handler(headers).handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.get("/assets/*").handler(headers).handler(StaticHandler.create("webroot/assets").setCachingEnabled(false));
   }
 
   static void securityHeaders(RoutingContext ctx) {
