@@ -114,8 +114,13 @@ final class Fixture implements AutoCloseable {
         .put("created_at", createdAt.toString());
   }
 
+  /** Writes what the verticle buffered (last seen, audit) now. */
+  void flushNow() {
+    verticle.flushNow().await();
+  }
+
   RowSet<Row> query(String sql, Object... params) {
-    return this.sql.preparedQuery(sql).execute(Tuple.wrap(params)).await();
+    return this.sql.preparedQuery(sql).execute(Tuple.from(params)).await();
   }
 
   static void awaitTrue(BooleanSupplier condition, String what) {

@@ -1,0 +1,250 @@
+package dev.flamingo.sync.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.testing.ApiClient;
+import dev.flamingo.sync.testing.ApiClient.Response;
+import dev.flamingo.sync.testing.TestCluster;
+import dev.flamingo.sync.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The pages as a person uses them, in real headless Chromium (Debian's chromium + chromedriver, never
+ * downloaded), against the real one-box server; the desktop client is an HTTP client beside it.
+ * Screenshots of every page land in {@code standalone/target/screenshots/}.
+ */
+class BrowserFlowTest {
+  static final String CHROMIUM = "/usr/bin/chromium";
+  static final String DRIVER = "/usr/bin/chromedriver";
+  static final Path SHOTS = Path.of("target", "screenshots");
+
+  static TestDatabase db;
+  static Vertx vertx;
+  static ApiClient client;
+  static String base;
+  static WebDriver browser;
+  static WebDriverWait wait;
+
+  @BeforeAll
+  static void start() throws Exception {
+    boolean present = new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
+    if (System.getenv("CI") == null) {
+      Assumptions.assumeTrue(present, "chromium and chromium-driver are not installed (CI installs them)");
+    }
+    assertTrue(present, "CI must have /usr/bin/chromium and /usr/bin/chromedriver (.ci/run installs them)");
+    db = TestDatabase.create();
+    vertx = Vertx.vertx();
+    int port = TestCluster.freePort();
+    base = "http://127.0.0.1:" + port;
+    Services.deployAll(vertx, new Settings(TestConfig.base(db.url()).put(Settings.HTTP_PORT, port)
+        .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1))).await();
+    client = new ApiClient(vertx, port);
+    Files.createDirectories(SHOTS);
+
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+        "--window-size=1200,1000");
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
+        .usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @BeforeEach
+  void freshBrowser() {
+    browser.get(base + "/complete"); // any page of ours, so that the cookies are ours to delete
+    browser.manage().deleteAllCookies();
+  }
+
+  @Test
+  void pairAuthorizeListAndRevokeFromTheDashboard() throws Exception {
+    String loginUrl = init("Work laptop");
+    browser.get(loginUrl);
+    shot("login-signin");
+    signIn("pairing@example.com", "a good password", true);
+
+    visible("authorize");
+    assertEquals("Work laptop", text("req-device"));
+    assertEquals("desktop", text("req-type"));
+    assertEquals("127.0.0.1", text("req-ip"));
+    shot("login-authorize");
+    browser.findElement(By.id("authorize-button")).click();
+    wait.until(ExpectedConditions.urlToBe(base + "/complete"));
+    assertEquals("Device connected", text("complete-title"));
+    shot("complete");
+
+    String token = pollToken(loginUrl);
+    assertEquals(200, client.get("/api/sync/config", token).status);
+
+    browser.get(base + "/dashboard");
+    WebElement device = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#devices li[data-id]")));
+    assertEquals("Work laptop", device.findElement(By.className("name")).getText());
+    wait.until(ExpectedConditions.textToBe(By.id("device-count"), "1"));
+    assertEquals("No key stored yet.", text("key-status"));
+    shot("dashboard");
+    device.findElement(By.className("revoke")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Device revoked"));
+    shot("dashboard-revoked");
+    DeviceFlowClusterTest.assertRejectedWithinOneSecond(client, token);
+  }
+
+  @Test
+  void denyRefusesTheClient() {
+    String loginUrl = init("Unknown PC");
+    browser.get(loginUrl);
+    signIn("deny@example.com", "a good password", true);
+    visible("authorize");
+    browser.findElement(By.id("deny-button")).click();
+    visible("denied");
+    shot("login-denied");
+    Response poll = client.post("/api/sync/token", null, new JsonObject().put("temp_token", tokenOf(loginUrl)));
+    assertEquals(400, poll.status);
+    assertEquals("Invalid token", poll.error());
+  }
+
+  @Test
+  void expiredAndUnknownTokensShowARestartPage() throws Exception {
+    String loginUrl = init("Old request");
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db.name(), "postgres", null)) {
+      c.createStatement().execute("update auth.temp_tokens set expires_at = now() - interval '1 minute'");
+    }
+    browser.get(loginUrl);
+    signIn("expired@example.com", "a good password", true);
+    visible("ended");
+    assertTrue(text("ended-text").contains("Restart sync"));
+    shot("login-expired");
+    browser.get(base + "/login?token=flm_temp_" + "0".repeat(64));
+    visible("ended");
+  }
+
+  @Test
+  void wrongPasswordIsShownAndNothingHappens() {
+    client.post("/api/auth/register", null, new JsonObject().put("email", "wrong@example.com").put("password", "the right one"));
+    browser.get(base + "/login");
+    signIn("wrong@example.com", "not the right one", false);
+    WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin-error")));
+    assertEquals("Invalid email or password", error.getText());
+    shot("login-wrong-password");
+  }
+
+  @Test
+  void dashboardWithoutLoginRedirectsToSignIn() {
+    browser.get(base + "/dashboard");
+    wait.until(ExpectedConditions.urlToBe(base + "/login"));
+    visible("signin");
+  }
+
+  @Test
+  void claimFromAnotherOriginIsRefused() throws Exception {
+    String loginUrl = init("Phished");
+    browser.get(base + "/login");
+    signIn("csrf@example.com", "a good password", true);
+    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
+    // an attacker's page on another origin auto-submits a form to our claim endpoint
+    String form = "<form id=f method=POST enctype=text/plain action='" + base + "/api/sync/claim'>"
+        + "<input name='{\"temp_token\":\"" + tokenOf(loginUrl) + "\",\"x\":\"' value='\"}'></form>"
+        + "<script>document.getElementById('f').submit()</script>";
+    HttpServer evil = vertx.createHttpServer().requestHandler(r -> r.response()
+        .putHeader("Content-Type", "text/html").end(form)).listen(0, "127.0.0.1").await();
+    try {
+      browser.get("http://localhost:" + evil.actualPort() + "/");
+      wait.until(ExpectedConditions.urlContains("/api/sync/claim"));
+      assertTrue(browser.getPageSource().contains("\"success\":false"), browser.getPageSource());
+      shot("csrf-refused");
+    } finally {
+      evil.close().await();
+    }
+    Response poll = client.post("/api/sync/token", null, new JsonObject().put("temp_token", tokenOf(loginUrl)));
+    assertEquals("Token not yet authorized. Complete login first.", poll.error());
+  }
+
+  // --- steps -----------------------------------------------------------------------------------
+
+  static String init(String deviceName) {
+    Response r = client.post("/api/sync/init", null, new JsonObject().put("device_name", deviceName).put("device_type", "desktop"));
+    assertEquals(200, r.status, r.toString());
+    return r.data().getString("login_url");
+  }
+
+  static String tokenOf(String loginUrl) {
+    return loginUrl.substring(loginUrl.indexOf("token=") + 6);
+  }
+
+  static String pollToken(String loginUrl) throws InterruptedException {
+    for (int i = 0; i < 20; i++) {
+      Response r = client.post("/api/sync/token", null, new JsonObject().put("temp_token", tokenOf(loginUrl)));
+      if (r.status == 200) {
+        return r.data().getString("session_token");
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("the client never got its session");
+  }
+
+  static void signIn(String email, String password, boolean registerFirst) {
+    visible("signin");
+    browser.findElement(By.id("email")).sendKeys(email);
+    browser.findElement(By.id("password")).sendKeys(password);
+    browser.findElement(By.id(registerFirst ? "register-submit" : "signin-submit")).click();
+  }
+
+  static void visible(String id) {
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+  }
+
+  static String text(String id) {
+    return browser.findElement(By.id(id)).getText();
+  }
+
+  static void shot(String name) throws RuntimeException {
+    try {
+      byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+      Files.write(SHOTS.resolve(name + ".png"), png);
+    } catch (java.io.IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+}
