@@ -238,7 +238,7 @@ class DeviceServiceTest {
   @Test
   void lastSeenIsCoalescedIntoFewStatements() {
     long account = Fixture.newAccount();
-    Instant base = Instant.now().minusSeconds(3600);
+    Instant base = Instant.now().minusSeconds(3600).truncatedTo(ChronoUnit.MILLIS);
     String[] ids = new String[3];
     for (int i = 0; i < 3; i++) {
       ids[i] = f.createDevice(account, "D" + i, base.minusSeconds(60));

@@ -78,7 +78,7 @@ public class GatewayVerticle extends VerticleBase {
         limiter("token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")));
     new DataRoutes(bus).mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
-    new HealthRoutes(bus).mount(router, openApi());
+    new HealthRoutes(vertx, bus).mount(router, openApi());
     new WebRoutes(bus, accounts).mount(router, auth, sameOrigin);
     new PageRoutes().mount(router, auth);
 

@@ -173,9 +173,9 @@ class GatewayEdgeTest {
   void liveHealthAnswersWithoutServices() {
     Response live = api.get("/health/live", null);
     assertEquals(200, live.status);
-    assertEquals("UP", live.data().getString("status"));
+    assertEquals("UP", live.body.getString("status"));
     Response ready = api.get("/health/ready", null);
     assertEquals(503, ready.status);
-    assertEquals("DOWN", ready.data().getString("status"));
+    assertEquals("DOWN", ready.body.getString("status"));
   }
 }

@@ -4,6 +4,7 @@ import dev.flamingo.sync.common.config.ConfigLoader;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.db.DatabaseUnavailableException;
+import dev.flamingo.sync.common.ops.Observability;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ public final class StandaloneMain {
   private StandaloneMain() {}
 
   public static void main(String[] args) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(Observability.vertxOptions());
     Settings settings = ConfigLoader.load(vertx).await();
     if (settings.string(Settings.SECRETS_DIR, null) == null) {
       String dir = Path.of(System.getProperty("user.home"), ".config", "flamingo-sync").toString();

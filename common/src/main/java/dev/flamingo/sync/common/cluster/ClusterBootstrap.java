@@ -27,7 +27,7 @@ public final class ClusterBootstrap {
       members = List.of(host + ":" + port);
     }
     Config config = hazelcastConfig(settings.string(Settings.CLUSTER_NAME, "flamingo"), host, port, members);
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = dev.flamingo.sync.common.ops.Observability.vertxOptions();
     options.getEventBusOptions().setHost(host).setPort(0);
     return Vertx.builder()
         .with(options)

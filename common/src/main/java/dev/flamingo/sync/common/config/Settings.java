@@ -38,6 +38,8 @@ public final class Settings {
   public static final String TEMP_TOKEN_TTL_SECONDS = "FLAMINGO_TEMP_TOKEN_TTL_SECONDS";
   public static final String SESSION_TTL_DAYS = "FLAMINGO_SESSION_TTL_DAYS";
   public static final String CLEANUP_INTERVAL_SECONDS = "FLAMINGO_CLEANUP_INTERVAL_SECONDS";
+  // operations
+  public static final String OPS_PORT = "FLAMINGO_OPS_PORT";
   // secrets on one box
   public static final String SECRETS_DIR = "FLAMINGO_SECRETS_DIR";
 

@@ -6,7 +6,10 @@ import dev.flamingo.sync.common.config.Settings;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import dev.flamingo.sync.common.ops.OpsEndpoints;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -23,6 +26,14 @@ public final class NodeLauncher {
   private NodeLauncher() {}
 
   public static void run(String name, Function<Settings, Deployable> verticle) {
+    run(name, null, verticle);
+  }
+
+  /**
+   * As above; when {@code FLAMINGO_OPS_PORT} is set, also serves /health/live, /health/ready (the
+   * service answers {@code pingAddress}) and /metrics on that port.
+   */
+  public static void run(String name, String pingAddress, Function<Settings, Deployable> verticle) {
     Vertx bootstrap = Vertx.vertx();
     Settings settings;
     try {
@@ -34,6 +45,11 @@ public final class NodeLauncher {
     try {
       vertx = ClusterBootstrap.start(settings).await();
       vertx.deployVerticle(verticle.apply(settings), new DeploymentOptions().setConfig(settings.json())).await();
+      int opsPort = settings.integer(Settings.OPS_PORT, 0);
+      if (opsPort > 0 && pingAddress != null) {
+        OpsEndpoints.serve(vertx, "0.0.0.0", opsPort,
+            Map.of(name, () -> vertx.eventBus().request(pingAddress, new JsonObject()))).await();
+      }
     } catch (Exception e) {
       LOG.error("{} failed to start: {}", name, e.getMessage());
       System.exit(1);

@@ -72,7 +72,7 @@ public final class DeviceStore {
   /** Takes back a revocation that could not be completed (auth-service did not sign the sessions out). */
   public Future<Void> unmarkRevoked(long accountId, List<UUID> ids) {
     return pool.preparedQuery("update devices set revoked_at = null where account_id = $1 and id = any($2::uuid[])")
-        .execute(Tuple.of(accountId, ids.toArray(new UUID[0])))
+        .execute(Tuple.tuple().addLong(accountId).addValue(ids.toArray(new UUID[0])))
         .mapEmpty();
   }
 

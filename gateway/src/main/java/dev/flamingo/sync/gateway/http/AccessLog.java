@@ -1,6 +1,7 @@
 package dev.flamingo.sync.gateway.http;
 
 import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.ops.Observability;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -30,6 +31,9 @@ public final class AccessLog {
       if (ACCESS.isInfoEnabled()) {
         ACCESS.info("{} {} {} {}ms ip={} request_id={}", method, path, status,
             (System.nanoTime() - start) / 1_000_000, context.clientIp(), context.requestId());
+      }
+      if (status >= 400) {
+        Observability.count("http_errors", "class", status >= 500 ? "5xx" : "4xx");
       }
       if (isAuthFailure(status, path)) {
         SECURITY.warn("auth-failure ip={} method={} path={} status={}", context.clientIp(), method, path, status);

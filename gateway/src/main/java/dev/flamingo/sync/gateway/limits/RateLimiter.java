@@ -1,5 +1,6 @@
 package dev.flamingo.sync.gateway.limits;
 
+import dev.flamingo.sync.common.ops.Observability;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.Envelope;
 import io.vertx.core.Handler;
@@ -58,6 +59,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
     if (limit <= 0 || w[1] <= limit) {
       return 0;
     }
+    Observability.count("rate_limit_hits", "limit", name);
     if (w[1] == limit + 1) {
       onLimited.accept(new JsonObject().put("limit", name).put("ip", ip));
     }
