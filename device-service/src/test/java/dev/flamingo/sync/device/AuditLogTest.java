@@ -61,7 +61,7 @@ class AuditLogTest {
   void eventsAreStoredInBatchesAndListedNewestFirstPerAccount() {
     long alice = Fixture.newAccount();
     long bob = Fixture.newAccount();
-    Instant t0 = Instant.now().minusSeconds(1000);
+    Instant t0 = Instant.now().minusSeconds(1000).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     JsonObject[] events = new JsonObject[260];
     for (int i = 0; i < 250; i++) {
       events[i] = event(i % 2 == 0 ? "sync.token" : "data.put", alice, "10.0.0." + (i % 200), i, t0.plusSeconds(i));

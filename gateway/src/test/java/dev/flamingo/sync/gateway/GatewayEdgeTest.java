@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.ops.Observability;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import io.vertx.core.DeploymentOptions;
@@ -28,7 +29,7 @@ class GatewayEdgeTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(Observability.vertxOptions());
     GatewayVerticle gateway = new GatewayVerticle();
     JsonObject config = new JsonObject()
         .put(Settings.HTTP_PORT, 0)
@@ -177,5 +178,17 @@ class GatewayEdgeTest {
     Response ready = api.get("/health/ready", null);
     assertEquals(503, ready.status);
     assertEquals("DOWN", ready.body.getString("status"));
+  }
+
+  @Test
+  void metricsAreScrapable() {
+    api.get("/api/nope", null); // at least one 4xx
+    var web = io.vertx.ext.web.client.WebClient.create(vertx);
+    var r = web.get(api.port(), "127.0.0.1", "/metrics").send().await();
+    web.close();
+    assertEquals(200, r.statusCode());
+    String text = r.bodyAsString();
+    assertTrue(text.contains("vertx_http_server_requests_total"), "Vert.x HTTP metrics");
+    assertTrue(text.contains("flamingo_http_errors_total{class=\"4xx\"}"), "our own counters");
   }
 }
