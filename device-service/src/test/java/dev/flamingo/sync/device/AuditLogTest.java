@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.config.Settings;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -183,6 +186,39 @@ class AuditLogTest {
     assertNull(e.getString("device_id"));
     assertEquals(new JsonObject(), e.getJsonObject("metadata"));
     assertTrue(Instant.parse(e.getString("created_at")).isAfter(Instant.now().minusSeconds(60)));
+  }
+
+  @Test
+  void stoppingWritesWhatIsBufferedAndASecondInstanceStoresNothingTwice() {
+    long account = Fixture.newAccount();
+    String device = f.createDevice(account, "Seen on stop", Instant.now().minusSeconds(600));
+    Vertx other = Vertx.vertx();
+    try {
+      DeviceVerticle second = new DeviceVerticle();
+      other.deployVerticle(second, new DeploymentOptions().setConfig(new JsonObject()
+          .put(Settings.DB_URL, f.db.url())
+          .put(DeviceConfig.AUDIT_FLUSH_MS, 600_000)
+          .put(DeviceConfig.LAST_SEEN_FLUSH_MS, 600_000))).await();
+      // the same published event reaches both instances (as two nodes of a cluster would each get it)
+      JsonObject event = event("sync.claim", account, "10.2.2.2", 1, Instant.now());
+      f.vertx.eventBus().publish(Addresses.EVENT_AUDIT, event);
+      other.eventBus().publish(Addresses.EVENT_AUDIT, event);
+      Instant seenAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      other.eventBus().publish(Addresses.EVENT_DEVICE_SEEN, new JsonObject().put("device_id", device)
+          .put("account_id", account).put("ip", "10.2.2.2").put("seen_at", seenAt.toString()));
+      Fixture.awaitTrue(() -> second.lastSeen().received() == 1 && second.auditBuffer().size() == 1,
+          "second instance received its copies");
+      Fixture.awaitTrue(() -> audit(account, new JsonObject()).size() == 1, "first instance wrote its copy");
+      assertEquals(0, second.auditBuffer().written());
+
+      other.undeploy(other.deploymentIDs().iterator().next()).await();
+      assertEquals(1, second.auditBuffer().written(), "flushed on stop");
+      assertEquals(1, audit(account, new JsonObject()).size(), "stored once");
+      assertEquals(seenAt, f.query("select last_seen_at from devices where id = $1", UUID.fromString(device))
+          .iterator().next().getOffsetDateTime(0).toInstant(), "last seen flushed on stop");
+    } finally {
+      other.close().await();
+    }
   }
 
   @Test

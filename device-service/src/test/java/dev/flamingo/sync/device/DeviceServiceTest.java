@@ -88,6 +88,19 @@ class DeviceServiceTest {
   }
 
   @Test
+  void aDeviceWhoseSessionExpiredIsListedAsExpired() {
+    long account = Fixture.newAccount();
+    String id = f.createDevice(account, "Old laptop", Instant.now().minusSeconds(100 * 86400L));
+    JsonObject listed = f.devices(account, null).getJsonObject(0);
+    assertEquals("expired", listed.getString("status"), "created 100 days ago, sessions live 90");
+    f.vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED,
+        Fixture.sessionCreated(account, id, "Old laptop", Instant.now()).put("expires_at",
+            Instant.now().plusSeconds(86400).toString()));
+    Fixture.awaitTrue(() -> "active".equals(f.devices(account, null).getJsonObject(0).getString("status")),
+        "a new session of the same device makes it active again");
+  }
+
+  @Test
   void badSessionEventsAreIgnored() {
     long account = Fixture.newAccount();
     f.vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED, new JsonObject().put("account_id", account)

@@ -116,6 +116,7 @@ public class GatewayVerticle extends VerticleBase {
 
   private RateLimiter limiter(String name, String spec) {
     return limits.limiter(name, spec, hit -> vertx.eventBus().publish(Addresses.EVENT_AUDIT, new JsonObject()
+        .put("event_id", java.util.UUID.randomUUID().toString())
         .put("event_type", "rate_limit.hit")
         .putNull("account_id")
         .putNull("device_id")

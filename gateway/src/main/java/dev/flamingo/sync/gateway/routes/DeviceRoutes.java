@@ -19,6 +19,8 @@ public final class DeviceRoutes {
   public void mount(Router router, Authenticator auth) {
     router.get("/api/devices").handler(auth::requireBearer)
         .handler(ctx -> bus.forward(ctx, Addresses.DEVICE_LIST, new JsonObject()));
+    router.post("/api/devices/revoke-others").handler(auth::requireBearer)
+        .handler(ctx -> bus.forward(ctx, Addresses.DEVICE_REVOKE_OTHERS, new JsonObject()));
     router.delete("/api/devices/:id").handler(auth::requireBearer)
         .handler(ctx -> bus.forward(ctx, Addresses.DEVICE_REVOKE, new JsonObject().put("id", ctx.pathParam("id"))));
     router.patch("/api/devices/:id").handler(auth::requireBearer)
