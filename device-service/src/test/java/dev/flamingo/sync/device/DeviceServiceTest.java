@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -245,7 +246,11 @@ class DeviceServiceTest {
     JsonObject again = f.request(Addresses.DEVICE_REVOKE_OTHERS, new JsonObject(), account, mine);
     assertEquals(0, again.getJsonObject("data").getInteger("revoked"));
     assertEquals(1, f.authRequests.size(), "nothing to sign out: auth is not asked");
-    f.failure(400, Addresses.DEVICE_REVOKE_OTHERS, new JsonObject(), account, null);
+    // from the dashboard (a browser login, no device): every device goes
+    JsonObject all = f.request(Addresses.DEVICE_REVOKE_OTHERS, new JsonObject(), account, null);
+    assertEquals(1, all.getJsonObject("data").getInteger("revoked"));
+    assertEquals(List.of(mine), f.authRequests.get(1).getJsonArray("device_ids").getList());
+    assertEquals(0, f.devices(account, null).size());
   }
 
   @Test

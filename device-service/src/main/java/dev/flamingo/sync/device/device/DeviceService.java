@@ -102,13 +102,13 @@ public final class DeviceService {
         });
   }
 
-  /** DEVICE_REVOKE_OTHERS → every other live device of the account, signed out → {revoked: n}. */
+  /**
+   * DEVICE_REVOKE_OTHERS → every other live device of the account, signed out → {revoked: n}. From the
+   * web dashboard (a browser login, no device of its own) that is every device.
+   */
   public Future<JsonObject> revokeOthers(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     UUID current = Fields.uuid(ctx.deviceId());
-    if (current == null) {
-      return Future.failedFuture(ServiceException.badRequest("This request is not made from a device"));
-    }
     return settled()
         .compose(v -> store.markOthersRevoked(account, current))
         .compose(ids -> (ids.isEmpty() ? Future.succeededFuture(0) : signOut(ctx, account, ids)).map(sessions -> {

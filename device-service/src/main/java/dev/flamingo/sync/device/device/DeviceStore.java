@@ -58,9 +58,10 @@ public final class DeviceStore {
   }
 
   /** Marks every live device of the account but {@code keep} revoked; returns their ids. */
+  /** Marks every live device of the account but {@code keep} (null: every device) revoked. */
   public Future<List<UUID>> markOthersRevoked(long accountId, UUID keep) {
     return pool.preparedQuery("update devices set revoked_at = now() where account_id = $1 and revoked_at is null "
-            + "and id <> $2 returning id")
+            + "and id is distinct from $2::uuid returning id")
         .execute(Tuple.of(accountId, keep))
         .map(rows -> {
           List<UUID> ids = new ArrayList<>();
