@@ -1,0 +1,107 @@
+package dev.flamingo.sync.auth;
+
+import dev.flamingo.sync.auth.account.AccountService;
+import dev.flamingo.sync.auth.account.AccountStore;
+import dev.flamingo.sync.auth.account.BrowserTokens;
+import dev.flamingo.sync.auth.account.PasswordHasher;
+import dev.flamingo.sync.auth.deviceflow.DeviceFlowService;
+import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
+import dev.flamingo.sync.auth.session.SessionService;
+import dev.flamingo.sync.auth.session.SessionStore;
+import dev.flamingo.sync.auth.support.AuditEvents;
+import dev.flamingo.sync.auth.support.SecretFiles;
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.Reply;
+import dev.flamingo.sync.common.bus.ServiceConsumers;
+import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** auth-service: accounts and browser logins, the device flow, sessions. Owns the {@code auth} schema. */
+public class AuthVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
+
+  private Pool pool;
+  private long cleanupTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings(config());
+    return vertx.executeBlocking(() -> jwtSecret(settings), false)
+        .compose(secret -> Database.open(vertx, settings, "auth").map(p -> {
+          pool = p;
+          return secret;
+        }))
+        .compose(secret -> wire(settings, secret));
+  }
+
+  private Future<Void> wire(Settings settings, String secret) {
+    AuditEvents audit = new AuditEvents(vertx);
+    BrowserTokens browserTokens = new BrowserTokens(vertx, secret, settings.number(Settings.BROWSER_LOGIN_HOURS, 12) * 3600);
+    AccountService accounts = new AccountService(vertx, new AccountStore(pool), new PasswordHasher(), browserTokens,
+        audit, settings.bool(Settings.SIGNUPS_ALLOWED, true));
+    SessionService sessions = new SessionService(vertx, pool, new SessionStore(pool), audit,
+        settings.integer(Settings.SESSION_TTL_DAYS, 90));
+    DeviceFlowService flow = new DeviceFlowService(vertx, pool, new TempTokenStore(pool), sessions, audit,
+        settings.integer(Settings.TEMP_TOKEN_TTL_SECONDS, 300));
+
+    long interval = settings.number(Settings.CLEANUP_INTERVAL_SECONDS, 3600) * 1000;
+    cleanupTimer = vertx.setPeriodic(interval, id -> Future.all(flow.cleanup(), sessions.cleanup())
+        .onSuccess(r -> LOG.debug("cleanup: {} temp tokens, {} sessions", r.resultAt(0), r.resultAt(1)))
+        .onFailure(t -> LOG.warn("cleanup failed: {}", t.getMessage())));
+
+    return new ServiceConsumers(vertx)
+        .on(Addresses.AUTH_PING, (body, ctx) -> pool.query("select 1").execute()
+            .map(r -> Reply.data(new JsonObject().put("service", "auth").put("ok", true))))
+        .on(Addresses.AUTH_REGISTER, accounts::register)
+        .on(Addresses.AUTH_LOGIN, accounts::login)
+        .on(Addresses.AUTH_BROWSER_VALIDATE, accounts::validate)
+        .on(Addresses.AUTH_ACCOUNT_ME, accounts::me)
+        .on(Addresses.AUTH_PASSWORD_CHANGE, accounts::changePassword)
+        .on(Addresses.AUTH_SIGN_OUT_EVERYWHERE, (body, ctx) -> {
+          long account = ctx.requireAccount();
+          return accounts.newStamp(account).compose(v -> sessions.revokeAccount(account, "signed_out_everywhere"))
+              .map(n -> Reply.data(new JsonObject().put("sessions_revoked", n)).put("message", "Signed out everywhere"));
+        })
+        .on(Addresses.AUTH_SYNC_INIT, flow::init)
+        .on(Addresses.AUTH_SYNC_CLAIM, flow::claim)
+        .on(Addresses.AUTH_SYNC_TOKEN, flow::token)
+        .on(Addresses.AUTH_SYNC_DESCRIBE, flow::describe)
+        .on(Addresses.AUTH_SYNC_DENY, flow::deny)
+        .on(Addresses.AUTH_SESSION_VALIDATE, sessions::validate)
+        .on(Addresses.AUTH_SESSION_ROTATE, sessions::rotate)
+        .on(Addresses.AUTH_SESSION_REVOKE, sessions::revoke)
+        .on(Addresses.AUTH_SESSION_REVOKE_DEVICES, sessions::revokeDevices)
+        .ready();
+  }
+
+  /** The browser-login signing key: configured, or kept in the secrets directory (created once). */
+  static String jwtSecret(Settings settings) {
+    String configured = settings.string(Settings.JWT_SECRET, null);
+    if (configured != null) {
+      if (configured.length() < 32) {
+        throw new IllegalStateException(Settings.JWT_SECRET + " must be at least 32 characters");
+      }
+      return configured;
+    }
+    String dir = settings.string(Settings.SECRETS_DIR, null);
+    if (dir == null) {
+      throw new IllegalStateException("Set " + Settings.JWT_SECRET + " (32+ characters) or " + Settings.SECRETS_DIR);
+    }
+    return SecretFiles.readOrCreateHex(Path.of(dir, "jwt-secret"), 32);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (cleanupTimer >= 0) {
+      vertx.cancelTimer(cleanupTimer);
+    }
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+}

@@ -1,0 +1,180 @@
+package dev.flamingo.sync.auth.account;
+
+import dev.flamingo.sync.auth.account.AccountStore.Account;
+import dev.flamingo.sync.auth.support.AuditEvents;
+import dev.flamingo.sync.auth.support.Fields;
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.Reply;
+import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.security.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
+
+/** Accounts and browser logins: register, login, validate the login cookie, change the password. */
+public final class AccountService {
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+  private static final int MIN_PASSWORD = 8;
+  private static final int MAX_PASSWORD = 1024;
+
+  private final Vertx vertx;
+  private final AccountStore store;
+  private final PasswordHasher hasher;
+  private final BrowserTokens tokens;
+  private final AuditEvents audit;
+  private final boolean signupsAllowed;
+
+  public AccountService(Vertx vertx, AccountStore store, PasswordHasher hasher, BrowserTokens tokens,
+      AuditEvents audit, boolean signupsAllowed) {
+    this.vertx = vertx;
+    this.store = store;
+    this.hasher = hasher;
+    this.tokens = tokens;
+    this.audit = audit;
+    this.signupsAllowed = signupsAllowed;
+  }
+
+  /** AUTH_REGISTER {email, password} → {account_id, email, browser_token, browser_token_max_age}. */
+  public Future<JsonObject> register(JsonObject body, RequestContext ctx) {
+    if (!signupsAllowed) {
+      throw new ServiceException(403, "Sign-ups are disabled");
+    }
+    String email = email(body);
+    String password = password(body, "password");
+    return vertx.executeBlocking(() -> hasher.hash(password), false)
+        .compose(hash -> store.insert(email, hash, Tokens.randomHex(16)))
+        .map(account -> {
+          if (account == null) {
+            throw new ServiceException(409, "An account with this email already exists");
+          }
+          audit.publish("account.registered", ctx, account.id(), null, new JsonObject());
+          return signedIn(account);
+        });
+  }
+
+  /** AUTH_LOGIN {email, password} → as register; 401 for an unknown email or a wrong password alike. */
+  public Future<JsonObject> login(JsonObject body, RequestContext ctx) {
+    String email = normalize(Fields.string(body, "email"));
+    String password = Fields.string(body, "password");
+    if (email == null || password == null || password.isEmpty()) {
+      throw new ServiceException(400, "Email and password are required");
+    }
+    if (password.length() > MAX_PASSWORD) {
+      throw new ServiceException(401, "Invalid email or password");
+    }
+    return store.byEmail(email).compose(account -> vertx.executeBlocking(() -> {
+      if (account == null) {
+        hasher.verifyDummy(password);
+        return false;
+      }
+      return hasher.verify(password, account.passwordHash());
+    }, false).map(ok -> {
+      if (!ok) {
+        audit.publish("auth.login.failed", ctx, account == null ? null : account.id(), null,
+            new JsonObject().put("known_account", account != null));
+        throw new ServiceException(401, "Invalid email or password");
+      }
+      audit.publish("auth.login", ctx, account.id(), null, new JsonObject());
+      return signedIn(account);
+    }));
+  }
+
+  /** AUTH_BROWSER_VALIDATE {browser_token} → {account_id, email}; 401 unless valid and the stamp is current. */
+  public Future<JsonObject> validate(JsonObject body, RequestContext ctx) {
+    String token = Fields.string(body, "browser_token");
+    if (token == null || token.isEmpty() || token.length() > 4096) {
+      throw ServiceException.unauthorized();
+    }
+    return tokens.verify(token)
+        .recover(t -> Future.failedFuture(ServiceException.unauthorized()))
+        .compose(claims -> store.byId(claims.accountId()).map(account -> {
+          if (account == null || !Tokens.constantTimeEquals(bytes(account.securityStamp()), bytes(claims.stamp()))) {
+            throw ServiceException.unauthorized();
+          }
+          return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email()));
+        }));
+  }
+
+  /** AUTH_ACCOUNT_ME → {account_id, email, created_at}. */
+  public Future<JsonObject> me(JsonObject body, RequestContext ctx) {
+    return store.byId(ctx.requireAccount()).map(account -> {
+      if (account == null) {
+        throw ServiceException.unauthorized();
+      }
+      return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email())
+          .put("created_at", account.createdAt().toInstant().toString()));
+    });
+  }
+
+  /** AUTH_PASSWORD_CHANGE {current_password, new_password} → a new login; every earlier login ends. */
+  public Future<JsonObject> changePassword(JsonObject body, RequestContext ctx) {
+    long id = ctx.requireAccount();
+    String current = Fields.string(body, "current_password");
+    if (current == null || current.isEmpty()) {
+      throw new ServiceException(400, "current_password is required");
+    }
+    String next = password(body, "new_password");
+    return store.byId(id).compose(account -> vertx.executeBlocking(() -> {
+      if (account == null || !hasher.verify(current, account.passwordHash())) {
+        throw new ServiceException(400, "The current password is wrong");
+      }
+      return hasher.hash(next);
+    }, false).compose(hash -> {
+      String stamp = Tokens.randomHex(16);
+      return store.changePassword(id, account.securityStamp(), hash, stamp).map(changed -> {
+        if (!changed) {
+          throw new ServiceException(409, "The account changed meanwhile, try again");
+        }
+        vertx.eventBus().publish(Addresses.EVENT_ACCOUNT_STAMP_CHANGED, new JsonObject().put("account_id", id));
+        audit.publish("account.password_changed", ctx, id, null, new JsonObject());
+        return signedIn(new Account(id, account.email(), hash, stamp, account.createdAt()));
+      });
+    }));
+  }
+
+  /** Ends every browser login of the account (new stamp). */
+  public Future<Void> newStamp(long accountId) {
+    return store.changeStamp(accountId, Tokens.randomHex(16)).onSuccess(v -> vertx.eventBus()
+        .publish(Addresses.EVENT_ACCOUNT_STAMP_CHANGED, new JsonObject().put("account_id", accountId)));
+  }
+
+  private JsonObject signedIn(Account account) {
+    return Reply.data(new JsonObject()
+        .put("account_id", account.id())
+        .put("email", account.email())
+        .put("browser_token", tokens.issue(account.id(), account.securityStamp()))
+        .put("browser_token_max_age", tokens.lifetimeSeconds()));
+  }
+
+  private static String email(JsonObject body) {
+    String email = normalize(Fields.string(body, "email"));
+    if (email == null || email.isEmpty() || Fields.string(body, "password") == null) {
+      throw new ServiceException(400, "Email and password are required");
+    }
+    if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+      throw new ServiceException(400, "Invalid email");
+    }
+    return email;
+  }
+
+  private static String password(JsonObject body, String key) {
+    String password = Fields.string(body, key);
+    if (password == null || password.length() < MIN_PASSWORD) {
+      throw new ServiceException(400, "Password must be at least " + MIN_PASSWORD + " characters");
+    }
+    if (password.length() > MAX_PASSWORD) {
+      throw new ServiceException(400, "Password must be at most " + MAX_PASSWORD + " characters");
+    }
+    return password;
+  }
+
+  private static String normalize(String email) {
+    return email == null ? null : email.trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static byte[] bytes(String s) {
+    return s == null ? new byte[0] : s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

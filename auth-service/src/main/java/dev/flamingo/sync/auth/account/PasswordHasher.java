@@ -1,0 +1,87 @@
+package dev.flamingo.sync.auth.account;
+
+import dev.flamingo.sync.common.security.Tokens;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id password hashes (BouncyCastle) in the PHC string format
+ * {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>} (OWASP's recommended minimum). CPU-heavy:
+ * call it from a worker thread, never from an event loop.
+ */
+public final class PasswordHasher {
+  private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getDecoder();
+
+  private final int memoryKiB;
+  private final int iterations;
+  private final int parallelism;
+  /** Verified against when the account does not exist, so that timing does not tell. */
+  private final String dummy;
+
+  public PasswordHasher() {
+    this(19_456, 2, 1);
+  }
+
+  public PasswordHasher(int memoryKiB, int iterations, int parallelism) {
+    this.memoryKiB = memoryKiB;
+    this.iterations = iterations;
+    this.parallelism = parallelism;
+    this.dummy = hash("not a real password " + Tokens.randomHex(8));
+  }
+
+  public String hash(String password) {
+    byte[] salt = Tokens.randomBytes(16);
+    byte[] out = derive(password, salt, memoryKiB, iterations, parallelism, 32);
+    return "$argon2id$v=19$m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism
+        + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+  }
+
+  /** True when {@code password} matches {@code phc}; a malformed hash never matches. */
+  public boolean verify(String password, String phc) {
+    String[] parts = phc == null ? new String[0] : phc.split("\\$");
+    if (parts.length != 6 || !"argon2id".equals(parts[1]) || !"v=19".equals(parts[2])) {
+      return false;
+    }
+    try {
+      int m = 0;
+      int t = 0;
+      int p = 0;
+      for (String kv : parts[3].split(",")) {
+        String[] pair = kv.split("=");
+        int v = Integer.parseInt(pair[1]);
+        switch (pair[0]) {
+          case "m" -> m = v;
+          case "t" -> t = v;
+          case "p" -> p = v;
+          default -> { return false; }
+        }
+      }
+      byte[] salt = B64D.decode(parts[4]);
+      byte[] expected = B64D.decode(parts[5]);
+      byte[] actual = derive(password, salt, m, t, p, expected.length);
+      return MessageDigest.isEqual(expected, actual);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Spends the same work as a real verification, for unknown accounts. */
+  public void verifyDummy(String password) {
+    verify(password, dummy);
+  }
+
+  private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+    Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+        .withMemoryAsKB(m).withIterations(t).withParallelism(p).withSalt(salt).build();
+    Argon2BytesGenerator generator = new Argon2BytesGenerator();
+    generator.init(params);
+    byte[] out = new byte[length];
+    generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+    return out;
+  }
+}

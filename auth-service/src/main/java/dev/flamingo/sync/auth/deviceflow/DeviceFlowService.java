@@ -1,0 +1,177 @@
+package dev.flamingo.sync.auth.deviceflow;
+
+import dev.flamingo.sync.auth.deviceflow.TempTokenStore.TempToken;
+import dev.flamingo.sync.auth.session.SessionService;
+import dev.flamingo.sync.auth.support.AuditEvents;
+import dev.flamingo.sync.auth.support.Fields;
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.Reply;
+import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.security.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * The device flow of the contract: init (a temp token), claim (a signed-in account authorizes it),
+ * token (exchanged once for a session). Plus describe and deny for the authorize page.
+ */
+public final class DeviceFlowService {
+  static final String INVALID = "Invalid token";
+  static final String EXPIRED = "Token has expired. Restart sync.";
+  static final String NOT_YET = "Token not yet authorized. Complete login first.";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final TempTokenStore temps;
+  private final SessionService sessions;
+  private final AuditEvents audit;
+  private final int ttlSeconds;
+
+  public DeviceFlowService(Vertx vertx, Pool pool, TempTokenStore temps, SessionService sessions, AuditEvents audit,
+      int ttlSeconds) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.temps = temps;
+    this.sessions = sessions;
+    this.audit = audit;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  /** AUTH_SYNC_INIT {device_name, device_type} → {temp_token, expires_in}. */
+  public Future<JsonObject> init(JsonObject body, RequestContext ctx) {
+    String message = "device_name and device_type are required";
+    String name = Fields.required(body, "device_name", 100, message);
+    String type = Fields.required(body, "device_type", 100, message);
+    String token = Tokens.newTempToken();
+    return temps.insert(Tokens.sha256(token), Tokens.prefix(token), name, type, ctx.clientIp(), ctx.userAgent(), ttlSeconds)
+        .map(v -> {
+          audit.publish("sync.init", ctx, null, null, new JsonObject().put("device_name", name).put("device_type", type));
+          return Reply.data(new JsonObject().put("temp_token", token).put("expires_in", ttlSeconds));
+        });
+  }
+
+  /** AUTH_SYNC_CLAIM {temp_token} + the signed-in account. */
+  public Future<JsonObject> claim(JsonObject body, RequestContext ctx) {
+    long account = ctx.requireAccount();
+    byte[] hash = hashOf(body);
+    return temps.claim(hash, account).compose(claimed -> {
+      if (claimed) {
+        audit.publish("sync.claim", ctx, account, null, new JsonObject());
+        return Future.succeededFuture(Reply.message("Token claimed successfully"));
+      }
+      return temps.find(hash).map(t -> {
+        if (t == null || t.consumedAt() != null || t.deniedAt() != null) {
+          throw ServiceException.badRequest(INVALID);
+        }
+        if (t.expired()) {
+          throw ServiceException.badRequest(EXPIRED);
+        }
+        if (t.claimedBy() != null && t.claimedBy() == account) {
+          return Reply.message("Token already claimed");
+        }
+        throw new ServiceException(409, "Token was claimed by another account");
+      });
+    });
+  }
+
+  /** AUTH_SYNC_TOKEN {temp_token} → a session, exactly once per temp token. */
+  public Future<JsonObject> token(JsonObject body, RequestContext ctx) {
+    byte[] hash = hashOf(body);
+    return pool.withTransaction(tx -> temps.consume(tx, hash).compose(t -> t == null
+            ? Future.succeededFuture((SessionService.Issued) null)
+            : sessions.issue(tx, t.claimedBy(), UUID.randomUUID(), t.deviceName(), t.deviceType())))
+        .compose(issued -> issued == null ? whyNot(hash) : withConfig(issued, ctx));
+  }
+
+  /** AUTH_SYNC_DESCRIBE {temp_token} → what it asks for, for the authorize page. */
+  public Future<JsonObject> describe(JsonObject body, RequestContext ctx) {
+    byte[] hash = hashOf(body);
+    return temps.find(hash).map(t -> {
+      if (t == null) {
+        throw ServiceException.notFound("Unknown sign-in request");
+      }
+      long left = Math.max(0, Duration.between(OffsetDateTime.now(), t.expiresAt()).toSeconds());
+      String status = t.deniedAt() != null ? "denied" : t.consumedAt() != null ? "used" : t.expired() ? "expired"
+          : t.claimedBy() != null ? "claimed" : "pending";
+      return Reply.data(new JsonObject()
+          .put("device_name", t.deviceName())
+          .put("device_type", t.deviceType())
+          .put("client_ip", t.clientIp())
+          .put("created_at", t.createdAt().toInstant().toString())
+          .put("expires_at", t.expiresAt().toInstant().toString())
+          .put("expires_in", left)
+          .put("status", status));
+    });
+  }
+
+  /** AUTH_SYNC_DENY {temp_token} + account → the client's next poll gets "Invalid token". */
+  public Future<JsonObject> deny(JsonObject body, RequestContext ctx) {
+    long account = ctx.requireAccount();
+    byte[] hash = hashOf(body);
+    return temps.deny(hash, account).map(denied -> {
+      if (!denied) {
+        throw ServiceException.badRequest(INVALID);
+      }
+      audit.publish("sync.denied", ctx, account, null, new JsonObject());
+      return Reply.message("Request denied");
+    });
+  }
+
+  public Future<Integer> cleanup() {
+    return temps.deleteExpired();
+  }
+
+  private Future<JsonObject> whyNot(byte[] hash) {
+    return temps.find(hash).map(t -> {
+      if (t == null || t.consumedAt() != null || t.deniedAt() != null) {
+        throw ServiceException.badRequest(INVALID);
+      }
+      if (t.expired()) {
+        throw ServiceException.badRequest(EXPIRED);
+      }
+      throw ServiceException.badRequest(NOT_YET);
+    });
+  }
+
+  /** Answers the token call with the account's sync config from data-service (defaults if it is away). */
+  private Future<JsonObject> withConfig(SessionService.Issued issued, RequestContext ctx) {
+    var s = issued.session();
+    RequestContext asDevice = ctx.withAccount(s.accountId(), s.id().toString(), s.deviceId().toString());
+    sessions.announce(issued, ctx);
+    audit.publish("sync.token", ctx, s.accountId(), s.deviceId().toString(),
+        new JsonObject().put("device_name", s.deviceName()).put("token_prefix", s.tokenPrefix()));
+    return vertx.eventBus().<JsonObject>request(Addresses.DATA_CONFIG_GET, new JsonObject(), asDevice.toDeliveryOptions(2000))
+        .map(Message::body)
+        .map(reply -> reply.getJsonObject("data"))
+        .otherwise(t -> null)
+        .map(config -> Reply.data(issued.json()
+            .put("is_new_device", true)
+            .put("sync_config", config == null ? defaultConfig() : withoutTimestamp(config))));
+  }
+
+  static JsonObject defaultConfig() {
+    return new JsonObject().put("sync_history", true).put("sync_environments", true).put("sync_secrets", true)
+        .put("sync_collections", true).put("sync_settings", true);
+  }
+
+  private static JsonObject withoutTimestamp(JsonObject config) {
+    JsonObject copy = config.copy();
+    copy.remove("updated_at");
+    return copy;
+  }
+
+  private static byte[] hashOf(JsonObject body) {
+    String token = Fields.string(body, "temp_token");
+    if (!Tokens.isTempToken(token)) {
+      throw ServiceException.badRequest(INVALID);
+    }
+    return Tokens.sha256(token);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.flamingo.sync.auth.deviceflow;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+
+/**
+ * SQL for device-flow temp tokens. Every state change is one conditional UPDATE, so concurrent
+ * claims, exchanges and denials cannot both win.
+ */
+public final class TempTokenStore {
+  /** A temp token row (by hash; the token itself is never stored). */
+  public record TempToken(String deviceName, String deviceType, String clientIp, OffsetDateTime createdAt,
+      OffsetDateTime expiresAt, Long claimedBy, OffsetDateTime consumedAt, OffsetDateTime deniedAt) {
+    static TempToken of(Row r) {
+      return new TempToken(r.getString("device_name"), r.getString("device_type"), r.getString("client_ip"),
+          r.getOffsetDateTime("created_at"), r.getOffsetDateTime("expires_at"), r.getLong("claimed_by"),
+          r.getOffsetDateTime("consumed_at"), r.getOffsetDateTime("denied_at"));
+    }
+
+    public boolean expired() {
+      return !expiresAt.isAfter(OffsetDateTime.now());
+    }
+  }
+
+  private final Pool pool;
+
+  public TempTokenStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Void> insert(byte[] hash, String prefix, String name, String type, String ip, String userAgent, int ttlSeconds) {
+    return pool.preparedQuery("insert into temp_tokens (token_hash, token_prefix, device_name, device_type, client_ip, "
+            + "user_agent, expires_at) values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))")
+        .execute(Tuple.tuple(java.util.Arrays.asList(Buffer.buffer(hash), prefix, name, type, ip, userAgent, ttlSeconds)))
+        .mapEmpty();
+  }
+
+  public Future<TempToken> find(byte[] hash) {
+    return pool.preparedQuery("select * from temp_tokens where token_hash = $1").execute(Tuple.of(Buffer.buffer(hash)))
+        .map(rows -> rows.size() == 0 ? null : TempToken.of(rows.iterator().next()));
+  }
+
+  /** Claims a pending token for the account; false when it was not pending. */
+  public Future<Boolean> claim(byte[] hash, long account) {
+    return pool.preparedQuery("update temp_tokens set claimed_by = $2, claimed_at = now() where token_hash = $1 "
+            + "and claimed_by is null and consumed_at is null and denied_at is null and expires_at > now()")
+        .execute(Tuple.of(Buffer.buffer(hash), account)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Consumes a claimed, live token (once); the row, or null when it could not be consumed. */
+  public Future<TempToken> consume(SqlClient tx, byte[] hash) {
+    return tx.preparedQuery("update temp_tokens set consumed_at = now() where token_hash = $1 and consumed_at is null "
+            + "and claimed_by is not null and denied_at is null and expires_at > now() returning *")
+        .execute(Tuple.of(Buffer.buffer(hash)))
+        .map(rows -> rows.size() == 0 ? null : TempToken.of(rows.iterator().next()));
+  }
+
+  /** Denies a live, unused token not claimed by another account; false otherwise. */
+  public Future<Boolean> deny(byte[] hash, long account) {
+    return pool.preparedQuery("update temp_tokens set denied_at = now() where token_hash = $1 and consumed_at is null "
+            + "and denied_at is null and expires_at > now() and (claimed_by is null or claimed_by = $2)")
+        .execute(Tuple.of(Buffer.buffer(hash), account)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Deletes tokens that expired more than an hour ago; how many. */
+  public Future<Integer> deleteExpired() {
+    return pool.query("delete from temp_tokens where expires_at < now() - interval '1 hour'").execute()
+        .map(rows -> rows.rowCount());
+  }
+}

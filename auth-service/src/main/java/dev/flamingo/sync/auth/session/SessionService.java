@@ -1,0 +1,182 @@
+package dev.flamingo.sync.auth.session;
+
+import dev.flamingo.sync.auth.session.SessionStore.Session;
+import dev.flamingo.sync.auth.support.AuditEvents;
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.Reply;
+import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.ops.Observability;
+import dev.flamingo.sync.common.security.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Session tokens: issue, validate, rotate, revoke. Every revocation is published on
+ * {@code flamingo.events.session.revoked} so that every gateway drops its cached copy at once.
+ */
+public final class SessionService {
+  private final Vertx vertx;
+  private final Pool pool;
+  private final SessionStore store;
+  private final AuditEvents audit;
+  private final int ttlDays;
+
+  public SessionService(Vertx vertx, Pool pool, SessionStore store, AuditEvents audit, int ttlDays) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.store = store;
+    this.audit = audit;
+    this.ttlDays = ttlDays;
+  }
+
+  /** A new token and its session row (inside the caller's transaction). */
+  public Future<Issued> issue(SqlClient tx, long account, UUID device, String name, String type) {
+    String token = Tokens.newSessionToken();
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
+    return store.insert(tx, UUID.randomUUID(), Tokens.sha256(token), Tokens.prefix(token), account, device, name, type, expires)
+        .map(session -> new Issued(token, session));
+  }
+
+  /** A freshly issued token with its row. */
+  public record Issued(String token, Session session) {
+    public JsonObject json() {
+      return new JsonObject()
+          .put("session_token", token)
+          .put("token_prefix", session.tokenPrefix())
+          .put("expires_at", session.expiresAt().toInstant().toString());
+    }
+  }
+
+  /** Tells device-service (and anyone listening) that a session exists for a device. */
+  public void announce(Issued issued, RequestContext ctx) {
+    Session s = issued.session();
+    vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED, new JsonObject()
+        .put("account_id", s.accountId())
+        .put("session_id", s.id().toString())
+        .put("device_id", s.deviceId().toString())
+        .put("device_name", s.deviceName())
+        .put("device_type", s.deviceType())
+        .put("ip", ctx.clientIp())
+        .put("user_agent", ctx.userAgent())
+        .put("created_at", s.createdAt().toInstant().toString())
+        .put("expires_at", s.expiresAt().toInstant().toString()));
+    Observability.count("sessions_issued");
+  }
+
+  /** AUTH_SESSION_VALIDATE {session_token} → {account_id, session_id, device_id, expires_at}; else 401. */
+  public Future<JsonObject> validate(JsonObject body, RequestContext ctx) {
+    Object raw = body.getValue("session_token");
+    if (!(raw instanceof String token) || !Tokens.isSessionToken(token)) {
+      throw ServiceException.unauthorized();
+    }
+    byte[] hash = Tokens.sha256(token);
+    return store.byHash(hash).map(s -> {
+      if (s == null || !Tokens.constantTimeEquals(hash, s.tokenHash()) || s.revokedAt() != null
+          || !s.expiresAt().isAfter(OffsetDateTime.now())) {
+        throw ServiceException.unauthorized();
+      }
+      return Reply.data(new JsonObject()
+          .put("account_id", s.accountId())
+          .put("session_id", s.id().toString())
+          .put("device_id", s.deviceId().toString())
+          .put("expires_at", s.expiresAt().toInstant().toString()));
+    });
+  }
+
+  /** AUTH_SESSION_ROTATE → a new token for the same device; the calling token stops working at once. */
+  public Future<JsonObject> rotate(JsonObject body, RequestContext ctx) {
+    UUID old = sessionOf(ctx);
+    UUID replacement = UUID.randomUUID();
+    return pool.withTransaction(tx -> store.retire(tx, old, replacement).compose(retired -> {
+      if (retired == null) {
+        return Future.failedFuture(ServiceException.unauthorized());
+      }
+      String token = Tokens.newSessionToken();
+      OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
+      return store.insert(tx, replacement, Tokens.sha256(token), Tokens.prefix(token), retired.accountId(),
+          retired.deviceId(), retired.deviceName(), retired.deviceType(), expires).map(s -> new Issued(token, s));
+    })).map(issued -> {
+      published(List.of(old), issued.session().accountId(), "rotated");
+      announce(issued, ctx);
+      audit.publish("session.rotated", ctx, issued.session().accountId(), issued.session().deviceId().toString(),
+          new JsonObject().put("token_prefix", issued.session().tokenPrefix()));
+      return Reply.data(issued.json());
+    });
+  }
+
+  /** AUTH_SESSION_REVOKE → revokes the calling session only. */
+  public Future<JsonObject> revoke(JsonObject body, RequestContext ctx) {
+    UUID id = sessionOf(ctx);
+    return store.revoke(id, "revoked").map(done -> {
+      if (!done) {
+        throw ServiceException.unauthorized();
+      }
+      published(List.of(id), ctx.accountId(), "revoked");
+      audit.publish("session.revoked", ctx, ctx.accountId(), ctx.deviceId(), new JsonObject());
+      return Reply.message("Session revoked");
+    });
+  }
+
+  /** AUTH_SESSION_REVOKE_DEVICES {account_id, device_ids, reason} → {revoked: n} (0 is fine). */
+  public Future<JsonObject> revokeDevices(JsonObject body, RequestContext ctx) {
+    Object accountValue = body.getValue("account_id");
+    Object devicesValue = body.getValue("device_ids");
+    if (!(accountValue instanceof Number account) || !(devicesValue instanceof JsonArray devices)) {
+      throw new ServiceException(400, "account_id and device_ids are required");
+    }
+    List<UUID> ids = new ArrayList<>();
+    for (Object d : devices) {
+      try {
+        ids.add(UUID.fromString(String.valueOf(d)));
+      } catch (IllegalArgumentException e) {
+        throw new ServiceException(400, "device_ids must be UUIDs");
+      }
+    }
+    String reason = body.getValue("reason") instanceof String r ? r : "device_revoked";
+    return store.revokeDevices(account.longValue(), ids.toArray(new UUID[0]), reason).map(revoked -> {
+      published(revoked, account.longValue(), reason);
+      return Reply.data(new JsonObject().put("revoked", revoked.size()));
+    });
+  }
+
+  /** Revokes every session of the account (sign out everywhere). */
+  public Future<Integer> revokeAccount(long account, String reason) {
+    return store.revokeAccount(account, reason).map(revoked -> {
+      published(revoked, account, reason);
+      return revoked.size();
+    });
+  }
+
+  public Future<Integer> cleanup() {
+    return store.deleteOld(7);
+  }
+
+  private void published(List<UUID> sessions, Long account, String reason) {
+    if (sessions.isEmpty()) {
+      return;
+    }
+    JsonArray ids = new JsonArray();
+    sessions.forEach(id -> ids.add(id.toString()));
+    vertx.eventBus().publish(Addresses.EVENT_SESSION_REVOKED,
+        new JsonObject().put("session_ids", ids).put("account_id", account).put("reason", reason));
+    Observability.count("sessions_revoked", sessions.size(), "reason", reason);
+  }
+
+  private static UUID sessionOf(RequestContext ctx) {
+    try {
+      return UUID.fromString(ctx.requireSession());
+    } catch (IllegalArgumentException e) {
+      throw ServiceException.unauthorized();
+    }
+  }
+}

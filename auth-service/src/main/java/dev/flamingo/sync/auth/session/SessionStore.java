@@ -1,0 +1,85 @@
+package dev.flamingo.sync.auth.session;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** SQL for sessions (one per paired device; rotation replaces the row, keeping the device). */
+public final class SessionStore {
+  /** A session row; the token itself is never stored, only its SHA-256. */
+  public record Session(UUID id, byte[] tokenHash, String tokenPrefix, long accountId, UUID deviceId,
+      String deviceName, String deviceType, OffsetDateTime createdAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt) {
+    static Session of(Row r) {
+      return new Session(r.getUUID("id"), r.getBuffer("token_hash").getBytes(), r.getString("token_prefix"),
+          r.getLong("account_id"), r.getUUID("device_id"), r.getString("device_name"), r.getString("device_type"),
+          r.getOffsetDateTime("created_at"), r.getOffsetDateTime("expires_at"), r.getOffsetDateTime("revoked_at"));
+    }
+  }
+
+  private final Pool pool;
+
+  public SessionStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Session> insert(SqlClient client, UUID id, byte[] hash, String prefix, long account, UUID device,
+      String name, String type, OffsetDateTime expiresAt) {
+    return client.preparedQuery("insert into sessions (id, token_hash, token_prefix, account_id, device_id, device_name, "
+            + "device_type, expires_at) values ($1, $2, $3, $4, $5, $6, $7, $8) returning *")
+        .execute(Tuple.tuple(List.of(id, io.vertx.core.buffer.Buffer.buffer(hash), prefix, account, device, name, type, expiresAt)))
+        .map(rows -> Session.of(rows.iterator().next()));
+  }
+
+  public Future<Session> byHash(byte[] hash) {
+    return pool.preparedQuery("select * from sessions where token_hash = $1")
+        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash)))
+        .map(rows -> rows.size() == 0 ? null : Session.of(rows.iterator().next()));
+  }
+
+  /** Revokes a live session as replaced by {@code replacement}; the old row, or null if it was not live. */
+  public Future<Session> retire(SqlClient client, UUID id, UUID replacement) {
+    return client.preparedQuery("update sessions set revoked_at = now(), revoke_reason = 'rotated', replaced_by = $2 "
+            + "where id = $1 and revoked_at is null and expires_at > now() returning *")
+        .execute(Tuple.of(id, replacement))
+        .map(rows -> rows.size() == 0 ? null : Session.of(rows.iterator().next()));
+  }
+
+  /** Revokes one live session; false if it was not live. */
+  public Future<Boolean> revoke(UUID id, String reason) {
+    return pool.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2 where id = $1 and revoked_at is null")
+        .execute(Tuple.of(id, reason)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Revokes every live session of these devices of the account; the ids revoked. */
+  public Future<List<UUID>> revokeDevices(long account, UUID[] devices, String reason) {
+    return pool.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $3 "
+            + "where account_id = $1 and device_id = any($2) and revoked_at is null returning id")
+        .execute(Tuple.of(account, devices, reason)).map(SessionStore::ids);
+  }
+
+  /** Revokes every live session of the account; the ids revoked. */
+  public Future<List<UUID>> revokeAccount(long account, String reason) {
+    return pool.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2 "
+            + "where account_id = $1 and revoked_at is null returning id")
+        .execute(Tuple.of(account, reason)).map(SessionStore::ids);
+  }
+
+  /** Deletes sessions expired or revoked more than {@code days} ago; how many. */
+  public Future<Integer> deleteOld(int days) {
+    return pool.preparedQuery("delete from sessions where expires_at < now() - make_interval(days => $1) "
+            + "or revoked_at < now() - make_interval(days => $1)")
+        .execute(Tuple.of(days)).map(rows -> rows.rowCount());
+  }
+
+  private static List<UUID> ids(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<UUID> ids = new ArrayList<>();
+    rows.forEach(r -> ids.add(r.getUUID("id")));
+    return ids;
+  }
+}
