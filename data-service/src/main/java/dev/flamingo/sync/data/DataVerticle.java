@@ -1,0 +1,57 @@
+package dev.flamingo.sync.data;
+
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.Reply;
+import dev.flamingo.sync.common.bus.ServiceConsumers;
+import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.db.Database;
+import dev.flamingo.sync.data.blob.BlobService;
+import dev.flamingo.sync.data.blob.BlobStore;
+import dev.flamingo.sync.data.config.ConfigService;
+import dev.flamingo.sync.data.config.ConfigStore;
+import dev.flamingo.sync.data.key.KeyService;
+import dev.flamingo.sync.data.key.KeyStore;
+import dev.flamingo.sync.data.key.KeyWrapper;
+import dev.flamingo.sync.data.support.DataSettings;
+import dev.flamingo.sync.data.support.Events;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+/** data-service: sync config, the account's key escrow, encrypted blobs. Owns the {@code data} schema. */
+public class DataVerticle extends VerticleBase {
+  private Pool pool;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings(config());
+    return vertx.executeBlocking(() -> KeyWrapper.fromSettings(settings), false)
+        .compose(wrapper -> Database.open(vertx, settings, "data").compose(p -> {
+          pool = p;
+          Events events = new Events(vertx);
+          ConfigStore configStore = new ConfigStore(pool);
+          ConfigService config = new ConfigService(configStore, events);
+          KeyService keys = new KeyService(new KeyStore(pool), wrapper, events);
+          BlobService blobs = new BlobService(new BlobStore(pool), configStore, DataSettings.from(settings), events);
+          return new ServiceConsumers(vertx)
+              .on(Addresses.DATA_PING, (body, ctx) -> pool.query("select 1").execute()
+                  .map(r -> Reply.data(new JsonObject().put("service", "data").put("ok", true))))
+              .on(Addresses.DATA_CONFIG_GET, config::get)
+              .on(Addresses.DATA_CONFIG_PUT, config::put)
+              .on(Addresses.DATA_KEY_GET, keys::get)
+              .on(Addresses.DATA_KEY_PUT, keys::put)
+              .on(Addresses.DATA_BLOB_LIST, blobs::list)
+              .on(Addresses.DATA_BLOB_GET, blobs::get)
+              .on(Addresses.DATA_BLOB_PUT, blobs::put)
+              .on(Addresses.DATA_BLOB_DELETE, blobs::delete)
+              .on(Addresses.DATA_LIMITS, blobs::limits)
+              .ready();
+        }));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+}

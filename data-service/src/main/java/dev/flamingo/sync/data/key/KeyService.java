@@ -1,0 +1,91 @@
+package dev.flamingo.sync.data.key;
+
+import dev.flamingo.sync.common.bus.Reply;
+import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.data.key.KeyStore.StoredKey;
+import dev.flamingo.sync.data.support.Events;
+import dev.flamingo.sync.data.support.Versions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+
+/**
+ * The account's key escrow. A key is never overwritten by accident: the shipped client PUTs a fresh
+ * key whenever its GET failed, so a PUT that does not name the version it replaces is refused (409)
+ * once a key exists. A rotation names the current version, bumps it, and drops the blobs encrypted
+ * with the old key in the same transaction.
+ */
+public final class KeyService {
+  private final KeyStore store;
+  private final KeyWrapper wrapper;
+  private final Events events;
+
+  public KeyService(KeyStore store, KeyWrapper wrapper, Events events) {
+    this.store = store;
+    this.wrapper = wrapper;
+    this.events = events;
+  }
+
+  /** {master_key, version, updated_at} or data: null. */
+  public Future<JsonObject> get(JsonObject body, RequestContext ctx) {
+    long account = ctx.requireAccount();
+    return store.get(store.pool(), account, false).map(k -> k == null ? Reply.data(null) : Reply.data(new JsonObject()
+        .put("master_key", Base64.getEncoder().encodeToString(wrapper.unwrap(account, k.wrapped())))
+        .put("version", k.version())
+        .put("updated_at", k.updatedAt().toInstant().toString())));
+  }
+
+  /** {master_key, expected_version? | if_match?} → {version}. */
+  public Future<JsonObject> put(JsonObject body, RequestContext ctx) {
+    long account = ctx.requireAccount();
+    byte[] key = masterKey(body);
+    Long expected = Versions.expected(body);
+    KeyWrapper.Wrapped wrapped = wrapper.wrap(account, key);
+    return store.pool().withTransaction(tx -> store.get(tx, account, true).compose(current -> {
+      if (current == null) {
+        if (expected != null && expected != 0) {
+          return Future.failedFuture(conflict("No key is stored yet; send it without a version", null));
+        }
+        return store.insertFirst(tx, account, wrapped).map(inserted -> {
+          if (!inserted) {
+            throw conflict("A key already exists; name its version to rotate it", null);
+          }
+          return new Result(1, 0);
+        });
+      }
+      if (expected == null) {
+        return Future.failedFuture(conflict("A key already exists; name its version to rotate it", current));
+      }
+      if (expected != current.version()) {
+        return Future.failedFuture(conflict("Key version mismatch: the stored key is version " + current.version(), current));
+      }
+      int next = current.version() + 1;
+      return store.replace(tx, account, wrapped, next)
+          .compose(v -> store.deleteBlobs(tx, account))
+          .map(dropped -> new Result(next, dropped));
+    })).map(result -> {
+      events.audit(result.version == 1 ? "key.set" : "key.rotated", ctx,
+          new JsonObject().put("version", result.version).put("blobs_dropped", result.dropped));
+      if (result.dropped > 0) {
+        events.changed(account, null, null);
+      }
+      return Reply.data(new JsonObject().put("version", result.version));
+    });
+  }
+
+  private record Result(int version, int dropped) {}
+
+  private static ServiceException conflict(String message, StoredKey current) {
+    return new ServiceException(409, message,
+        new JsonObject().put("version", current == null ? null : current.version()));
+  }
+
+  private static byte[] masterKey(JsonObject body) {
+    Object value = body.getValue("master_key");
+    if (!(value instanceof String s) || !s.matches("[A-Za-z0-9+/]{43}=")) {
+      throw new ServiceException(400, "master_key must be the base64 of exactly 32 bytes");
+    }
+    return Base64.getDecoder().decode(s);
+  }
+}

@@ -1,0 +1,78 @@
+package dev.flamingo.sync.data.key;
+
+import dev.flamingo.sync.data.key.KeyWrapper.Wrapped;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SQL for the key escrow (wrapped keys only) and for dropping an account's blobs on rotation. */
+public final class KeyStore {
+  /** A stored key row. */
+  public record StoredKey(long accountId, Wrapped wrapped, int version, OffsetDateTime updatedAt) {
+    static StoredKey of(Row r) {
+      return new StoredKey(r.getLong("account_id"), new Wrapped(r.getBuffer("wrapped_key").getBytes(),
+          r.getBuffer("iv").getBytes(), r.getString("kek_id")), r.getInteger("version"), r.getOffsetDateTime("updated_at"));
+    }
+  }
+
+  private final Pool pool;
+
+  public KeyStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public Future<StoredKey> get(SqlClient client, long account, boolean forUpdate) {
+    return client.preparedQuery("select * from master_keys where account_id = $1" + (forUpdate ? " for update" : ""))
+        .execute(Tuple.of(account))
+        .map(rows -> rows.size() == 0 ? null : StoredKey.of(rows.iterator().next()));
+  }
+
+  /** Inserts version 1; false when a key appeared meanwhile. */
+  public Future<Boolean> insertFirst(SqlClient client, long account, Wrapped w) {
+    return client.preparedQuery("insert into master_keys (account_id, wrapped_key, iv, kek_id, version) "
+            + "values ($1, $2, $3, $4, 1) on conflict (account_id) do nothing")
+        .execute(Tuple.of(account, Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId()))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Void> replace(SqlClient client, long account, Wrapped w, int version) {
+    return client.preparedQuery("update master_keys set wrapped_key = $2, iv = $3, kek_id = $4, version = $5, "
+            + "updated_at = now() where account_id = $1")
+        .execute(Tuple.of(account, Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId(), version))
+        .mapEmpty();
+  }
+
+  public Future<Integer> deleteBlobs(SqlClient client, long account) {
+    return client.preparedQuery("delete from blobs where account_id = $1").execute(Tuple.of(account))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** Rows wrapped with another KEK than {@code kekId}. */
+  public Future<List<StoredKey>> wrappedWithOther(String kekId, int limit) {
+    return pool.preparedQuery("select * from master_keys where kek_id <> $1 limit $2").execute(Tuple.of(kekId, limit))
+        .map(rows -> {
+          List<StoredKey> keys = new ArrayList<>();
+          rows.forEach(r -> keys.add(StoredKey.of(r)));
+          return keys;
+        });
+  }
+
+  /** Re-wraps one row if it still has the old wrapping (no lost concurrent rotation). */
+  public Future<Boolean> rewrap(StoredKey old, Wrapped w) {
+    return pool.preparedQuery("update master_keys set wrapped_key = $2, iv = $3, kek_id = $4 "
+            + "where account_id = $1 and version = $5 and kek_id = $6")
+        .execute(Tuple.tuple(List.of(old.accountId(), Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId(),
+            old.version(), old.wrapped().kekId())))
+        .map(rows -> rows.rowCount() == 1);
+  }
+}
