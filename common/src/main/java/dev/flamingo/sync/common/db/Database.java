@@ -62,7 +62,7 @@ public final class Database {
     options.addProperty("search_path", schema);
     options.addProperty("application_name", "flamingo-" + schema);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(settings.integer(Settings.DB_POOL_SIZE, 8)))
+        .with(new PoolOptions().setMaxSize(settings.integer(Settings.DB_POOL_SIZE, 8)).setName("flamingo-" + schema))
         .connectingTo(options)
         .using(vertx)
         .build();
