@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flamingo.sync.auth.AuthVerticle;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.data.DataVerticle;
+import dev.flamingo.sync.device.DeviceVerticle;
 import dev.flamingo.sync.gateway.GatewayVerticle;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The device flow end to end over a real Hazelcast cluster: two gateways, auth-service and
- * data-service, each its own clustered Vert.x node on loopback, against a real PostgreSQL.
+ * The device flow end to end over a real Hazelcast cluster: two gateways, auth-service, data-service
+ * and device-service, each its own clustered Vert.x node on loopback, against a real PostgreSQL.
  * Everything is driven over HTTP, as the desktop client and the browser do.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,12 +55,14 @@ class DeviceFlowClusterTest {
   @BeforeAll
   static void start() {
     db = TestDatabase.create();
-    cluster = new TestCluster(4);
+    cluster = new TestCluster(5);
     JsonObject config = TestConfig.base(db.url());
     Vertx auth = cluster.startNode(0, config);
     Vertx data = cluster.startNode(1, config);
     Vertx g1 = cluster.startNode(2, config);
     Vertx g2 = cluster.startNode(3, config);
+    Vertx devices = cluster.startNode(4, config);
+    deploy(devices, DeviceVerticle::new, config);
     deploy(auth, AuthVerticle::new, config);
     deploy(data, DataVerticle::new, config);
     GatewayVerticle first = new GatewayVerticle();
@@ -92,11 +95,12 @@ class DeviceFlowClusterTest {
 
   @Test
   @Order(1)
-  void clusterHasFourMembersTalkingOverTheBus() {
+  void clusterHasFiveMembersTalkingOverTheBus() {
     Response ready = gw2.get("/health/ready", null);
     String checks = ready.body.getJsonArray("checks").encode();
     assertTrue(checks.contains("{\"id\":\"auth\",\"status\":\"UP\"}"), checks);
     assertTrue(checks.contains("{\"id\":\"data\",\"status\":\"UP\"}"), checks);
+    assertTrue(checks.contains("{\"id\":\"device\",\"status\":\"UP\"}"), checks);
   }
 
   @Test
@@ -265,6 +269,51 @@ class DeviceFlowClusterTest {
       }
     }
     assertEquals(2, limited);
+  }
+
+  @Test
+  @Order(13)
+  void revokingADeviceFromAnotherEndsItOnBothGateways() throws InterruptedException {
+    String cookie = Pairing.register(gw1, "two@example.com");
+    String phone = Pairing.pairDevice(gw1, cookie, "Phone");
+    String laptop = Pairing.pairDevice(gw1, cookie, "Laptop"); // gateway 2 has a tight init limit
+    assertEquals(200, gw1.get("/api/sync/config", laptop).status); // cached on both gateways
+    assertEquals(200, gw2.get("/api/sync/config", laptop).status);
+
+    Response list = gw2.get("/api/devices", phone);
+    assertEquals(200, list.status, list.toString());
+    var devices = list.body.getJsonArray("data");
+    assertEquals(2, devices.size());
+    String laptopId = null;
+    for (Object o : devices) {
+      JsonObject d = (JsonObject) o;
+      if ("Laptop".equals(d.getString("name"))) {
+        laptopId = d.getString("id");
+        assertEquals(false, d.getBoolean("is_current"));
+      } else {
+        assertEquals(true, d.getBoolean("is_current"));
+      }
+    }
+    Response revoke = gw1.delete("/api/devices/" + laptopId, phone);
+    assertEquals(200, revoke.status, revoke.toString());
+    assertEquals("Device revoked", revoke.body.getString("message"));
+    assertRejectedWithinOneSecond(gw1, laptop);
+    assertRejectedWithinOneSecond(gw2, laptop);
+    assertEquals(200, gw2.get("/api/sync/config", phone).status, "the other device is untouched");
+    assertEquals(404, gw2.delete("/api/devices/" + laptopId, phone).status);
+
+    long deadline = System.currentTimeMillis() + 5000;
+    String audit;
+    do {
+      audit = gw2.get("/api/audit", phone).body.getJsonArray("data").encode();
+      if (audit.contains("device.revoked")) {
+        break;
+      }
+      Thread.sleep(100);
+    } while (System.currentTimeMillis() < deadline);
+    assertTrue(audit.contains("\"event_type\":\"device.revoked\""), audit);
+    assertTrue(audit.contains("\"event_type\":\"sync.token\""), audit);
+    assertTrue(audit.contains("\"ip_address\":\"127.0.0.1\""), audit);
   }
 
   static Response withCookie(ApiClient api, String path, String cookie, JsonObject body) {
