@@ -4,10 +4,10 @@ import dev.flamingo.sync.common.config.ConfigLoader;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.db.DatabaseUnavailableException;
+import dev.flamingo.sync.common.launch.GracefulShutdown;
 import dev.flamingo.sync.common.ops.Observability;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +51,6 @@ public final class StandaloneMain {
     System.out.println("  Secrets (JWT key, key-encryption key) in: " + settings.string(Settings.SECRETS_DIR, "(configured by env)"));
     System.out.println("  In the Flamingo app, set the sync server URL to " + settings.publicUrl());
     System.out.println();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("Shutdown did not complete cleanly: {}", e.toString());
-      }
-    }, "flamingo-shutdown"));
+    GracefulShutdown.install(vertx, "Flamingo Sync");
   }
 }

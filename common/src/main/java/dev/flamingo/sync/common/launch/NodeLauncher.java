@@ -10,7 +10,6 @@ import dev.flamingo.sync.common.ops.OpsEndpoints;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,14 +55,7 @@ public final class NodeLauncher {
       return;
     }
     LOG.info("{} joined the cluster and is ready", name);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("{} stopping", name);
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("{} did not stop cleanly: {}", name, e.toString());
-      }
-    }, name + "-shutdown"));
+    GracefulShutdown.install(vertx, name);
   }
 
   /** Deploys one verticle instance with the settings as its config. */

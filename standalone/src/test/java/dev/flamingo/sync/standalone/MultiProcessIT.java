@@ -1,0 +1,155 @@
+package dev.flamingo.sync.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flamingo.sync.common.security.Tokens;
+import dev.flamingo.sync.testing.ApiClient;
+import dev.flamingo.sync.testing.ApiClient.Response;
+import dev.flamingo.sync.testing.TestCluster;
+import dev.flamingo.sync.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each service as its own JVM from its packaged jar, two gateways and two data-services clustered
+ * over loopback. Sync runs through both gateways while one data-service is killed with SIGKILL:
+ * reads keep succeeding, no acknowledged write is lost; the killed one restarts, rejoins and takes
+ * over when the other goes too; a gateway stopped with SIGTERM exits 0.
+ */
+class MultiProcessIT {
+  @Test
+  void syncSurvivesAKilledDataServiceThatThenRejoins() throws Exception {
+    int[] cluster = new int[6];
+    for (int i = 0; i < cluster.length; i++) {
+      cluster[i] = TestCluster.freePort();
+    }
+    int http1 = TestCluster.freePort();
+    int http2 = TestCluster.freePort();
+    int ops1 = TestCluster.freePort();
+    int ops2 = TestCluster.freePort();
+    Vertx vertx = Vertx.vertx();
+    try (TestDatabase db = TestDatabase.create()) {
+      Map<String, String> env = new HashMap<>();
+      env.put("FLAMINGO_DB_URL", db.url());
+      env.put("FLAMINGO_CLUSTER_NAME", "flamingo-it-" + UUID.randomUUID().toString().substring(0, 8));
+      env.put("FLAMINGO_CLUSTER_HOST", "127.0.0.1");
+      env.put("FLAMINGO_CLUSTER_MEMBERS", java.util.Arrays.stream(cluster).mapToObj(p -> "127.0.0.1:" + p)
+          .collect(Collectors.joining(",")));
+      env.put("FLAMINGO_JWT_SECRET", Tokens.randomHex(32));
+      env.put("FLAMINGO_KEK", Base64.getEncoder().encodeToString(Tokens.randomBytes(32)));
+      env.put("FLAMINGO_BUS_TIMEOUT_MS", "3000");
+      env.put("FLAMINGO_DB_POOL_SIZE", "2");
+      try (ServiceProcesses processes = new ServiceProcesses(env, Path.of("target", "processes"))) {
+        processes.start("auth", "auth-service", Map.of("FLAMINGO_CLUSTER_PORT", "" + cluster[0]));
+        Process data1 = processes.start("data-1", "data-service",
+            Map.of("FLAMINGO_CLUSTER_PORT", "" + cluster[1], "FLAMINGO_OPS_PORT", "" + ops1));
+        Process data2 = processes.start("data-2", "data-service",
+            Map.of("FLAMINGO_CLUSTER_PORT", "" + cluster[2], "FLAMINGO_OPS_PORT", "" + ops2));
+        processes.start("device", "device-service", Map.of("FLAMINGO_CLUSTER_PORT", "" + cluster[3]));
+        processes.start("gateway-1", "gateway", Map.of("FLAMINGO_CLUSTER_PORT", "" + cluster[4],
+            "FLAMINGO_HTTP_PORT", "" + http1, "FLAMINGO_PUBLIC_URL", "http://127.0.0.1:" + http1));
+        Process gateway2 = processes.start("gateway-2", "gateway", Map.of("FLAMINGO_CLUSTER_PORT", "" + cluster[5],
+            "FLAMINGO_HTTP_PORT", "" + http2, "FLAMINGO_PUBLIC_URL", "http://127.0.0.1:" + http2));
+
+        WebClient web = WebClient.create(vertx);
+        awaitUp(web, http1, "/health/ready", 120);
+        awaitUp(web, http2, "/health/ready", 60);
+        awaitUp(web, ops1, "/health/ready", 30);
+        awaitUp(web, ops2, "/health/ready", 30);
+        ApiClient gw1 = new ApiClient(vertx, http1);
+        ApiClient gw2 = new ApiClient(vertx, http2);
+        ApiClient[] gateways = {gw1, gw2};
+
+        String cookie = Pairing.register(gw1, "processes@example.com");
+        String token = Pairing.pairDevice(gw1, cookie, "Multi-process");
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        assertEquals(200, gw2.put("/api/sync/key", token, new JsonObject().put("master_key", Base64.getEncoder().encodeToString(key))).status);
+
+        List<String> written = new ArrayList<>();
+        int lastAcked = -1;
+        long lastAckedVersion = 0;
+        int failedWrites = 0;
+        for (int i = 0; i < 40; i++) {
+          if (i == 12) {
+            data1.destroyForcibly(); // SIGKILL, mid-run
+          }
+          String plaintext = "[{\"n\":" + i + "}]";
+          written.add(plaintext);
+          Response put = gateways[i % 2].put("/api/sync/data/history", token, StandaloneFlowTest.encrypt(key, plaintext));
+          if (put.status == 200) {
+            lastAcked = i;
+            lastAckedVersion = put.data().getLong("version");
+          } else {
+            assertEquals(503, put.status, put.toString());
+            failedWrites++;
+          }
+          Response get = gateways[(i + 1) % 2].get("/api/sync/data/history", token);
+          assertEquals(200, get.status, "read " + i + " after the kill must still succeed: " + get);
+          assertTrue(get.data().getLong("version") >= lastAckedVersion, "an acknowledged write is never lost");
+        }
+        System.out.println("multi-process: 40 writes through two gateways, data-service killed at write 12, "
+            + failedWrites + " write(s) refused with 503, all 40 reads served");
+        assertTrue(failedWrites <= 4, "only writes caught by the kill may fail, not " + failedWrites);
+        Response last = gw1.get("/api/sync/data/history", token);
+        String stored = StandaloneFlowTest.decrypt(key, last.data());
+        assertTrue(written.subList(lastAcked, written.size()).contains(stored), "the stored blob is the last acknowledged one or newer");
+
+        // the killed instance restarts and rejoins; then it alone serves when the other one goes
+        processes.start("data-1-restarted", "data-service",
+            Map.of("FLAMINGO_CLUSTER_PORT", "" + cluster[1], "FLAMINGO_OPS_PORT", "" + ops1));
+        awaitUp(web, ops1, "/health/ready", 90);
+        Thread.sleep(1000);
+        data2.destroyForcibly();
+        for (int i = 0; i < 10; i++) {
+          Response get = gateways[i % 2].get("/api/sync/data/history", token);
+          assertEquals(200, get.status, "served by the restarted instance: " + get);
+        }
+        Response after = gw2.put("/api/sync/data/setting", token, StandaloneFlowTest.encrypt(key, "{}"));
+        for (int i = 0; i < 10 && after.status == 503; i++) {
+          Thread.sleep(500); // the cluster may still be dropping the killed member's registrations
+          after = gw2.put("/api/sync/data/setting", token, StandaloneFlowTest.encrypt(key, "{}"));
+        }
+        assertEquals(200, after.status, after.toString());
+
+        // SIGTERM: a gateway finishes, leaves the cluster and exits 0
+        gateway2.destroy();
+        assertTrue(gateway2.waitFor(40, TimeUnit.SECONDS), "gateway-2 exits after SIGTERM");
+        assertEquals(0, gateway2.exitValue());
+        assertEquals(200, gw1.get("/api/sync/data/history", token).status);
+        gw1.close();
+        gw2.close();
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  static void awaitUp(WebClient web, int port, String path, int seconds) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        if (web.get(port, "127.0.0.1", path).send().await().statusCode() == 200) {
+          return;
+        }
+      } catch (Exception notYet) {
+        // not listening yet
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("port " + port + path + " not up after " + seconds + " s (see standalone/target/processes/*.log)");
+  }
+}
