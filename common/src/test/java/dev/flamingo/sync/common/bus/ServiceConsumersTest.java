@@ -1,0 +1,76 @@
+package dev.flamingo.sync.common.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The one wrapper every bus action goes through: versions, errors and context, in one place. */
+class ServiceConsumersTest {
+  final Vertx vertx = Vertx.vertx();
+  final RequestContext ctx = RequestContext.anonymous("r1", "203.0.113.5", "ua").withAccount(42, "s", "d");
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void contextTravelsAndRepliesAreBodies() {
+    new ServiceConsumers(vertx).on("t.echo", (body, c) -> Future.succeededFuture(Reply.data(new JsonObject()
+        .put("account", c.accountId()).put("ip", c.clientIp()).put("request", c.requestId())))).ready().await();
+    JsonObject reply = vertx.eventBus().<JsonObject>request("t.echo", new JsonObject(), ctx.toDeliveryOptions(2000))
+        .await().body();
+    assertEquals(new JsonObject().put("account", 42L).put("ip", "203.0.113.5").put("request", "r1"),
+        reply.getJsonObject("data"));
+  }
+
+  @Test
+  void serviceExceptionsKeepStatusTextAndData() {
+    new ServiceConsumers(vertx).on("t.fail", (body, c) -> {
+      throw new ServiceException(409, "Conflict here", new JsonObject().put("version", 3));
+    }).ready().await();
+    ReplyException e = assertThrows(ReplyException.class,
+        () -> vertx.eventBus().request("t.fail", new JsonObject(), ctx.toDeliveryOptions(2000)).await());
+    ServiceException se = Failures.fromThrowable(e);
+    assertEquals(409, se.status());
+    assertEquals("Conflict here", se.getMessage());
+    assertEquals(3, se.data().getInteger("version"));
+  }
+
+  @Test
+  void unexpectedErrorsAre500WithoutDetails() {
+    new ServiceConsumers(vertx).on("t.bug", (body, c) -> {
+      throw new IllegalStateException("secret internals");
+    }).ready().await();
+    ReplyException e = assertThrows(ReplyException.class,
+        () -> vertx.eventBus().request("t.bug", new JsonObject(), ctx.toDeliveryOptions(2000)).await());
+    assertEquals(500, e.failureCode());
+    assertEquals("Internal server error", e.getMessage());
+  }
+
+  @Test
+  void otherContractVersionsAreRefusedClearly() {
+    new ServiceConsumers(vertx).on("t.v", (body, c) -> Future.succeededFuture(Reply.data(null))).ready().await();
+    DeliveryOptions v2 = ctx.toDeliveryOptions(2000);
+    v2.getHeaders().set(RequestContext.H_CONTRACT, "2");
+    ReplyException e = assertThrows(ReplyException.class,
+        () -> vertx.eventBus().<Message<Object>>request("t.v", new JsonObject(), v2).await());
+    assertEquals(400, e.failureCode());
+    assertEquals("Unsupported contract version 2 for t.v", e.getMessage());
+  }
+
+  @Test
+  void noHandlerIs503() {
+    ReplyException e = assertThrows(ReplyException.class,
+        () -> vertx.eventBus().request("t.nobody", new JsonObject(), ctx.toDeliveryOptions(2000)).await());
+    assertEquals(503, Failures.fromThrowable(e).status());
+  }
+}
