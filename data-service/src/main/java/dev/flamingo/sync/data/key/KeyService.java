@@ -47,12 +47,11 @@ public final class KeyService {
         if (expected != null && expected != 0) {
           return Future.failedFuture(conflict("No key is stored yet; send it without a version", null));
         }
-        return store.insertFirst(tx, account, wrapped).map(inserted -> {
-          if (!inserted) {
-            throw conflict("A key already exists; name its version to rotate it", null);
-          }
-          return new Result(1, 0);
-        });
+        // lost the race to another first PUT: name the version it stored, like the 409 below
+        return store.insertFirst(tx, account, wrapped).compose(inserted -> inserted
+            ? Future.succeededFuture(new Result(1, 0))
+            : store.get(tx, account, false).compose(existing -> Future.<Result>failedFuture(
+                conflict("A key already exists; name its version to rotate it", existing))));
       }
       if (expected == null) {
         return Future.failedFuture(conflict("A key already exists; name its version to rotate it", current));

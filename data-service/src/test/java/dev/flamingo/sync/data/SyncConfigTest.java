@@ -1,0 +1,114 @@
+package dev.flamingo.sync.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.ServiceException;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** GET/PUT /api/sync/config over the bus. */
+class SyncConfigTest {
+  static final Set<String> KEYS =
+      Set.of("sync_history", "sync_environments", "sync_secrets", "sync_collections", "sync_settings");
+  static DataFixture f;
+
+  @BeforeAll
+  static void start() {
+    f = DataFixture.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    f.close();
+  }
+
+  private static JsonObject get(long account) {
+    return f.call(Addresses.DATA_CONFIG_GET, account, new JsonObject()).getJsonObject("data");
+  }
+
+  private static JsonObject put(long account, JsonObject body) {
+    return f.call(Addresses.DATA_CONFIG_PUT, account, body).getJsonObject("data");
+  }
+
+  @Test
+  void defaultsAreAllTrueWithNullUpdatedAt() {
+    JsonObject config = get(DataFixture.newAccount());
+    assertEquals(6, config.size(), config.encode());
+    KEYS.forEach(k -> assertEquals(Boolean.TRUE, config.getValue(k), k));
+    assertTrue(config.containsKey("updated_at"));
+    assertNull(config.getValue("updated_at"));
+  }
+
+  @Test
+  void partialPutReturnsOnlyAppliedFieldsAndGetReflectsIt() {
+    long account = DataFixture.newAccount();
+    JsonObject applied = put(account, new JsonObject().put("sync_secrets", false));
+    assertEquals(Set.of("sync_secrets", "updated_at"), applied.fieldNames());
+    assertEquals(false, applied.getBoolean("sync_secrets"));
+    String updatedAt = applied.getString("updated_at");
+    assertNotNull(updatedAt);
+    Instant.parse(updatedAt);
+
+    JsonObject config = get(account);
+    assertEquals(false, config.getBoolean("sync_secrets"));
+    assertEquals(true, config.getBoolean("sync_history"));
+    assertEquals(true, config.getBoolean("sync_environments"));
+    assertEquals(true, config.getBoolean("sync_collections"));
+    assertEquals(true, config.getBoolean("sync_settings"));
+    assertEquals(updatedAt, config.getString("updated_at"));
+
+    // a second partial update keeps what it does not name
+    JsonObject second = put(account, new JsonObject().put("sync_history", false).put("sync_secrets", true));
+    assertEquals(Set.of("sync_history", "sync_secrets", "updated_at"), second.fieldNames());
+    JsonObject after = get(account);
+    assertEquals(false, after.getBoolean("sync_history"));
+    assertEquals(true, after.getBoolean("sync_secrets"));
+    assertEquals(true, after.getBoolean("sync_settings"));
+    assertTrue(!Instant.parse(after.getString("updated_at")).isBefore(Instant.parse(updatedAt)));
+  }
+
+  @Test
+  void invalidFieldsAreIgnoredWhenSomeAreValid() {
+    long account = DataFixture.newAccount();
+    JsonObject applied = put(account, new JsonObject()
+        .put("sync_history", false).put("sync_settings", "no").put("bogus", true).put("sync_collections", 0));
+    assertEquals(Set.of("sync_history", "updated_at"), applied.fieldNames());
+    JsonObject config = get(account);
+    assertEquals(false, config.getBoolean("sync_history"));
+    assertEquals(true, config.getBoolean("sync_settings"));
+    assertEquals(true, config.getBoolean("sync_collections"));
+    assertTrue(!config.containsKey("bogus"));
+  }
+
+  @Test
+  void onlyNonBooleanOrUnknownFieldsIs400() {
+    long account = DataFixture.newAccount();
+    for (JsonObject body : new JsonObject[] {
+        new JsonObject(),
+        new JsonObject().put("sync_history", "false"),
+        new JsonObject().put("sync_history", 0).put("sync_secrets", 1),
+        new JsonObject().putNull("sync_settings"),
+        new JsonObject().put("unknown", true).put("SYNC_HISTORY", false)}) {
+      ServiceException e = f.fail(Addresses.DATA_CONFIG_PUT, account, body);
+      assertEquals(400, e.status(), body.encode());
+      assertEquals("No valid fields to update", e.getMessage());
+    }
+    // nothing was written
+    assertNull(get(account).getValue("updated_at"));
+  }
+
+  @Test
+  void withoutAnAccountIs401() {
+    ServiceException e = f.fail(Addresses.DATA_CONFIG_GET, null, new JsonObject());
+    assertEquals(401, e.status());
+    assertEquals("Unauthorized", e.getMessage());
+  }
+}
