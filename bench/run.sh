@@ -23,7 +23,7 @@ curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$work/server
 python3 bench/setup.py "http://127.0.0.1:$port" "$accounts" "$work/tokens"
 # warm up the JIT, then measure
 BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" wrk -t2 -c"$conns" -d5s -s bench/mix.lua "http://127.0.0.1:$port" >/dev/null
-BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/mix.lua "http://127.0.0.1:$port" | tee "$work/wrk.txt"
+BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/mix.lua "http://127.0.0.1:$port" > "$work/wrk.txt"; cat "$work/wrk.txt"
 rss=$(ps -o rss= -p "$(pgrep -f standalone-0.1.0-SNAPSHOT-fat.jar | head -n 1)")
 
 # the database baseline, same machine, same run

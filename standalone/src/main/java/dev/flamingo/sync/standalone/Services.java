@@ -16,16 +16,20 @@ import io.vertx.core.Vertx;
  */
 public final class Services {
   public static final String GATEWAY_INSTANCES = "FLAMINGO_GATEWAY_INSTANCES";
+  public static final String SERVICE_INSTANCES = "FLAMINGO_SERVICE_INSTANCES";
 
   private Services() {}
 
   public static Future<Void> deployAll(Vertx vertx, Settings settings) {
     RateLimits limits = new RateLimits();
     DeploymentOptions options = new DeploymentOptions().setConfig(settings.json());
-    int gateways = settings.integer(GATEWAY_INSTANCES, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int gateways = settings.integer(GATEWAY_INSTANCES, cores);
+    int services = settings.integer(SERVICE_INSTANCES, cores);
+    // device-service keeps one instance: it buffers last-seen times and audit events in memory
     return Future.all(
-            vertx.deployVerticle(new AuthVerticle(), options),
-            vertx.deployVerticle(new DataVerticle(), options),
+            vertx.deployVerticle(AuthVerticle::new, new DeploymentOptions(options).setInstances(services)),
+            vertx.deployVerticle(DataVerticle::new, new DeploymentOptions(options).setInstances(services)),
             vertx.deployVerticle(new DeviceVerticle(), options))
         .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(limits), new DeploymentOptions(options).setInstances(gateways)))
         .mapEmpty();

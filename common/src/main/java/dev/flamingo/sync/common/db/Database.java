@@ -61,6 +61,8 @@ public final class Database {
     PgConnectOptions options = connectOptions(settings.dbUrl());
     options.addProperty("search_path", schema);
     options.addProperty("application_name", "flamingo-" + schema);
+    options.setCachePreparedStatements(true); // parse each statement once per connection, like pgbench -M prepared
+    options.setPipeliningLimit(256);
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(settings.integer(Settings.DB_POOL_SIZE, 8)).setName("flamingo-" + schema))
         .connectingTo(options)

@@ -15,6 +15,9 @@ public final class Observability {
 
   /** Options with Micrometer metrics on; use them to build every Vert.x instance. */
   public static VertxOptions vertxOptions() {
+    if ("false".equalsIgnoreCase(System.getenv("FLAMINGO_METRICS"))) {
+      return new VertxOptions();
+    }
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(true)

@@ -168,17 +168,24 @@ public final class BlobService {
     return s;
   }
 
+  private static final boolean[] ALPHABET = new boolean[128];
+
+  static {
+    for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray()) {
+      ALPHABET[c] = true;
+    }
+  }
+
   /** Standard alphabet, padded to a multiple of 4, '=' only at the end; no whitespace, no URL-safe chars. */
   static boolean isStandardBase64(String s) {
     int n = s.length();
     if (n % 4 != 0) {
       return false;
     }
-    int padding = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
-    for (int i = 0; i < n - padding; i++) {
+    int end = n - (s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0);
+    for (int i = 0; i < end; i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
-      if (!ok) {
+      if (c >= 128 || !ALPHABET[c]) {
         return false;
       }
     }
