@@ -8,7 +8,7 @@ import dev.flamingo.sync.auth.deviceflow.DeviceFlowService;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.session.SessionStore;
-import dev.flamingo.sync.auth.support.AuditEvents;
+import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.auth.support.SecretFiles;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
@@ -57,8 +57,7 @@ public class AuthVerticle extends VerticleBase {
         .onFailure(t -> LOG.warn("cleanup failed: {}", t.getMessage())));
 
     return new ServiceConsumers(vertx)
-        .on(Addresses.AUTH_PING, (body, ctx) -> pool.query("select 1").execute()
-            .map(r -> Reply.data(new JsonObject().put("service", "auth").put("ok", true))))
+        .on(Addresses.AUTH_PING, Database.ping(pool, "auth"))
         .on(Addresses.AUTH_REGISTER, accounts::register)
         .on(Addresses.AUTH_LOGIN, accounts::login)
         .on(Addresses.AUTH_BROWSER_VALIDATE, accounts::validate)

@@ -1,7 +1,6 @@
 package dev.flamingo.sync.data;
 
 import dev.flamingo.sync.common.bus.Addresses;
-import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.ServiceConsumers;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
@@ -16,7 +15,6 @@ import dev.flamingo.sync.data.support.DataSettings;
 import dev.flamingo.sync.data.support.Events;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 /** data-service: sync config, the account's key escrow, encrypted blobs. Owns the {@code data} schema. */
@@ -35,8 +33,7 @@ public class DataVerticle extends VerticleBase {
           KeyService keys = new KeyService(new KeyStore(pool), wrapper, events);
           BlobService blobs = new BlobService(new BlobStore(pool), configStore, DataSettings.from(settings), events);
           return new ServiceConsumers(vertx)
-              .on(Addresses.DATA_PING, (body, ctx) -> pool.query("select 1").execute()
-                  .map(r -> Reply.data(new JsonObject().put("service", "data").put("ok", true))))
+              .on(Addresses.DATA_PING, Database.ping(pool, "data"))
               .on(Addresses.DATA_CONFIG_GET, config::get)
               .on(Addresses.DATA_CONFIG_PUT, config::put)
               .on(Addresses.DATA_KEY_GET, keys::get)

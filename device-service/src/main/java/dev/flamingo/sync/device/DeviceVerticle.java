@@ -1,9 +1,7 @@
 package dev.flamingo.sync.device;
 
 import dev.flamingo.sync.common.bus.Addresses;
-import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.ServiceConsumers;
-import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.device.audit.AuditBuffer;
@@ -73,9 +71,7 @@ public class DeviceVerticle extends VerticleBase {
       onEvent(Addresses.EVENT_AUDIT, this::onAudit);
 
       ServiceConsumers consumers = new ServiceConsumers(vertx)
-          .on(Addresses.DEVICE_PING, (body, ctx) -> pool.query("select 1").execute()
-              .map(r -> Reply.data(new JsonObject().put("status", "UP")))
-              .recover(e -> Future.failedFuture(new ServiceException(503, "Device database unavailable"))))
+          .on(Addresses.DEVICE_PING, Database.ping(pool, "device"))
           .on(Addresses.DEVICE_LIST, devices::list)
           .on(Addresses.DEVICE_REVOKE, devices::revoke)
           .on(Addresses.DEVICE_RENAME, devices::rename)

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.gateway;
 
-import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.AuditEvents;
+import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
@@ -26,7 +27,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +58,7 @@ public class GatewayVerticle extends VerticleBase {
     BusForwarder bus = new BusForwarder(vertx, settings.number(Settings.BUS_TIMEOUT_MS, 10_000));
     Authenticator auth = new Authenticator(vertx, bus, settings.number(Settings.AUTH_CACHE_SECONDS, 30) * 1000);
     SameOrigin sameOrigin = new SameOrigin(publicUrl);
+    AuditEvents audit = new AuditEvents(vertx);
 
     router = Router.router(vertx);
     HttpFailures.install(router);
@@ -71,11 +72,11 @@ public class GatewayVerticle extends VerticleBase {
 
     AccountRoutes accounts = new AccountRoutes(bus, publicUrl);
     accounts.mount(router, auth, sameOrigin,
-        limiter("register", settings.string(Settings.RATE_LIMIT_REGISTER, "10/3600")),
-        limiter("login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")));
+        limiter(audit, "register", settings.string(Settings.RATE_LIMIT_REGISTER, "10/3600")),
+        limiter(audit, "login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")));
     new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
-        limiter("init", settings.string(Settings.RATE_LIMIT_INIT, "30/60")),
-        limiter("token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")));
+        limiter(audit, "init", settings.string(Settings.RATE_LIMIT_INIT, "30/60")),
+        limiter(audit, "token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")));
     new DataRoutes(bus).mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
     new HealthRoutes(vertx, bus).mount(router, openApi());
@@ -114,14 +115,8 @@ public class GatewayVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.shutdown();
   }
 
-  private RateLimiter limiter(String name, String spec) {
-    return limits.limiter(name, spec, hit -> vertx.eventBus().publish(Addresses.EVENT_AUDIT, new JsonObject()
-        .put("event_id", java.util.UUID.randomUUID().toString())
-        .put("event_type", "rate_limit.hit")
-        .putNull("account_id")
-        .putNull("device_id")
-        .put("ip", hit.getString("ip"))
-        .put("metadata", new JsonObject().put("limit", name))
-        .put("created_at", Instant.now().toString())));
+  private RateLimiter limiter(AuditEvents audit, String name, String spec) {
+    return limits.limiter(name, spec, hit -> audit.publish("rate_limit.hit",
+        RequestContext.anonymous(null, hit.getString("ip"), null), null, null, new JsonObject().put("limit", name)));
   }
 }

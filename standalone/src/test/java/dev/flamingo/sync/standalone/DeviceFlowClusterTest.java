@@ -316,6 +316,58 @@ class DeviceFlowClusterTest {
     assertTrue(audit.contains("\"ip_address\":\"127.0.0.1\""), audit);
   }
 
+  @Test
+  @Order(14)
+  void encryptedDataThroughBothGatewaysWithConditionalHeaders() throws Exception {
+    String cookie = Pairing.register(gw1, "data@example.com");
+    String a = Pairing.pairDevice(gw1, cookie, "A");
+    String b = Pairing.pairDevice(gw1, cookie, "B");
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    String keyB64 = java.util.Base64.getEncoder().encodeToString(key);
+    assertEquals(1, gw1.put("/api/sync/key", a, new JsonObject().put("master_key", keyB64)).data().getInteger("version"));
+    Response refused = gw2.put("/api/sync/key", b, new JsonObject().put("master_key", java.util.Base64.getEncoder().encodeToString(new byte[32])));
+    assertEquals(409, refused.status);
+    assertEquals(1, refused.data().getInteger("version"));
+    assertEquals(keyB64, gw2.get("/api/sync/key", b).data().getString("master_key"));
+
+    Response put = gw1.put("/api/sync/data/environment", a, StandaloneFlowTest.encrypt(key, "[{\"name\":\"prod\"}]"));
+    assertEquals(200, put.status, put.toString());
+    long version = put.data().getLong("version");
+    assertEquals("\"" + version + "\"", put.header("ETag"));
+    Response get = gw2.get("/api/sync/data/environment", b);
+    assertEquals("\"" + version + "\"", get.header("ETag"));
+    assertNotNull(get.header("Last-Modified"));
+    assertEquals("[{\"name\":\"prod\"}]", StandaloneFlowTest.decrypt(key, get.data()));
+    Response notModified = gw2.send(HttpMethod.GET, "/api/sync/data/environment", b, null, Map.of("If-None-Match", get.header("ETag")));
+    assertEquals(304, notModified.status);
+
+    Response newer = gw2.put("/api/sync/data/environment", b, StandaloneFlowTest.encrypt(key, "[]"));
+    assertEquals(200, newer.status);
+    Response stale = gw1.send(HttpMethod.PUT, "/api/sync/data/environment", a,
+        Buffer.buffer(StandaloneFlowTest.encrypt(key, "[{\"stale\":true}]").encode()),
+        Map.of("If-Match", "\"" + version + "\"", "Content-Type", "application/json"));
+    assertEquals(412, stale.status, stale.toString());
+    assertEquals(newer.data().getLong("version"), stale.data().getLong("version"));
+    assertEquals("[]", StandaloneFlowTest.decrypt(key, gw1.get("/api/sync/data/environment", a).data()));
+
+    Response since = gw1.get("/api/sync/data?since=" + version, a);
+    assertEquals(1, since.data().getInteger("count"));
+    assertEquals(400, gw1.get("/api/sync/data?since=yesterday", a).status);
+    Response bad = gw1.put("/api/sync/data/environment", a, new JsonObject().put("encrypted_blob", "not base64!").put("nonce", "AAAAAAAAAAAAAAAA"));
+    assertEquals(400, bad.status);
+    assertEquals(400, gw1.get("/api/sync/data/passwords", a).status);
+    Response cleared = gw2.delete("/api/sync/data/environment", b);
+    assertEquals("Synced environment cleared", cleared.body.getString("message"));
+    Response missing = gw1.get("/api/sync/data/environment", a);
+    assertEquals(404, missing.status);
+    assertTrue(missing.error().contains("Not found"));
+    assertEquals(200, gw1.post("/api/sync/revoke", a, null).status);
+    assertEquals(200, gw1.post("/api/sync/revoke", b, null).status);
+    String c = Pairing.pairDevice(gw1, cookie, "C");
+    assertEquals(keyB64, gw2.get("/api/sync/key", c).data().getString("master_key"), "revoking every session never loses the key");
+  }
+
   static Response withCookie(ApiClient api, String path, String cookie, JsonObject body) {
     return api.send(HttpMethod.POST, path, null, Buffer.buffer(body.encode()),
         Map.of("Cookie", cookie, "Content-Type", "application/json"));

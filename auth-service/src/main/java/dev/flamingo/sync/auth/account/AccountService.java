@@ -1,7 +1,7 @@
 package dev.flamingo.sync.auth.account;
 
 import dev.flamingo.sync.auth.account.AccountStore.Account;
-import dev.flamingo.sync.auth.support.AuditEvents;
+import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.auth.support.Fields;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;

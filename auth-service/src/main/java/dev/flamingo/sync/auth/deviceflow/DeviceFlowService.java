@@ -2,7 +2,7 @@ package dev.flamingo.sync.auth.deviceflow;
 
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore.TempToken;
 import dev.flamingo.sync.auth.session.SessionService;
-import dev.flamingo.sync.auth.support.AuditEvents;
+import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.auth.support.Fields;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;

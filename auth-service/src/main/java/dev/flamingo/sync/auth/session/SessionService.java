@@ -1,7 +1,7 @@
 package dev.flamingo.sync.auth.session;
 
 import dev.flamingo.sync.auth.session.SessionStore.Session;
-import dev.flamingo.sync.auth.support.AuditEvents;
+import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;

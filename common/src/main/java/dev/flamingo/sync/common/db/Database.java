@@ -1,7 +1,11 @@
 package dev.flamingo.sync.common.db;
 
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.bus.Reply;
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.bus.ServiceHandler;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -47,6 +51,13 @@ public final class Database {
         .loggers("slf4j")
         .load()
         .migrate();
+  }
+
+  /** The ping of a service: {service, status: "UP"} when its database answers, else 503. */
+  public static ServiceHandler ping(Pool pool, String service) {
+    return (body, ctx) -> pool.query("select 1").execute()
+        .map(r -> Reply.data(new JsonObject().put("service", service).put("status", "UP")))
+        .recover(e -> Future.failedFuture(new ServiceException(503, service + " database unavailable")));
   }
 
   /** Migrates on a worker thread, then builds the pool for {@code schema}. */

@@ -1,31 +1,23 @@
 package dev.flamingo.sync.data.support;
 
-import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.RequestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
-import java.util.UUID;
 
 /** What data-service publishes: audit events and data changes (for push to clients). */
 public final class Events {
   public static final String DATA_CHANGED = "flamingo.events.data.changed";
   private final Vertx vertx;
+  private final AuditEvents audit;
 
   public Events(Vertx vertx) {
     this.vertx = vertx;
+    this.audit = new AuditEvents(vertx);
   }
 
   public void audit(String type, RequestContext ctx, JsonObject metadata) {
-    vertx.eventBus().publish(Addresses.EVENT_AUDIT, new JsonObject()
-        .put("event_id", UUID.randomUUID().toString())
-        .put("event_type", type)
-        .put("account_id", ctx.accountId())
-        .put("device_id", ctx.deviceId())
-        .put("ip", ctx.clientIp())
-        .put("user_agent", ctx.userAgent())
-        .put("metadata", metadata)
-        .put("created_at", Instant.now().toString()));
+    audit.publish(type, ctx, ctx.accountId(), ctx.deviceId(), metadata);
   }
 
   public void changed(long account, String type, Long version) {

@@ -1,13 +1,15 @@
-package dev.flamingo.sync.auth.support;
+package dev.flamingo.sync.common.bus;
 
-import dev.flamingo.sync.common.bus.Addresses;
-import dev.flamingo.sync.common.bus.RequestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Publishes audit events for device-service to record. Never fails the request; never carries secrets. */
+/**
+ * Publishes audit events on {@link Addresses#EVENT_AUDIT} for device-service to record, in one shape
+ * for every service: {event_id, event_type, account_id, device_id, ip, user_agent, metadata, created_at}.
+ * Never fails the caller's request; metadata never carries secrets.
+ */
 public final class AuditEvents {
   private final Vertx vertx;
 
