@@ -14,9 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -223,10 +221,7 @@ public abstract class AuthServiceTestBase {
   // --- SQL ----------------------------------------------------------------------------------
 
   protected Connection jdbc() throws SQLException {
-    PgConnectOptions o = PgConnectOptions.fromUri(db.url());
-    String password = o.getPassword() == null || o.getPassword().isEmpty() ? null : o.getPassword();
-    return DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + db.name(),
-        o.getUser(), password);
+    return db.connect();
   }
 
   /** Runs an update with positional parameters; the row count. */

@@ -12,13 +12,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -111,10 +109,7 @@ final class DataFixture implements AutoCloseable {
   // --- JDBC for peeking at the stored rows ------------------------------------------------------
 
   Connection jdbc() throws SQLException {
-    PgConnectOptions o = PgConnectOptions.fromUri(db.url());
-    String password = o.getPassword() == null || o.getPassword().isEmpty() ? null : o.getPassword();
-    return DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(),
-        o.getUser(), password);
+    return db.connect();
   }
 
   @Override

@@ -15,7 +15,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -148,7 +147,7 @@ class BrowserFlowTest {
   @Test
   void expiredAndUnknownTokensShowARestartPage() throws Exception {
     String loginUrl = init("Old request");
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db.name(), "postgres", null)) {
+    try (Connection c = db.connect()) {
       c.createStatement().execute("update auth.temp_tokens set expires_at = now() - interval '1 minute'");
     }
     browser.get(loginUrl);

@@ -50,6 +50,13 @@ public final class TestDatabase implements AutoCloseable {
     return name;
   }
 
+  /** A JDBC connection to this database, for tests that look at or change rows directly. */
+  public java.sql.Connection connect() throws java.sql.SQLException {
+    var o = io.vertx.pgclient.PgConnectOptions.fromUri(url());
+    return DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(),
+        o.getUser(), o.getPassword() == null || o.getPassword().isEmpty() ? null : o.getPassword());
+  }
+
   /** Where the databases live (for the test log): "env", "testcontainers" or "local". */
   public static String source() {
     return server().source;
