@@ -67,6 +67,7 @@ public class DeviceVerticle extends VerticleBase {
           config.revokedDeviceRetentionDays());
 
       onEvent(Addresses.EVENT_SESSION_CREATED, devices::onSessionCreated);
+      onEvent(Addresses.EVENT_SESSION_REVOKED, devices::onSessionRevoked);
       onEvent(Addresses.EVENT_DEVICE_SEEN, lastSeen::onSeen);
       onEvent(Addresses.EVENT_AUDIT, this::onAudit);
 

@@ -144,6 +144,26 @@ class StandaloneFlowTest {
   }
 
   @Test
+  void aDeviceThatSignsItselfOutLeavesTheList() throws Exception {
+    String cookie = Pairing.register(api, "self-revoke@example.com");
+    String stays = Pairing.pairDevice(api, cookie, "Stays");
+    String leaves = Pairing.pairDevice(api, cookie, "Leaves");
+    assertEquals(2, api.get("/api/devices", stays).body.getJsonArray("data").size());
+    assertEquals(200, api.post("/api/sync/revoke", leaves, null).status);
+    long deadline = System.currentTimeMillis() + 3000;
+    JsonArray devices;
+    do {
+      devices = api.get("/api/devices", stays).body.getJsonArray("data");
+      if (devices.size() == 1) {
+        break;
+      }
+      Thread.sleep(50);
+    } while (System.currentTimeMillis() < deadline);
+    assertEquals(1, devices.size(), devices.encode());
+    assertEquals("Stays", devices.getJsonObject(0).getString("name"));
+  }
+
+  @Test
   void accountsNeverSeeEachOther() throws Exception {
     String alice = Pairing.pairDevice(api, Pairing.register(api, "alice@example.com"), "Alice's");
     String bob = Pairing.pairDevice(api, Pairing.register(api, "bob@example.com"), "Bob's");

@@ -106,7 +106,7 @@ public final class SessionService {
       return store.insert(tx, replacement, Tokens.sha256(token), Tokens.prefix(token), retired.accountId(),
           retired.deviceId(), retired.deviceName(), retired.deviceType(), expires).map(s -> new Issued(token, s));
     })).map(issued -> {
-      published(List.of(old), issued.session().accountId(), "rotated");
+      published(List.of(old), List.of(), issued.session().accountId(), "rotated");
       announce(issued, ctx);
       audit.publish("session.rotated", ctx, issued.session().accountId(), issued.session().deviceId().toString(),
           new JsonObject().put("token_prefix", issued.session().tokenPrefix()));
@@ -121,7 +121,8 @@ public final class SessionService {
       if (!done) {
         throw ServiceException.unauthorized();
       }
-      published(List.of(id), ctx.accountId(), "revoked");
+      published(List.of(id), ctx.deviceId() == null ? List.of() : List.of(UUID.fromString(ctx.deviceId())),
+          ctx.accountId(), "revoked");
       audit.publish("session.revoked", ctx, ctx.accountId(), ctx.deviceId(), new JsonObject());
       return Reply.message("Session revoked");
     });
@@ -144,7 +145,7 @@ public final class SessionService {
     }
     String reason = body.getValue("reason") instanceof String r ? r : "device_revoked";
     return store.revokeDevices(account.longValue(), ids.toArray(new UUID[0]), reason).map(revoked -> {
-      published(revoked, account.longValue(), reason);
+      published(revoked, ids, account.longValue(), reason);
       return Reply.data(new JsonObject().put("revoked", revoked.size()));
     });
   }
@@ -152,7 +153,7 @@ public final class SessionService {
   /** Revokes every session of the account (sign out everywhere). */
   public Future<Integer> revokeAccount(long account, String reason) {
     return store.revokeAccount(account, reason).map(revoked -> {
-      published(revoked, account, reason);
+      published(revoked.stream().map(p -> p[0]).toList(), revoked.stream().map(p -> p[1]).distinct().toList(), account, reason);
       return revoked.size();
     });
   }
@@ -161,14 +162,17 @@ public final class SessionService {
     return store.deleteOld(7);
   }
 
-  private void published(List<UUID> sessions, Long account, String reason) {
+  /** Gateways evict the sessions; device-service marks the devices signed out (not on rotation: same device). */
+  private void published(List<UUID> sessions, List<UUID> devices, Long account, String reason) {
     if (sessions.isEmpty()) {
       return;
     }
     JsonArray ids = new JsonArray();
     sessions.forEach(id -> ids.add(id.toString()));
-    vertx.eventBus().publish(Addresses.EVENT_SESSION_REVOKED,
-        new JsonObject().put("session_ids", ids).put("account_id", account).put("reason", reason));
+    JsonArray deviceIds = new JsonArray();
+    devices.forEach(id -> deviceIds.add(id.toString()));
+    vertx.eventBus().publish(Addresses.EVENT_SESSION_REVOKED, new JsonObject().put("session_ids", ids)
+        .put("device_ids", deviceIds).put("account_id", account).put("reason", reason));
     Observability.count("sessions_revoked", sessions.size(), "reason", reason);
   }
 

@@ -63,11 +63,15 @@ public final class SessionStore {
         .execute(Tuple.of(account, devices, reason)).map(SessionStore::ids);
   }
 
-  /** Revokes every live session of the account; the ids revoked. */
-  public Future<List<UUID>> revokeAccount(long account, String reason) {
+  /** Revokes every live session of the account; the (session id, device id) pairs revoked. */
+  public Future<List<UUID[]>> revokeAccount(long account, String reason) {
     return pool.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2 "
-            + "where account_id = $1 and revoked_at is null returning id")
-        .execute(Tuple.of(account, reason)).map(SessionStore::ids);
+            + "where account_id = $1 and revoked_at is null returning id, device_id")
+        .execute(Tuple.of(account, reason)).map(rows -> {
+          List<UUID[]> pairs = new ArrayList<>();
+          rows.forEach(r -> pairs.add(new UUID[] {r.getUUID("id"), r.getUUID("device_id")}));
+          return pairs;
+        });
   }
 
   /** Deletes sessions expired or revoked more than {@code days} ago; how many. */

@@ -69,7 +69,10 @@ public final class Addresses {
   public static final String DEVICE_AUDIT_LIST = "flamingo.device.v1.audit.list";
 
   // --- events (published) ---------------------------------------------------------------------
-  /** {session_ids: [..], account_id, reason}: gateways evict these sessions from their caches. */
+  /**
+   * {session_ids: [..], device_ids: [..], account_id, reason}: gateways evict these sessions from their
+   * caches; device-service marks the devices signed out unless the reason is "rotated" (same device).
+   */
   public static final String EVENT_SESSION_REVOKED = "flamingo.events.session.revoked";
   /** {account_id}: the account's security stamp changed; gateways evict its browser logins. */
   public static final String EVENT_ACCOUNT_STAMP_CHANGED = "flamingo.events.account.stamp";

@@ -61,6 +61,28 @@ public final class DeviceService {
     });
   }
 
+  /**
+   * {@code EVENT_SESSION_REVOKED}: a device whose session was revoked by itself (/api/sync/revoke) or by
+   * "sign out everywhere" is signed out. A rotation keeps the device; a device revoke here already marked it.
+   */
+  public Future<Void> onSessionRevoked(JsonObject event) {
+    String reason = event.getValue("reason") instanceof String r ? r : "";
+    if (!(event.getValue("account_id") instanceof Number account) || !(event.getValue("device_ids") instanceof JsonArray ids)
+        || ids.isEmpty() || "rotated".equals(reason) || "device_revoked".equals(reason)) {
+      return Future.succeededFuture();
+    }
+    List<UUID> devices = new ArrayList<>();
+    for (Object id : ids) {
+      UUID uuid = Fields.uuid(String.valueOf(id));
+      if (uuid != null) {
+        devices.add(uuid);
+      }
+    }
+    return settled().compose(v -> store.markSignedOut(account.longValue(), devices.toArray(new UUID[0])))
+        .onFailure(t -> LOG.error("Could not mark devices of account {} signed out", account, t))
+        .mapEmpty();
+  }
+
   private Future<Void> settled() {
     if (creating.isEmpty()) {
       return Future.succeededFuture();

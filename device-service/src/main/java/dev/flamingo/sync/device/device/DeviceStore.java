@@ -70,6 +70,14 @@ public final class DeviceStore {
         });
   }
 
+  /** Marks these live devices of the account revoked (their sessions ended elsewhere); how many. */
+  public Future<Integer> markSignedOut(long accountId, UUID[] ids) {
+    return pool.preparedQuery("update devices set revoked_at = now() where account_id = $1 and id = any($2::uuid[]) "
+            + "and revoked_at is null")
+        .execute(Tuple.tuple().addLong(accountId).addValue(ids))
+        .map(rows -> rows.rowCount());
+  }
+
   /** Takes back a revocation that could not be completed (auth-service did not sign the sessions out). */
   public Future<Void> unmarkRevoked(long accountId, List<UUID> ids) {
     return pool.preparedQuery("update devices set revoked_at = null where account_id = $1 and id = any($2::uuid[])")
