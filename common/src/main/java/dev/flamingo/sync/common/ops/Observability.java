@@ -13,12 +13,16 @@ import io.vertx.micrometer.backends.BackendRegistries;
 public final class Observability {
   private Observability() {}
 
-  /** Options with Micrometer metrics on; use them to build every Vert.x instance. */
+  /**
+   * Options for every Vert.x instance: the native transport where there is one, and Micrometer metrics
+   * (off with FLAMINGO_METRICS=false).
+   */
   public static VertxOptions vertxOptions() {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
     if ("false".equalsIgnoreCase(System.getenv("FLAMINGO_METRICS"))) {
-      return new VertxOptions();
+      return options;
     }
-    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+    return options.setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(true)
         .setEnabled(true));
