@@ -55,19 +55,38 @@ class ComposeFileTest {
 
   @Test
   void dockerComposeAcceptsTheFile() throws Exception {
-    if (!new File("/usr/bin/docker").canExecute()) {
-      return; // the docker CLI is not installed here: the structure test above still ran
+    List<String> compose = composeCommand();
+    if (compose == null) {
+      return; // neither 'docker compose' nor 'docker-compose' here (CI installs docker-compose): the structure test still ran
     }
-    Process probe = new ProcessBuilder("docker", "compose", "version").redirectErrorStream(true).start();
-    if (!probe.waitFor(20, TimeUnit.SECONDS) || probe.exitValue() != 0) {
-      return; // a docker CLI without the compose plugin
-    }
-    ProcessBuilder config = new ProcessBuilder("docker", "compose", "-f", COMPOSE.toString(), "config", "-q")
-        .redirectErrorStream(true);
+    List<String> command = new java.util.ArrayList<>(compose);
+    command.addAll(List.of("-f", COMPOSE.toString(), "config", "-q"));
+    ProcessBuilder config = new ProcessBuilder(command).redirectErrorStream(true);
     config.environment().putAll(Map.of("POSTGRES_PASSWORD", "x", "FLAMINGO_JWT_SECRET", "y", "FLAMINGO_KEK", "z"));
     Process p = config.start();
     String out = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
+    // and it refuses to start without the secrets: nothing is baked in
+    ProcessBuilder bare = new ProcessBuilder(command).redirectErrorStream(true);
+    bare.environment().remove("FLAMINGO_JWT_SECRET");
+    bare.environment().remove("FLAMINGO_KEK");
+    bare.environment().remove("POSTGRES_PASSWORD");
+    Process q = bare.start();
+    q.getInputStream().readAllBytes();
+    assertTrue(q.waitFor(60, TimeUnit.SECONDS));
+    assertTrue(q.exitValue() != 0, "compose must refuse to run without the secrets");
+  }
+
+  /** The compose v2 plugin, else compose v1 (Debian's docker-compose), else null. */
+  static List<String> composeCommand() throws Exception {
+    if (new File("/usr/bin/docker").canExecute()) {
+      Process probe = new ProcessBuilder("docker", "compose", "version").redirectErrorStream(true).start();
+      probe.getInputStream().readAllBytes();
+      if (probe.waitFor(20, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+        return List.of("docker", "compose");
+      }
+    }
+    return new File("/usr/bin/docker-compose").canExecute() ? List.of("docker-compose") : null;
   }
 }
