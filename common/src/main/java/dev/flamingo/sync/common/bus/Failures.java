@@ -12,6 +12,9 @@ import io.vertx.core.json.JsonObject;
  * error carries data, the text is a JSON object {@code {"error": text, "data": {...}}}.
  */
 public final class Failures {
+  /** The text of a 503 when no instance of the service is there at all. */
+  public static final String NO_SERVICE = "Service unavailable, try again shortly";
+
   private Failures() {}
 
   public static void fail(Message<?> message, ServiceException e) {
@@ -28,8 +31,11 @@ public final class Failures {
       return se;
     }
     if (t instanceof ReplyException re) {
-      if (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT) {
-        return new ServiceException(503, "Service unavailable, try again shortly");
+      if (re.failureType() == ReplyFailure.NO_HANDLERS) {
+        return new ServiceException(503, NO_SERVICE);
+      }
+      if (re.failureType() == ReplyFailure.TIMEOUT) {
+        return new ServiceException(503, "Service did not answer in time, try again shortly");
       }
       int code = re.failureCode();
       String text = re.getMessage() == null ? "" : re.getMessage();
