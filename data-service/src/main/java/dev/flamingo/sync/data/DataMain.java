@@ -6,6 +6,7 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.launch.NodeLauncher;
 import dev.flamingo.sync.data.key.KeyStore;
+import dev.flamingo.sync.data.key.KekSource;
 import dev.flamingo.sync.data.key.KeyWrapper;
 import dev.flamingo.sync.data.key.Rewrap;
 import io.vertx.core.Vertx;
@@ -25,16 +26,22 @@ public final class DataMain {
     NodeLauncher.run("data-service", Addresses.DATA_PING, settings -> new DataVerticle());
   }
 
+  /** Exit 0 when every row is under the current KEK, 1 (with the reason) otherwise. */
   private static void rewrap() {
     Vertx vertx = Vertx.vertx();
+    int code = 0;
     try {
       Settings settings = ConfigLoader.load(vertx).await();
-      KeyWrapper wrapper = KeyWrapper.fromSettings(settings);
+      KeyWrapper wrapper = KekSource.load(settings);
       var pool = Database.open(vertx, settings, "data").await();
       int n = new Rewrap(new KeyStore(pool), wrapper).all().await();
       System.out.println("Re-wrapped " + n + " key(s) under KEK '" + wrapper.currentId() + "'");
+    } catch (RuntimeException e) {
+      System.err.println("rewrap failed: " + e.getMessage());
+      code = 1;
     } finally {
       vertx.close().await();
     }
+    System.exit(code);
   }
 }

@@ -10,6 +10,7 @@ import dev.flamingo.sync.data.config.ConfigService;
 import dev.flamingo.sync.data.config.ConfigStore;
 import dev.flamingo.sync.data.key.KeyService;
 import dev.flamingo.sync.data.key.KeyStore;
+import dev.flamingo.sync.data.key.KekSource;
 import dev.flamingo.sync.data.key.KeyWrapper;
 import dev.flamingo.sync.data.support.DataSettings;
 import dev.flamingo.sync.data.support.Events;
@@ -24,14 +25,20 @@ public class DataVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Settings settings = new Settings(config());
-    return vertx.executeBlocking(() -> KeyWrapper.fromSettings(settings), false)
+    DataSettings limits;
+    try {
+      limits = DataSettings.from(settings);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.executeBlocking(() -> KekSource.load(settings), false)
         .compose(wrapper -> Database.open(vertx, settings, "data").compose(p -> {
           pool = p;
           Events events = new Events(vertx);
           ConfigStore configStore = new ConfigStore(pool);
           ConfigService config = new ConfigService(configStore, events);
           KeyService keys = new KeyService(new KeyStore(pool), wrapper, events);
-          BlobService blobs = new BlobService(new BlobStore(pool), configStore, DataSettings.from(settings), events);
+          BlobService blobs = new BlobService(new BlobStore(pool), configStore, limits, events);
           return new ServiceConsumers(vertx)
               .on(Addresses.DATA_PING, Database.ping(pool, "data"))
               .on(Addresses.DATA_CONFIG_GET, config::get)

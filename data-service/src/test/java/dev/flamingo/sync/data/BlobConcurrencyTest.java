@@ -179,6 +179,41 @@ class BlobConcurrencyTest {
   }
 
   @Test
+  void aClientFollowingLatestVersionMissesNoWrite() {
+    long account = DataFixture.newAccount();
+    byte[] key = randomBytes(32);
+    List<Future<Message<JsonObject>>> sent = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      String type = DataFixture.TYPES[i % DataFixture.TYPES.length];
+      sent.add(f.send(Addresses.DATA_BLOB_PUT, account, seal(key, DataFixture.plaintext(type, i)).body(type)));
+    }
+    // poll "since" the last latest_version while the writes land, then once more after the last one
+    Map<String, Long> seen = new HashMap<>();
+    long cursor = 0;
+    boolean done = false;
+    while (true) {
+      boolean last = done;
+      JsonObject page = f.call(Addresses.DATA_BLOB_LIST, account, new JsonObject().put("since", Long.toString(cursor)))
+          .getJsonObject("data");
+      for (Object o : page.getJsonArray("items")) {
+        JsonObject item = (JsonObject) o;
+        assertTrue(item.getLong("version") > cursor);
+        assertTrue(item.getLong("version") <= page.getLong("latest_version"));
+        seen.merge(item.getString("data_type"), item.getLong("version"), Math::max);
+      }
+      cursor = page.getLong("latest_version");
+      if (last) {
+        break;
+      }
+      done = sent.stream().allMatch(Future::isComplete);
+    }
+    sent.forEach(s -> assertTrue(s.succeeded(), String.valueOf(s.cause())));
+    for (String type : DataFixture.TYPES) {
+      assertEquals(get(account, type).getLong("version"), seen.get(type), type);
+    }
+  }
+
+  @Test
   void versionsAcrossTypesStrictlyIncreaseInWriteOrder() {
     long account = DataFixture.newAccount();
     byte[] key = randomBytes(32);

@@ -85,6 +85,8 @@ class BlobContractTest {
     assertEquals("\"" + version + "\"", etag);
     String lastModified = reply.getJsonObject("headers").getString("Last-Modified");
     ZonedDateTime.parse(lastModified, DateTimeFormatter.RFC_1123_DATE_TIME);
+    assertTrue(lastModified.matches("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"),
+        "an IMF-fixdate: " + lastModified);
 
     JsonObject got = get(account, type);
     JsonObject item = got.getJsonObject("data");
@@ -203,6 +205,71 @@ class BlobContractTest {
       assertEquals(400, e.status(), garbage);
       assertEquals("since must be a version number or an ISO-8601 time", e.getMessage());
     }
+  }
+
+  @Test
+  void sinceMayBeAJsonNumberAndOtherTypesAre400() {
+    long account = DataFixture.newAccount();
+    byte[] key = randomBytes(32);
+    long v1 = put(account, seal(key, "[]").body("history")).getJsonObject("data").getLong("version");
+    long v2 = put(account, seal(key, "{}").body("setting")).getJsonObject("data").getLong("version");
+    JsonObject since = f.call(Addresses.DATA_BLOB_LIST, account, new JsonObject().put("since", v1)).getJsonObject("data");
+    assertEquals(List.of("setting"), types(since));
+    assertEquals(v2, since.getLong("latest_version"));
+    assertEquals(2, f.call(Addresses.DATA_BLOB_LIST, account, new JsonObject().putNull("since"))
+        .getJsonObject("data").getInteger("count"));
+    for (Object garbage : new Object[] {true, 1.5, -1, new JsonObject(), new JsonArray().add(1)}) {
+      ServiceException e = f.fail(Addresses.DATA_BLOB_LIST, account, new JsonObject().put("since", garbage));
+      assertEquals(400, e.status(), String.valueOf(garbage));
+      assertEquals("since must be a version number or an ISO-8601 time", e.getMessage());
+    }
+  }
+
+  @Test
+  void aDeleteMovesTheLatestVersionSoPollersNotice() {
+    long account = DataFixture.newAccount();
+    byte[] key = randomBytes(32);
+    long v1 = put(account, seal(key, "[]").body("history")).getJsonObject("data").getLong("version");
+    put(account, seal(key, "{}").body("setting"));
+    long before = list(account, null).getLong("latest_version");
+    f.call(Addresses.DATA_BLOB_DELETE, account, new JsonObject().put("type", "history"));
+    JsonObject after = list(account, Long.toString(before));
+    assertEquals(before + 1, after.getLong("latest_version"));
+    assertEquals(0, after.getInteger("count"));
+    assertEquals(List.of("setting"), types(list(account, null)));
+    // refused deletes use no version
+    f.fail(Addresses.DATA_BLOB_DELETE, account, new JsonObject().put("type", "history"));
+    f.fail(Addresses.DATA_BLOB_DELETE, account, new JsonObject().put("type", "setting").put("if_match", "\"" + v1 + "\""));
+    assertEquals(before + 1, list(account, null).getLong("latest_version"));
+  }
+
+  @Test
+  void conditionsOfTheWrongTypeAre400NotIgnored() {
+    long account = DataFixture.newAccount();
+    byte[] key = randomBytes(32);
+    long v = put(account, seal(key, "[]").body("history")).getJsonObject("data").getLong("version");
+    String badIfMatch = "If-Match must be an ETag like \"3\"";
+    for (Object tag : new Object[] {v, true, new JsonObject(), "*", "\"1\", \"2\"", "\"-1\"", "\"+1\""}) {
+      assertFails(400, badIfMatch, account, seal(key, "[1]").body("history").put("if_match", tag));
+      ServiceException delete = f.fail(Addresses.DATA_BLOB_DELETE, account,
+          new JsonObject().put("type", "history").put("if_match", tag));
+      assertEquals(400, delete.status(), String.valueOf(tag));
+      assertEquals(badIfMatch, delete.getMessage());
+    }
+    for (Object tag : new Object[] {v, false, new JsonArray()}) {
+      ServiceException e = f.fail(Addresses.DATA_BLOB_GET, account,
+          new JsonObject().put("type", "history").put("if_none_match", tag));
+      assertEquals(400, e.status(), String.valueOf(tag));
+      assertEquals("If-None-Match must be an ETag like \"3\"", e.getMessage());
+    }
+    ServiceException version = f.fail(Addresses.DATA_BLOB_PUT, account,
+        seal(key, "[1]").body("history").put("expected_version", "1"));
+    assertEquals(400, version.status());
+    assertEquals("expected_version must be an integer", version.getMessage());
+    // nothing changed; If-None-Match: * matches any stored version
+    assertEquals(v, get(account, "history").getJsonObject("data").getLong("version"));
+    assertEquals(304, f.call(Addresses.DATA_BLOB_GET, account,
+        new JsonObject().put("type", "history").put("if_none_match", "*")).getInteger("status"));
   }
 
   static List<String> types(JsonObject list) {

@@ -5,15 +5,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 
-/** SQL for encrypted blobs and the per-account change counter. */
+/** SQL for encrypted blobs (the account's change counter is {@link ChangeCounter}). */
 public final class BlobStore {
   static final String COLUMNS = "data_type, encrypted_blob, nonce, version, checksum, blob_size_bytes, updated_at";
+
+  /** A list of items and the account's newest version, read in one snapshot. */
+  public record Listing(long latestVersion, JsonArray items) {}
 
   private final Pool pool;
 
@@ -25,14 +27,7 @@ public final class BlobStore {
     return pool;
   }
 
-  /** Takes the account's next version, locking its counter row until the transaction ends. */
-  public Future<Long> nextVersion(SqlClient tx, long account) {
-    return tx.preparedQuery("insert into change_seq (account_id, last_version) values ($1, 1) on conflict (account_id) "
-            + "do update set last_version = change_seq.last_version + 1 returning last_version")
-        .execute(Tuple.of(account)).map(rows -> rows.iterator().next().getLong(0));
-  }
-
-  /** The current version of one item (null when missing) and the bytes the account's other items use. */
+  /** The current version of one item (-1 when missing) and the bytes the account's other items use. */
   public Future<long[]> currentAndOthers(SqlClient tx, long account, String type) {
     return tx.preparedQuery("select (select version from blobs where account_id = $1 and data_type = $2), "
             + "(select coalesce(sum(blob_size_bytes), 0) from blobs where account_id = $1 and data_type <> $2)")
@@ -60,24 +55,42 @@ public final class BlobStore {
         .map(rows -> rows.size() == 0 ? null : item(rows.iterator().next()));
   }
 
-  /** Items changed after a version, or after a time, or all (both null); oldest change first. */
-  public Future<JsonArray> list(long account, Long sinceVersion, OffsetDateTime sinceTime) {
-    return pool.preparedQuery("select " + COLUMNS + " from blobs where account_id = $1 "
-            + "and ($2::bigint is null or version > $2) and ($3::timestamptz is null or updated_at > $3) order by version")
-        .execute(Tuple.of(account, sinceVersion, sinceTime)).map(BlobStore::items);
-  }
-
-  public Future<Long> latestVersion(long account) {
-    return pool.preparedQuery("select last_version from change_seq where account_id = $1").execute(Tuple.of(account))
-        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
-  }
-
-  /** Deletes one item (only at {@code ifVersion} when given); the deleted version, or null. */
-  public Future<Long> delete(long account, String type, Long ifVersion) {
-    return pool.preparedQuery("delete from blobs where account_id = $1 and data_type = $2 "
-            + "and ($3::bigint is null or version = $3) returning version")
-        .execute(Tuple.of(account, type, ifVersion))
+  /** The version of one item, or null when missing. */
+  public Future<Long> version(SqlClient client, long account, String type) {
+    return client.preparedQuery("select version from blobs where account_id = $1 and data_type = $2")
+        .execute(Tuple.of(account, type))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * Items changed after a version, or after a time, or all (both null), oldest change first, and the
+   * account's newest version, in one statement (one snapshot): a client that asks again "since" that
+   * version misses nothing committed meanwhile.
+   */
+  public Future<Listing> list(long account, Long sinceVersion, OffsetDateTime sinceTime) {
+    return pool.preparedQuery("select s.latest, b." + COLUMNS.replace(", ", ", b.") + " from "
+            + "(select coalesce((select last_version from change_seq where account_id = $1), 0) as latest) s "
+            + "left join blobs b on b.account_id = $1 and ($2::bigint is null or b.version > $2) "
+            + "and ($3::timestamptz is null or b.updated_at > $3) order by b.version")
+        .execute(Tuple.of(account, sinceVersion, sinceTime)).map(rows -> {
+          long latest = 0;
+          JsonArray items = new JsonArray();
+          for (Row r : rows) {
+            latest = r.getLong("latest");
+            if (r.getString("data_type") != null) {
+              items.add(item(r));
+            }
+          }
+          return new Listing(latest, items);
+        });
+  }
+
+  /** Deletes one item (only at {@code ifVersion} when given); true when a row went. */
+  public Future<Boolean> delete(SqlClient tx, long account, String type, Long ifVersion) {
+    return tx.preparedQuery("delete from blobs where account_id = $1 and data_type = $2 "
+            + "and ($3::bigint is null or version = $3)")
+        .execute(Tuple.of(account, type, ifVersion))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   static JsonObject item(Row r) {
@@ -89,11 +102,5 @@ public final class BlobStore {
         .put("checksum", r.getString("checksum"))
         .put("blob_size_bytes", r.getInteger("blob_size_bytes"))
         .put("updated_at", r.getOffsetDateTime("updated_at").toInstant().toString());
-  }
-
-  private static JsonArray items(RowSet<Row> rows) {
-    JsonArray items = new JsonArray();
-    rows.forEach(r -> items.add(item(r)));
-    return items;
   }
 }

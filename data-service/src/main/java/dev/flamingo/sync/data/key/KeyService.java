@@ -3,6 +3,7 @@ package dev.flamingo.sync.data.key;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.data.blob.ChangeCounter;
 import dev.flamingo.sync.data.key.KeyStore.StoredKey;
 import dev.flamingo.sync.data.support.Events;
 import dev.flamingo.sync.data.support.Versions;
@@ -14,7 +15,8 @@ import java.util.Base64;
  * The account's key escrow. A key is never overwritten by accident: the shipped client PUTs a fresh
  * key whenever its GET failed, so a PUT that does not name the version it replaces is refused (409)
  * once a key exists. A rotation names the current version, bumps it, and drops the blobs encrypted
- * with the old key in the same transaction.
+ * with the old key in the same transaction. Chosen statuses: a version named while no key exists is 409
+ * (send the first key without one); a stale version is 409 with {version: current}.
  */
 public final class KeyService {
   private final KeyStore store;
@@ -49,7 +51,7 @@ public final class KeyService {
         }
         // lost the race to another first PUT: name the version it stored, like the 409 below
         return store.insertFirst(tx, account, wrapped).compose(inserted -> inserted
-            ? Future.succeededFuture(new Result(1, 0))
+            ? Future.succeededFuture(new Result(1, 0, null))
             : store.get(tx, account, false).compose(existing -> Future.<Result>failedFuture(
                 conflict("A key already exists; name its version to rotate it", existing))));
       }
@@ -60,20 +62,22 @@ public final class KeyService {
         return Future.failedFuture(conflict("Key version mismatch: the stored key is version " + current.version(), current));
       }
       int next = current.version() + 1;
-      return store.replace(tx, account, wrapped, next)
+      // the change counter first (it serializes with blob writes), then the key, then the old blobs
+      return ChangeCounter.next(tx, account).compose(change -> store.replace(tx, account, wrapped, next)
           .compose(v -> store.deleteBlobs(tx, account))
-          .map(dropped -> new Result(next, dropped));
+          .map(dropped -> new Result(next, dropped, dropped > 0 ? change : null)));
     })).map(result -> {
       events.audit(result.version == 1 ? "key.set" : "key.rotated", ctx,
           new JsonObject().put("version", result.version).put("blobs_dropped", result.dropped));
-      if (result.dropped > 0) {
-        events.changed(account, null, null);
+      if (result.change != null) {
+        events.changed(account, null, result.change, true);
       }
       return Reply.data(new JsonObject().put("version", result.version));
     });
   }
 
-  private record Result(int version, int dropped) {}
+  /** The key version stored, blobs dropped, and the account's change counter when blobs were dropped. */
+  private record Result(int version, int dropped, Long change) {}
 
   private static ServiceException conflict(String message, StoredKey current) {
     return new ServiceException(409, message,

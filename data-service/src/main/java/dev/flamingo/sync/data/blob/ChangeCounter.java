@@ -1,0 +1,22 @@
+package dev.flamingo.sync.data.blob;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The account-wide change counter: every change to an account's blobs (write, delete, the drop on a key
+ * rotation) takes the next value inside its transaction. Taking it locks the account's counter row until
+ * the transaction ends, so an account's changes are serialized and commit in version order; a
+ * transaction that rolls back gives its value back.
+ */
+public final class ChangeCounter {
+  private ChangeCounter() {}
+
+  /** The account's next version; call it first in the transaction (it is the lock). */
+  public static Future<Long> next(SqlClient tx, long account) {
+    return tx.preparedQuery("insert into change_seq (account_id, last_version) values ($1, 1) on conflict (account_id) "
+            + "do update set last_version = change_seq.last_version + 1 returning last_version")
+        .execute(Tuple.of(account)).map(rows -> rows.iterator().next().getLong(0));
+  }
+}

@@ -1,0 +1,113 @@
+package dev.flamingo.sync.data;
+
+import static dev.flamingo.sync.data.DataFixture.b64;
+import static dev.flamingo.sync.data.DataFixture.randomBytes;
+import static dev.flamingo.sync.data.DataFixture.seal;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.data.support.Events;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Audit events on key set/rotate and config change, change notices on blob writes; no secrets in them. */
+class EventsTest {
+  static DataFixture f;
+  static final List<JsonObject> audit = new CopyOnWriteArrayList<>();
+  static final List<JsonObject> changes = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    f = DataFixture.start();
+    MessageConsumer<JsonObject> a = f.vertx.eventBus().consumer(Addresses.EVENT_AUDIT, m -> audit.add(m.body()));
+    MessageConsumer<JsonObject> c = f.vertx.eventBus().consumer(Events.DATA_CHANGED, m -> changes.add(m.body()));
+    a.completion().await();
+    c.completion().await();
+  }
+
+  @AfterAll
+  static void stop() {
+    f.close();
+  }
+
+  static List<JsonObject> of(List<JsonObject> events, long account, int expected) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 3000;
+    while (true) {
+      List<JsonObject> mine = events.stream().filter(e -> e.getLong("account_id") == account).toList();
+      if (mine.size() >= expected || System.currentTimeMillis() > deadline) {
+        return mine;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void keyAndConfigChangesAreAuditedWithoutSecrets() throws Exception {
+    long account = DataFixture.newAccount();
+    byte[] first = randomBytes(32);
+    byte[] second = randomBytes(32);
+    f.call(Addresses.DATA_KEY_PUT, account, new JsonObject().put("master_key", b64(first)));
+    f.call(Addresses.DATA_BLOB_PUT, account, seal(first, "[]").body("history"));
+    f.call(Addresses.DATA_KEY_PUT, account, new JsonObject().put("master_key", b64(second)).put("if_match", "\"1\""));
+    f.call(Addresses.DATA_CONFIG_PUT, account, new JsonObject().put("sync_history", false));
+    // refused requests are not audited
+    f.fail(Addresses.DATA_KEY_PUT, account, new JsonObject().put("master_key", b64(randomBytes(32))));
+
+    List<JsonObject> mine = of(audit, account, 3);
+    assertEquals(List.of("key.set", "key.rotated", "config.changed"),
+        mine.stream().map(e -> e.getString("event_type")).toList());
+    for (JsonObject e : mine) {
+      assertEquals("d1", e.getString("device_id"));
+      assertEquals("127.0.0.1", e.getString("ip"));
+      assertEquals("test", e.getString("user_agent"));
+      Instant.parse(e.getString("created_at"));
+      String text = e.encode();
+      assertFalse(text.contains(b64(first)) || text.contains(b64(second)), text);
+    }
+    assertEquals(1, mine.get(0).getJsonObject("metadata").getInteger("version"));
+    assertEquals(2, mine.get(1).getJsonObject("metadata").getInteger("version"));
+    assertEquals(1, mine.get(1).getJsonObject("metadata").getInteger("blobs_dropped"));
+    assertEquals(false, mine.get(2).getJsonObject("metadata").getBoolean("sync_history"));
+  }
+
+  @Test
+  void blobWritesDeletesAndDropsAreAnnounced() throws Exception {
+    long account = DataFixture.newAccount();
+    byte[] key = randomBytes(32);
+    f.call(Addresses.DATA_KEY_PUT, account, new JsonObject().put("master_key", b64(key)));
+    long v1 = f.call(Addresses.DATA_BLOB_PUT, account, seal(key, "[]").body("history"))
+        .getJsonObject("data").getLong("version");
+    long v2 = f.call(Addresses.DATA_BLOB_PUT, account, seal(key, "{}").body("setting"))
+        .getJsonObject("data").getLong("version");
+    f.call(Addresses.DATA_BLOB_DELETE, account, new JsonObject().put("type", "history"));
+    f.call(Addresses.DATA_KEY_PUT, account, new JsonObject().put("master_key", b64(randomBytes(32)))
+        .put("expected_version", 1));
+    f.fail(Addresses.DATA_BLOB_DELETE, account, new JsonObject().put("type", "history"));
+
+    List<JsonObject> mine = of(changes, account, 4);
+    assertEquals(4, mine.size(), mine.toString());
+    assertEquals(new JsonObject().put("account_id", account).put("data_type", "history").put("version", v1)
+        .put("deleted", false), mine.get(0));
+    assertEquals(new JsonObject().put("account_id", account).put("data_type", "setting").put("version", v2)
+        .put("deleted", false), mine.get(1));
+    assertEquals("history", mine.get(2).getString("data_type"));
+    assertTrue(mine.get(2).getBoolean("deleted"));
+    long deletedAt = mine.get(2).getLong("version");
+    assertTrue(deletedAt > v2);
+    // the rotation dropped every type at once
+    assertNull(mine.get(3).getString("data_type"));
+    assertTrue(mine.get(3).getBoolean("deleted"));
+    assertTrue(mine.get(3).getLong("version") > deletedAt);
+    assertEquals(mine.get(3).getLong("version"), f.call(Addresses.DATA_BLOB_LIST, account, new JsonObject())
+        .getJsonObject("data").getLong("latest_version"));
+  }
+}
