@@ -59,7 +59,7 @@ public abstract class AuthServiceTestBase {
         .put("FLAMINGO_JWT_SECRET", JWT_SECRET)
         .mergeIn(extraConfig());
     for (String address : List.of(Addresses.EVENT_SESSION_REVOKED, Addresses.EVENT_SESSION_CREATED,
-        Addresses.EVENT_ACCOUNT_STAMP_CHANGED)) {
+        Addresses.EVENT_ACCOUNT_STAMP_CHANGED, Addresses.EVENT_AUDIT)) {
       List<JsonObject> seen = new CopyOnWriteArrayList<>();
       events.put(address, seen);
       MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, m -> seen.add(m.body()));
@@ -212,6 +212,11 @@ public abstract class AuthServiceTestBase {
       }
     }
     return fail("no matching event on " + address + "; seen: " + seen);
+  }
+
+  /** Every event seen so far on {@code address} (a live view). */
+  protected List<JsonObject> events(String address) {
+    return events.get(address);
   }
 
   protected static Predicate<JsonObject> revokedSession(String sessionId) {

@@ -48,8 +48,9 @@ public final class TempTokenStore {
   /** Claims a pending token for the account; false when it was not pending. */
   public Future<Boolean> claim(byte[] hash, long account) {
     return pool.preparedQuery("update temp_tokens set claimed_by = $2, claimed_at = now() where token_hash = $1 "
-            + "and claimed_by is null and consumed_at is null and denied_at is null and expires_at > now()")
-        .execute(Tuple.of(Buffer.buffer(hash), account)).map(rows -> rows.rowCount() == 1);
+            + "and claimed_by is null and consumed_at is null and denied_at is null and expires_at > now() "
+            + "returning claimed_by")
+        .execute(Tuple.of(Buffer.buffer(hash), account)).map(rows -> rows.size() == 1);
   }
 
   /** Consumes a claimed, live token (once); the row, or null when it could not be consumed. */

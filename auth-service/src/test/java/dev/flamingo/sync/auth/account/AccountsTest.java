@@ -233,6 +233,20 @@ class AccountsTest extends AuthServiceTestBase {
   void pingAnswers() {
     JsonObject data = data(Addresses.AUTH_PING, new JsonObject(), anon());
     assertEquals("auth", data.getString("service"));
+    assertEquals(true, data.getBoolean("ok"));
     assertNull(data.getValue("error"));
+  }
+
+  @Test
+  void aStampChangedInTheDatabaseEndsTheBrowserLogin() {
+    JsonObject account = register();
+    long id = account.getLong("account_id");
+    String token = account.getString("browser_token");
+    assertEquals(id, validateBrowser(token).getLong("account_id"));
+    assertEquals(1, sql("update auth.accounts set security_stamp = 'changed-elsewhere' where id = ?", id));
+    assertBrowserRefused(token);
+    // a fresh login carries the new stamp
+    String fresh = data(Addresses.AUTH_LOGIN, creds(account.getString("email"), PASSWORD), anon()).getString("browser_token");
+    assertEquals(id, validateBrowser(fresh).getLong("account_id"));
   }
 }

@@ -10,7 +10,10 @@ import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.security.Tokens;
+import dev.flamingo.sync.common.bus.RequestContext;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +168,49 @@ class DeviceFlowTest extends AuthServiceTestBase {
     assertEquals("used", describe(temp).getString("status"));
     assertFails(400, INVALID, Addresses.AUTH_SYNC_CLAIM, temp(temp), as(account));
     assertEquals(1L, count("select count(*) from auth.sessions where account_id = ?", account));
+  }
+
+  @Test
+  void syncConfigComesFromDataServiceAskedAsTheNewDevice() {
+    long account = register().getLong("account_id");
+    List<MultiMap> asked = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> dataService = vertx.eventBus().consumer(Addresses.DATA_CONFIG_GET, m -> {
+      asked.add(m.headers());
+      m.reply(new JsonObject().put("data", new JsonObject().put("sync_history", false).put("sync_environments", true)
+          .put("sync_secrets", false).put("sync_collections", true).put("sync_settings", true)));
+    });
+    dataService.completion().await();
+    JsonObject data;
+    try {
+      data = pairToken(account, "configured");
+    } finally {
+      dataService.unregister().await();
+    }
+    assertEquals(new JsonObject().put("sync_history", false).put("sync_environments", true).put("sync_secrets", false)
+        .put("sync_collections", true).put("sync_settings", true), data.getJsonObject("sync_config"));
+    JsonObject session = validate(data.getString("session_token"));
+    assertEquals(1, asked.size());
+    MultiMap h = asked.get(0);
+    assertEquals(String.valueOf(account), h.get(RequestContext.H_ACCOUNT));
+    assertEquals(session.getString("session_id"), h.get(RequestContext.H_SESSION));
+    assertEquals(session.getString("device_id"), h.get(RequestContext.H_DEVICE));
+  }
+
+  @Test
+  void aFailingDataServiceFallsBackToTheDefaultConfig() {
+    long account = register().getLong("account_id");
+    MessageConsumer<JsonObject> broken = vertx.eventBus().consumer(Addresses.DATA_CONFIG_GET, m -> m.fail(500, "boom"));
+    broken.completion().await();
+    JsonObject data;
+    try {
+      data = pairToken(account, "fallback");
+    } finally {
+      broken.unregister().await();
+    }
+    JsonObject config = data.getJsonObject("sync_config");
+    assertEquals(5, config.size(), config.encode());
+    config.forEach(e -> assertEquals(Boolean.TRUE, e.getValue(), e.getKey()));
+    validate(data.getString("session_token"));
   }
 
   @Test
