@@ -53,10 +53,10 @@ public final class Database {
         .migrate();
   }
 
-  /** The ping of a service: {service, status: "UP"} when its database answers, else 503. */
+  /** The ping of a service: {service, ok: true, status: "UP"} when its database answers, else 503. */
   public static ServiceHandler ping(Pool pool, String service) {
     return (body, ctx) -> pool.query("select 1").execute()
-        .map(r -> Reply.data(new JsonObject().put("service", service).put("status", "UP")))
+        .map(r -> Reply.data(new JsonObject().put("service", service).put("ok", true).put("status", "UP")))
         .recover(e -> Future.failedFuture(new ServiceException(503, service + " database unavailable")));
   }
 

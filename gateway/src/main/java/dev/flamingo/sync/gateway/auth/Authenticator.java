@@ -48,6 +48,16 @@ public final class Authenticator {
     return Future.all(revoked.completion(), stamp.completion()).mapEmpty();
   }
 
+  /**
+   * Drops a session from this gateway's cache at once (after a rotate or revoke answered through it);
+   * the other gateways learn it from the published event.
+   */
+  public void evictSession(String sessionId) {
+    if (sessionId != null) {
+      sessions.evictOwner(sessionId);
+    }
+  }
+
   /** Route handler: requires a valid Bearer session token. */
   public void requireBearer(RoutingContext ctx) {
     String token = bearer(ctx);

@@ -31,9 +31,22 @@ public final class SyncRoutes {
     router.post("/api/sync/token").handler(tokenLimit)
         .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_TOKEN, JsonBodies.object(ctx)));
     router.post("/api/sync/rotate").handler(auth::requireBearer)
-        .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SESSION_ROTATE, new JsonObject()));
+        .handler(ctx -> endSession(ctx, auth, Addresses.AUTH_SESSION_ROTATE));
     router.post("/api/sync/revoke").handler(auth::requireBearer)
-        .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SESSION_REVOKE, new JsonObject()));
+        .handler(ctx -> endSession(ctx, auth, Addresses.AUTH_SESSION_REVOKE));
+  }
+
+  /** Rotate or revoke: the calling token stops working on this gateway before the answer leaves. */
+  private void endSession(RoutingContext ctx, Authenticator auth, String address) {
+    String session = Contexts.get(ctx).sessionId();
+    bus.request(Contexts.get(ctx), address, new JsonObject()).onComplete(ar -> {
+      if (ar.failed()) {
+        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
+        return;
+      }
+      auth.evictSession(session);
+      Envelope.reply(ctx, ar.result());
+    });
   }
 
   private void init(RoutingContext ctx) {
