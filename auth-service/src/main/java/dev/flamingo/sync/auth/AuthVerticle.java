@@ -9,12 +9,13 @@ import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.session.SessionStore;
 import dev.flamingo.sync.common.bus.AuditEvents;
-import dev.flamingo.sync.auth.support.SecretFiles;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.ServiceConsumers;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
+import dev.flamingo.sync.common.security.SecretFiles;
+import dev.flamingo.sync.common.security.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -93,7 +94,7 @@ public class AuthVerticle extends VerticleBase {
     if (dir == null) {
       throw new IllegalStateException("Set " + Settings.JWT_SECRET + " (32+ characters) or " + Settings.SECRETS_DIR);
     }
-    return SecretFiles.readOrCreateHex(Path.of(dir, "jwt-secret"), 32);
+    return SecretFiles.readOrCreate(Path.of(dir, "jwt-secret"), "JWT signing key", () -> Tokens.randomHex(32));
   }
 
   @Override
