@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Starts services from their packaged fat jars as separate JVMs, each a clustered node on loopback. */
+/**
+ * Starts services from their packaged fat jars as separate JVMs, each a clustered node on loopback. The
+ * event bus runs mutual TLS with the test certificates unless the env names other ones (or none).
+ */
 final class ServiceProcesses implements AutoCloseable {
   static final List<String> OPENS = List.of("--add-modules", "java.se",
       "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -23,7 +26,10 @@ final class ServiceProcesses implements AutoCloseable {
   private final List<Process> started = new ArrayList<>();
 
   ServiceProcesses(Map<String, String> env, Path logs) throws IOException {
-    this.env = env;
+    this.env = new HashMap<>(env);
+    if (!env.containsKey("FLAMINGO_CLUSTER_TLS_DIR") && !env.containsKey("FLAMINGO_CLUSTER_INSECURE")) {
+      this.env.put("FLAMINGO_CLUSTER_TLS_DIR", dev.flamingo.sync.testing.TestCluster.certificates().toString());
+    }
     this.logs = logs;
     Files.createDirectories(logs);
   }

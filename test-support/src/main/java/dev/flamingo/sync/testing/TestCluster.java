@@ -6,16 +6,23 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * A Hazelcast cluster on loopback for one test class: a unique cluster name (parallel runs never join
- * each other), a fixed port per node reserved up front, TCP-IP join with every node listed.
+ * each other), a fixed port per node reserved up front, TCP-IP join with every node listed. The event
+ * bus runs mutual TLS, as in production, with certificates made by {@code bin/cluster-certs} once per
+ * test JVM.
  */
 public final class TestCluster implements AutoCloseable {
+  private static Path sharedCertificates;
+
   private final String name = "flamingo-test-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<Integer> ports = new ArrayList<>();
   private final List<Vertx> nodes = new ArrayList<>();
@@ -26,16 +33,39 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
-  /** Starts node {@code index} (0-based), blocking; {@code base} is the config every node shares. */
+  /** Starts node {@code index} (0-based) with the cluster's certificates, blocking. */
   public Vertx startNode(int index, JsonObject base) {
-    Settings settings = new Settings(base.copy()
+    return startNode(index, base, certificates());
+  }
+
+  /**
+   * Starts node {@code index} with the certificates in {@code tlsDir}; {@code null} starts a node with a
+   * plain event bus (FLAMINGO_CLUSTER_INSECURE), as a stranger without certificates would.
+   */
+  public Vertx startNode(int index, JsonObject base, Path tlsDir) {
+    JsonObject config = base.copy()
         .put(Settings.CLUSTER_NAME, name)
         .put(Settings.CLUSTER_HOST, "127.0.0.1")
         .put(Settings.CLUSTER_PORT, ports.get(index))
-        .put(Settings.CLUSTER_MEMBERS, ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","))));
-    Vertx vertx = ClusterBootstrap.start(settings).await();
+        .put(Settings.CLUSTER_MEMBERS, ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
+    if (tlsDir == null) {
+      config.remove(Settings.CLUSTER_TLS_DIR);
+      config.put(Settings.CLUSTER_INSECURE, "true");
+    } else {
+      config.put(Settings.CLUSTER_TLS_DIR, tlsDir.toString());
+    }
+    Vertx vertx = ClusterBootstrap.start(new Settings(config)).await();
     nodes.add(vertx);
     return vertx;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** "127.0.0.1:port,…" of every node of this cluster. */
+  public String members() {
+    return ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
   }
 
   @Override
@@ -47,6 +77,46 @@ public final class TestCluster implements AutoCloseable {
         // best effort
       }
     }
+  }
+
+  /** The certificates every test cluster of this JVM shares (a CA and a node certificate). */
+  public static synchronized Path certificates() {
+    if (sharedCertificates == null) {
+      sharedCertificates = newCertificates();
+    }
+    return sharedCertificates;
+  }
+
+  /** A fresh CA and node certificate from {@code bin/cluster-certs}, in a new temporary directory. */
+  public static Path newCertificates() {
+    try {
+      Path dir = Files.createTempDirectory("flamingo-cluster-tls-").resolve("certs");
+      Process p = new ProcessBuilder("bash", script().toString(), dir.toString())
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("bin/cluster-certs failed: " + out);
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run bin/cluster-certs", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** bin/cluster-certs of this checkout, found upwards from the working directory. */
+  public static Path script() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      Path candidate = dir.resolve("bin").resolve("cluster-certs");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+      dir = dir.getParent();
+    }
+    throw new IllegalStateException("bin/cluster-certs not found above " + Path.of("").toAbsolutePath());
   }
 
   public static int freePort() {

@@ -13,12 +13,20 @@ import java.util.List;
 /**
  * Starts a clustered Vert.x node on Hazelcast with TCP-IP join (no multicast): the members come from
  * {@code FLAMINGO_CLUSTER_MEMBERS} ("host:port,host:port"), this node binds {@code FLAMINGO_CLUSTER_HOST}
- * and {@code FLAMINGO_CLUSTER_PORT}. The event bus uses the same host on a port of its own.
+ * and {@code FLAMINGO_CLUSTER_PORT}. The event bus uses the same host on a port of its own, with mutual
+ * TLS ({@link ClusterTls}). Hazelcast's own traffic is plain in the open-source edition: it binds only
+ * the interface named by {@code FLAMINGO_CLUSTER_HOST}, and nothing secret is kept in its structures.
  */
 public final class ClusterBootstrap {
   private ClusterBootstrap() {}
 
   public static Future<Vertx> start(Settings settings) {
+    VertxOptions options = dev.flamingo.sync.common.ops.Observability.vertxOptions();
+    try {
+      ClusterTls.configure(options.getEventBusOptions(), settings);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
     System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
     String host = resolveHost(settings.string(Settings.CLUSTER_HOST, "127.0.0.1"));
     int port = settings.integer(Settings.CLUSTER_PORT, 5701);
@@ -27,7 +35,6 @@ public final class ClusterBootstrap {
       members = List.of(host + ":" + port);
     }
     Config config = hazelcastConfig(settings.string(Settings.CLUSTER_NAME, "flamingo"), host, port, members);
-    VertxOptions options = dev.flamingo.sync.common.ops.Observability.vertxOptions();
     options.getEventBusOptions().setHost(host).setPort(0);
     return Vertx.builder()
         .with(options)
@@ -55,6 +62,8 @@ public final class ClusterBootstrap {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // listen on the operator's interface only (Hazelcast binds every interface by default)
+    config.setProperty("hazelcast.socket.bind.any", "false");
     // notice a killed member in seconds, not the default minute
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "6");

@@ -18,6 +18,10 @@ public final class Settings {
   public static final String CLUSTER_HOST = "FLAMINGO_CLUSTER_HOST";
   public static final String CLUSTER_PORT = "FLAMINGO_CLUSTER_PORT";
   public static final String CLUSTER_MEMBERS = "FLAMINGO_CLUSTER_MEMBERS";
+  /** A directory with ca.crt, node.crt and node.key: the event bus runs mutual TLS with them. */
+  public static final String CLUSTER_TLS_DIR = "FLAMINGO_CLUSTER_TLS_DIR";
+  /** true lets a clustered node start without certificates (development only). */
+  public static final String CLUSTER_INSECURE = "FLAMINGO_CLUSTER_INSECURE";
   // gateway
   public static final String HTTP_HOST = "FLAMINGO_HTTP_HOST";
   public static final String HTTP_PORT = "FLAMINGO_HTTP_PORT";
