@@ -35,7 +35,7 @@ public final class ClusterBootstrap {
       members = List.of(host + ":" + port);
     }
     Config config = hazelcastConfig(settings.string(Settings.CLUSTER_NAME, "flamingo"), host, port, members);
-    options.getEventBusOptions().setHost(host).setPort(0);
+    options.getEventBusOptions().setHost(host).setPort(settings.integer(Settings.CLUSTER_BUS_PORT, 0));
     return Vertx.builder()
         .with(options)
         .withClusterManager(new HazelcastClusterManager(config))

@@ -18,6 +18,8 @@ public final class Settings {
   public static final String CLUSTER_HOST = "FLAMINGO_CLUSTER_HOST";
   public static final String CLUSTER_PORT = "FLAMINGO_CLUSTER_PORT";
   public static final String CLUSTER_MEMBERS = "FLAMINGO_CLUSTER_MEMBERS";
+  /** The event bus's own port on CLUSTER_HOST; 0 (default) picks a free one. */
+  public static final String CLUSTER_BUS_PORT = "FLAMINGO_CLUSTER_BUS_PORT";
   /** A directory with ca.crt, node.crt and node.key: the event bus runs mutual TLS with them. */
   public static final String CLUSTER_TLS_DIR = "FLAMINGO_CLUSTER_TLS_DIR";
   /** true lets a clustered node start without certificates (development only). */
