@@ -43,7 +43,8 @@ public final class SessionService {
   public Future<Issued> issue(SqlClient tx, long account, UUID device, String name, String type) {
     String token = Tokens.newSessionToken();
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
-    return store.insert(tx, UUID.randomUUID(), Tokens.sha256(token), Tokens.prefix(token), account, device, name, type, expires)
+    return store.lockAccount(tx, account).compose(locked -> store.insert(tx, UUID.randomUUID(), Tokens.sha256(token),
+            Tokens.prefix(token), account, device, name, type, expires))
         .map(session -> new Issued(token, session));
   }
 
@@ -97,7 +98,8 @@ public final class SessionService {
   public Future<JsonObject> rotate(JsonObject body, RequestContext ctx) {
     UUID old = sessionOf(ctx);
     UUID replacement = UUID.randomUUID();
-    return pool.withTransaction(tx -> store.retire(tx, old, replacement).compose(retired -> {
+    // lock the account first (as every revocation does), then retire the old session only if still live
+    return pool.withTransaction(tx -> lockAccountOf(tx, old).compose(v -> store.retire(tx, old, replacement)).compose(retired -> {
       if (retired == null) {
         return Future.failedFuture(ServiceException.unauthorized());
       }
@@ -117,7 +119,7 @@ public final class SessionService {
   /** AUTH_SESSION_REVOKE → revokes the calling session only. */
   public Future<JsonObject> revoke(JsonObject body, RequestContext ctx) {
     UUID id = sessionOf(ctx);
-    return store.revoke(id, "revoked").map(done -> {
+    return pool.withTransaction(tx -> lockAccountOf(tx, id).compose(v -> store.revoke(tx, id, "revoked"))).map(done -> {
       if (!done) {
         throw ServiceException.unauthorized();
       }
@@ -144,7 +146,9 @@ public final class SessionService {
       }
     }
     String reason = body.getValue("reason") instanceof String r ? r : "device_revoked";
-    return store.revokeDevices(account.longValue(), ids.toArray(new UUID[0]), reason).map(revoked -> {
+    long accountId = account.longValue();
+    return pool.withTransaction(tx -> store.lockAccount(tx, accountId)
+        .compose(v -> store.revokeDevices(tx, accountId, ids.toArray(new UUID[0]), reason))).map(revoked -> {
       published(revoked, ids, account.longValue(), reason);
       return Reply.data(new JsonObject().put("revoked", revoked.size()));
     });
@@ -152,7 +156,8 @@ public final class SessionService {
 
   /** Revokes every session of the account (sign out everywhere). */
   public Future<Integer> revokeAccount(long account, String reason) {
-    return store.revokeAccount(account, reason).map(revoked -> {
+    return pool.withTransaction(tx -> store.lockAccount(tx, account)
+        .compose(v -> store.revokeAccount(tx, account, reason))).map(revoked -> {
       published(revoked.stream().map(p -> p[0]).toList(), revoked.stream().map(p -> p[1]).distinct().toList(), account, reason);
       return revoked.size();
     });
@@ -174,6 +179,13 @@ public final class SessionService {
     vertx.eventBus().publish(Addresses.EVENT_SESSION_REVOKED, new JsonObject().put("session_ids", ids)
         .put("device_ids", deviceIds).put("account_id", account).put("reason", reason));
     Observability.count("sessions_revoked", sessions.size(), "reason", reason);
+  }
+
+  /** Locks the account of a session (see {@link SessionStore#lockAccount}); 401 when the session is unknown. */
+  private Future<Void> lockAccountOf(SqlClient tx, UUID session) {
+    return store.accountOf(tx, session).compose(account -> account == null
+        ? Future.failedFuture(ServiceException.unauthorized())
+        : store.lockAccount(tx, account).mapEmpty());
   }
 
   private static UUID sessionOf(RequestContext ctx) {
