@@ -40,6 +40,7 @@ public class DataVerticle extends VerticleBase {
           Outbox outbox = new Outbox();
           relay = new OutboxRelay(vertx, pool, outbox.store(), Addresses.DEVICE_EVENTS_DELIVER,
               OutboxRelay.Settings.defaults()).start();
+          outbox.onCommitted(relay::kick);
           Events events = new Events(vertx, outbox);
           ConfigStore configStore = new ConfigStore(pool);
           ConfigService config = new ConfigService(configStore, events);

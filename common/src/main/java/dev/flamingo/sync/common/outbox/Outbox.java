@@ -5,6 +5,8 @@ import dev.flamingo.sync.common.bus.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -20,6 +22,7 @@ import java.util.UUID;
  */
 public final class Outbox {
   private final OutboxStore store;
+  private volatile Runnable committed = () -> { };
 
   public Outbox() {
     this(new OutboxStore());
@@ -44,7 +47,19 @@ public final class Outbox {
       eventId = UUID.randomUUID();
       payload.put("event_id", eventId.toString());
     }
-    return store.insert(tx, eventId, topic, payload);
+    Future<Void> inserted = store.insert(tx, eventId, topic, payload);
+    Transaction transaction = tx instanceof SqlConnection c ? c.transaction() : null;
+    if (transaction != null) {
+      transaction.completion().onSuccess(v -> committed.run());
+    } else {
+      inserted.onSuccess(v -> committed.run());
+    }
+    return inserted;
+  }
+
+  /** Runs {@code listener} whenever events were committed to the outbox (the relay then delivers at once). */
+  public void onCommitted(Runnable listener) {
+    this.committed = listener;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.flamingo.sync.common.outbox;
 
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.outbox.OutboxStore.Pending;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -33,7 +34,10 @@ public final class OutboxRelay {
   private final OutboxStore store;
   private final String address;
   private final Settings settings;
+  private Context context;
   private long timer = -1;
+  /** A kick came during a pass: run another right after it. */
+  private boolean again;
   private boolean stopped;
   private Future<Pass> running;
   private int failures;
@@ -42,7 +46,7 @@ public final class OutboxRelay {
   /** Pass timing: pause between idle passes, the first and the largest back-off, batch size, reply timeout. */
   public record Settings(long intervalMs, long minBackoffMs, long maxBackoffMs, int batch, long timeoutMs) {
     public static Settings defaults() {
-      return new Settings(200, 250, 10_000, 100, 10_000);
+      return new Settings(1000, 250, 10_000, 100, 10_000);
     }
   }
 
@@ -59,8 +63,32 @@ public final class OutboxRelay {
 
   /** Starts relaying (call it on the owning verticle's context: the timers run there). */
   public OutboxRelay start() {
+    context = vertx.getOrCreateContext();
     schedule(0);
     return this;
+  }
+
+  /**
+   * New events were committed: deliver them now rather than at the next idle pass (any thread). Ignored
+   * while backing off after a failure, so a busy producer never hammers an absent receiver.
+   */
+  public void kick() {
+    Context c = context;
+    if (c != null) {
+      c.runOnContext(v -> kickHere());
+    }
+  }
+
+  private void kickHere() {
+    if (stopped || failures > 0) {
+      return;
+    }
+    if (running != null) {
+      again = true;
+    } else if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      schedule(0);
+    }
   }
 
   /** Stops after the pass in flight, if any. */
@@ -131,7 +159,9 @@ public final class OutboxRelay {
             LOG.info("Outbox relay to {} recovered", address);
           }
           failures = 0;
-          schedule(ar.result().more() ? 0 : settings.intervalMs());
+          boolean now = ar.result().more() || again;
+          again = false;
+          schedule(now ? 0 : settings.intervalMs());
         }
       });
     });
