@@ -113,7 +113,9 @@ public final class SessionService {
     UUID old = sessionOf(ctx);
     UUID replacement = UUID.randomUUID();
     // lock the account first (as every revocation does), then retire the old session only if still live
-    return pool.withTransaction(tx -> lockAccountOf(tx, old).compose(v -> store.retire(tx, old, replacement)).compose(retired -> {
+    return pool.withTransaction(tx -> lockAccountOf(tx, old)
+        .compose(v -> store.retire(tx, old, replacement))
+        .compose(retired -> {
       if (retired == null) {
         return Future.failedFuture(ServiceException.unauthorized());
       }
