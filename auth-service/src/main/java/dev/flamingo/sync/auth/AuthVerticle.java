@@ -8,12 +8,13 @@ import dev.flamingo.sync.auth.deviceflow.DeviceFlowService;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.session.SessionStore;
-import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.ServiceConsumers;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
+import dev.flamingo.sync.common.outbox.Outbox;
+import dev.flamingo.sync.common.outbox.OutboxRelay;
 import dev.flamingo.sync.common.security.SecretFiles;
 import dev.flamingo.sync.common.security.Tokens;
 import io.vertx.core.Future;
@@ -30,6 +31,7 @@ public class AuthVerticle extends VerticleBase {
 
   private Pool pool;
   private long cleanupTimer = -1;
+  private OutboxRelay relay;
 
   @Override
   public Future<?> start() {
@@ -43,9 +45,12 @@ public class AuthVerticle extends VerticleBase {
   }
 
   private Future<Void> wire(Settings settings, String secret) {
-    AuditEvents audit = new AuditEvents(vertx);
+    Outbox audit = new Outbox();
+    relay = new OutboxRelay(vertx, pool, audit.store(), Addresses.DEVICE_EVENTS_DELIVER,
+        OutboxRelay.Settings.defaults()).start();
+    audit.onCommitted(relay::kick);
     BrowserTokens browserTokens = new BrowserTokens(vertx, secret, settings.number(Settings.BROWSER_LOGIN_HOURS, 12) * 3600);
-    AccountService accounts = new AccountService(vertx, new AccountStore(pool), new PasswordHasher(), browserTokens,
+    AccountService accounts = new AccountService(vertx, pool, new AccountStore(pool), new PasswordHasher(), browserTokens,
         audit, settings.bool(Settings.SIGNUPS_ALLOWED, true));
     SessionService sessions = new SessionService(vertx, pool, new SessionStore(pool), audit,
         settings.integer(Settings.SESSION_TTL_DAYS, 90));
@@ -102,6 +107,7 @@ public class AuthVerticle extends VerticleBase {
     if (cleanupTimer >= 0) {
       vertx.cancelTimer(cleanupTimer);
     }
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> relayed = relay == null ? Future.succeededFuture() : relay.stop();
+    return pool == null ? relayed : relayed.eventually(() -> pool.close());
   }
 }

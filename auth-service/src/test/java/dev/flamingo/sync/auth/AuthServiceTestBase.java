@@ -43,6 +43,8 @@ public abstract class AuthServiceTestBase {
   protected JsonObject config;
   private final Map<String, List<JsonObject>> events = new ConcurrentHashMap<>();
   private final List<MessageConsumer<?>> listeners = new ArrayList<>();
+  /** Every message the outbox relay delivered: {event_id, topic, payload}. */
+  protected final List<JsonObject> delivered = new CopyOnWriteArrayList<>();
   private int emails;
 
   /** Extra verticle config for a class (e.g. sign-ups off). */
@@ -66,6 +68,16 @@ public abstract class AuthServiceTestBase {
       consumer.completion().await();
       listeners.add(consumer);
     }
+    // device-service's side of the outbox: audit events arrive only this way; every delivery is acknowledged
+    MessageConsumer<JsonObject> deliver = vertx.eventBus().consumer(Addresses.DEVICE_EVENTS_DELIVER, m -> {
+      delivered.add(m.body());
+      if (Addresses.EVENT_AUDIT.equals(m.body().getString("topic"))) {
+        events.get(Addresses.EVENT_AUDIT).add(m.body().getJsonObject("payload"));
+      }
+      m.reply(new JsonObject());
+    });
+    deliver.completion().await();
+    listeners.add(deliver);
     vertx.deployVerticle(new AuthVerticle(),
         new io.vertx.core.DeploymentOptions().setConfig(config)).await();
   }

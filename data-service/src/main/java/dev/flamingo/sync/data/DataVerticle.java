@@ -4,6 +4,8 @@ import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.ServiceConsumers;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
+import dev.flamingo.sync.common.outbox.Outbox;
+import dev.flamingo.sync.common.outbox.OutboxRelay;
 import dev.flamingo.sync.data.blob.BlobService;
 import dev.flamingo.sync.data.blob.BlobStore;
 import dev.flamingo.sync.data.config.ConfigService;
@@ -21,6 +23,7 @@ import io.vertx.sqlclient.Pool;
 /** data-service: sync config, the account's key escrow, encrypted blobs. Owns the {@code data} schema. */
 public class DataVerticle extends VerticleBase {
   private Pool pool;
+  private OutboxRelay relay;
 
   @Override
   public Future<?> start() {
@@ -34,7 +37,11 @@ public class DataVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> KekSource.load(settings), false)
         .compose(wrapper -> Database.open(vertx, settings, "data").compose(p -> {
           pool = p;
-          Events events = new Events(vertx);
+          Outbox outbox = new Outbox();
+          relay = new OutboxRelay(vertx, pool, outbox.store(), Addresses.DEVICE_EVENTS_DELIVER,
+              OutboxRelay.Settings.defaults()).start();
+          outbox.onCommitted(relay::kick);
+          Events events = new Events(vertx, outbox);
           ConfigStore configStore = new ConfigStore(pool);
           ConfigService config = new ConfigService(configStore, events);
           KeyService keys = new KeyService(new KeyStore(pool), wrapper, events);
@@ -56,6 +63,7 @@ public class DataVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> relayed = relay == null ? Future.succeededFuture() : relay.stop();
+    return pool == null ? relayed : relayed.eventually(() -> pool.close());
   }
 }

@@ -28,7 +28,13 @@ class EventsTest {
   @BeforeAll
   static void start() {
     f = DataFixture.start();
-    MessageConsumer<JsonObject> a = f.vertx.eventBus().consumer(Addresses.EVENT_AUDIT, m -> audit.add(m.body()));
+    // audit events come through the outbox relay, acknowledged like device-service does
+    MessageConsumer<JsonObject> a = f.vertx.eventBus().consumer(Addresses.DEVICE_EVENTS_DELIVER, m -> {
+      if (Addresses.EVENT_AUDIT.equals(m.body().getString("topic"))) {
+        audit.add(m.body().getJsonObject("payload"));
+      }
+      m.reply(new JsonObject());
+    });
     MessageConsumer<JsonObject> c = f.vertx.eventBus().consumer(Events.DATA_CHANGED, m -> changes.add(m.body()));
     a.completion().await();
     c.completion().await();
@@ -77,6 +83,29 @@ class EventsTest {
     assertEquals(2, mine.get(1).getJsonObject("metadata").getInteger("version"));
     assertEquals(1, mine.get(1).getJsonObject("metadata").getInteger("blobs_dropped"));
     assertEquals(false, mine.get(2).getJsonObject("metadata").getBoolean("sync_history"));
+  }
+
+  /** The blob hot path publishes no audit event, so it writes no outbox row (the outbox id sequence stays put). */
+  @Test
+  void blobReadsAndWritesWriteNoOutboxRows() throws Exception {
+    long account = DataFixture.newAccount();
+    byte[] key = randomBytes(32);
+    f.call(Addresses.DATA_KEY_PUT, account, new JsonObject().put("master_key", b64(key)));
+    String before = outboxSequence();
+    f.call(Addresses.DATA_BLOB_PUT, account, seal(key, "[]").body("history"));
+    f.call(Addresses.DATA_BLOB_PUT, account, seal(key, "{}").body("setting"));
+    f.call(Addresses.DATA_BLOB_GET, account, new JsonObject().put("type", "history"));
+    f.call(Addresses.DATA_BLOB_LIST, account, new JsonObject());
+    f.call(Addresses.DATA_BLOB_DELETE, account, new JsonObject().put("type", "setting"));
+    assertEquals(before, outboxSequence());
+  }
+
+  private static String outboxSequence() throws Exception {
+    try (var c = f.db.connect(); var s = c.createStatement();
+         var rs = s.executeQuery("select last_value, is_called from data.outbox_id_seq")) {
+      rs.next();
+      return rs.getLong(1) + "/" + rs.getBoolean(2);
+    }
   }
 
   @Test

@@ -12,6 +12,9 @@ import dev.flamingo.sync.device.audit.AuditStore;
 import dev.flamingo.sync.device.device.AuthSessions;
 import dev.flamingo.sync.device.device.DeviceService;
 import dev.flamingo.sync.device.device.DeviceStore;
+import dev.flamingo.sync.device.inbox.Inbox;
+import dev.flamingo.sync.device.inbox.InboxStore;
+import dev.flamingo.sync.device.support.Times;
 import dev.flamingo.sync.device.lastseen.LastSeenBuffer;
 import dev.flamingo.sync.device.retention.RetentionJob;
 import io.vertx.core.Future;
@@ -36,6 +39,8 @@ public class DeviceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceVerticle.class);
   private static final int LAST_SEEN_MAX_PENDING = 200_000;
   private static final int LAST_SEEN_CHUNK = 1000;
+  /** How long a delivered device-state event is remembered (a redelivery comes much sooner). */
+  private static final int DELIVERED_KEEP_DAYS = 30;
 
   private Pool pool;
   private AuditBuffer auditBuffer;
@@ -61,6 +66,8 @@ public class DeviceVerticle extends VerticleBase {
       DeviceService devices = new DeviceService(deviceStore, new AuthSessions(vertx, config.authTimeoutMs()),
           publisher, config.sessionTtlDays());
       AuditService audit = new AuditService(auditStore);
+      InboxStore inboxStore = new InboxStore(pool);
+      Inbox inbox = new Inbox(inboxStore, auditStore, devices);
       auditBuffer = new AuditBuffer(config.auditBufferMax(), config.auditBatchSize(), auditStore::insert);
       lastSeen = new LastSeenBuffer(deviceStore::updateLastSeen, LAST_SEEN_MAX_PENDING, LAST_SEEN_CHUNK);
       retention = new RetentionJob(auditStore, deviceStore, config.auditRetentionDays(),
@@ -77,11 +84,14 @@ public class DeviceVerticle extends VerticleBase {
           .on(Addresses.DEVICE_REVOKE, devices::revoke)
           .on(Addresses.DEVICE_RENAME, devices::rename)
           .on(Addresses.DEVICE_REVOKE_OTHERS, devices::revokeOthers)
-          .on(Addresses.DEVICE_AUDIT_LIST, audit::list);
+          .on(Addresses.DEVICE_AUDIT_LIST, audit::list)
+          .on(Addresses.DEVICE_EVENTS_DELIVER, inbox::deliver);
 
       timers.add(vertx.setPeriodic(config.auditFlushMs(), id -> auditBuffer.drain()));
       timers.add(vertx.setPeriodic(config.lastSeenFlushMs(), id -> lastSeen.flush()));
-      timers.add(vertx.setPeriodic(config.cleanupIntervalSeconds() * 1000, id -> retention.run()));
+      timers.add(vertx.setPeriodic(config.cleanupIntervalSeconds() * 1000, id -> retention.run()
+          .compose(r -> inboxStore.deleteBefore(Times.now().minusDays(DELIVERED_KEEP_DAYS)))
+          .onFailure(e -> LOG.warn("Could not forget old delivered events: {}", e.toString()))));
 
       List<Future<Void>> ready = new ArrayList<>();
       ready.add(consumers.ready());

@@ -1,13 +1,14 @@
 package dev.flamingo.sync.auth.account;
 
 import dev.flamingo.sync.auth.account.AccountStore.Account;
-import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.auth.support.Fields;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.outbox.Outbox;
 import dev.flamingo.sync.common.security.Tokens;
+import io.vertx.sqlclient.Pool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,16 +24,18 @@ public final class AccountService {
   private final AccountStore store;
   private final PasswordHasher hasher;
   private final BrowserTokens tokens;
-  private final AuditEvents audit;
+  private final Pool pool;
+  private final Outbox outbox;
   private final boolean signupsAllowed;
 
-  public AccountService(Vertx vertx, AccountStore store, PasswordHasher hasher, BrowserTokens tokens,
-      AuditEvents audit, boolean signupsAllowed) {
+  public AccountService(Vertx vertx, Pool pool, AccountStore store, PasswordHasher hasher, BrowserTokens tokens,
+      Outbox outbox, boolean signupsAllowed) {
     this.vertx = vertx;
     this.store = store;
     this.hasher = hasher;
     this.tokens = tokens;
-    this.audit = audit;
+    this.pool = pool;
+    this.outbox = outbox;
     this.signupsAllowed = signupsAllowed;
   }
 
@@ -44,14 +47,11 @@ public final class AccountService {
     String email = email(body);
     String password = password(body, "password");
     return vertx.executeBlocking(() -> hasher.hash(password), false)
-        .compose(hash -> store.insert(email, hash, Tokens.randomHex(16)))
-        .map(account -> {
-          if (account == null) {
-            throw new ServiceException(409, "An account with this email already exists");
-          }
-          audit.publish("account.registered", ctx, account.id(), null, new JsonObject());
-          return signedIn(account);
-        });
+        .compose(hash -> pool.withTransaction(tx -> store.insert(tx, email, hash, Tokens.randomHex(16))
+            .compose(account -> account == null
+                ? Future.failedFuture(new ServiceException(409, "An account with this email already exists"))
+                : outbox.audit(tx, "account.registered", ctx, account.id(), null, new JsonObject()).map(account))))
+        .map(this::signedIn);
   }
 
   /** AUTH_LOGIN {email, password} → as register; 401 for an unknown email or a wrong password alike. */
@@ -70,14 +70,14 @@ public final class AccountService {
         return false;
       }
       return hasher.verify(password, account.passwordHash());
-    }, false).map(ok -> {
+    }, false).compose(ok -> {
+      // nothing else changes on a login: its audit event is one outbox insert of its own
       if (!ok) {
-        audit.publish("auth.login.failed", ctx, account == null ? null : account.id(), null,
-            new JsonObject().put("known_account", account != null));
-        throw new ServiceException(401, "Invalid email or password");
+        return outbox.audit(pool, "auth.login.failed", ctx, account == null ? null : account.id(), null,
+                new JsonObject().put("known_account", account != null))
+            .transform(ar -> Future.failedFuture(new ServiceException(401, "Invalid email or password")));
       }
-      audit.publish("auth.login", ctx, account.id(), null, new JsonObject());
-      return signedIn(account);
+      return outbox.audit(pool, "auth.login", ctx, account.id(), null, new JsonObject()).map(v -> signedIn(account));
     }));
   }
 
@@ -123,14 +123,14 @@ public final class AccountService {
       return hasher.hash(next);
     }, false).compose(hash -> {
       String stamp = Tokens.randomHex(16);
-      return store.changePassword(id, account.securityStamp(), hash, stamp).map(changed -> {
-        if (!changed) {
-          throw new ServiceException(409, "The account changed meanwhile, try again");
-        }
-        vertx.eventBus().publish(Addresses.EVENT_ACCOUNT_STAMP_CHANGED, new JsonObject().put("account_id", id));
-        audit.publish("account.password_changed", ctx, id, null, new JsonObject());
-        return signedIn(new Account(id, account.email(), hash, stamp, account.createdAt()));
-      });
+      return pool.withTransaction(tx -> store.changePassword(tx, id, account.securityStamp(), hash, stamp)
+          .compose(changed -> changed
+              ? outbox.audit(tx, "account.password_changed", ctx, id, null, new JsonObject())
+              : Future.failedFuture(new ServiceException(409, "The account changed meanwhile, try again"))))
+          .map(v -> {
+            vertx.eventBus().publish(Addresses.EVENT_ACCOUNT_STAMP_CHANGED, new JsonObject().put("account_id", id));
+            return signedIn(new Account(id, account.email(), hash, stamp, account.createdAt()));
+          });
     }));
   }
 

@@ -2,6 +2,7 @@ package dev.flamingo.sync.auth.account;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -23,8 +24,8 @@ public final class AccountStore {
   }
 
   /** The new account, or null when the email is taken. */
-  public Future<Account> insert(String email, String passwordHash, String stamp) {
-    return pool.preparedQuery("insert into accounts (email, password_hash, security_stamp) values ($1, $2, $3) "
+  public Future<Account> insert(SqlClient client, String email, String passwordHash, String stamp) {
+    return client.preparedQuery("insert into accounts (email, password_hash, security_stamp) values ($1, $2, $3) "
             + "on conflict (email) do nothing returning *")
         .execute(Tuple.of(email, passwordHash, stamp))
         .map(rows -> rows.size() == 0 ? null : Account.of(rows.iterator().next()));
@@ -41,8 +42,8 @@ public final class AccountStore {
   }
 
   /** Sets a new hash and stamp only if the stamp is still {@code expectedStamp}; false if it changed meanwhile. */
-  public Future<Boolean> changePassword(long id, String expectedStamp, String passwordHash, String newStamp) {
-    return pool.preparedQuery("update accounts set password_hash = $3, security_stamp = $4, updated_at = now() "
+  public Future<Boolean> changePassword(SqlClient client, long id, String expectedStamp, String passwordHash, String newStamp) {
+    return client.preparedQuery("update accounts set password_hash = $3, security_stamp = $4, updated_at = now() "
             + "where id = $1 and security_stamp = $2")
         .execute(Tuple.of(id, expectedStamp, passwordHash, newStamp))
         .map(rows -> rows.rowCount() == 1);

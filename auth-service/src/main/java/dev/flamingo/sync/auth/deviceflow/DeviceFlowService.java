@@ -2,12 +2,12 @@ package dev.flamingo.sync.auth.deviceflow;
 
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore.TempToken;
 import dev.flamingo.sync.auth.session.SessionService;
-import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.auth.support.Fields;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.outbox.Outbox;
 import dev.flamingo.sync.common.security.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,16 +31,16 @@ public final class DeviceFlowService {
   private final Pool pool;
   private final TempTokenStore temps;
   private final SessionService sessions;
-  private final AuditEvents audit;
+  private final Outbox outbox;
   private final int ttlSeconds;
 
-  public DeviceFlowService(Vertx vertx, Pool pool, TempTokenStore temps, SessionService sessions, AuditEvents audit,
+  public DeviceFlowService(Vertx vertx, Pool pool, TempTokenStore temps, SessionService sessions, Outbox outbox,
       int ttlSeconds) {
     this.vertx = vertx;
     this.pool = pool;
     this.temps = temps;
     this.sessions = sessions;
-    this.audit = audit;
+    this.outbox = outbox;
     this.ttlSeconds = ttlSeconds;
   }
 
@@ -50,20 +50,21 @@ public final class DeviceFlowService {
     String name = Fields.required(body, "device_name", 100, message);
     String type = Fields.required(body, "device_type", 100, message);
     String token = Tokens.newTempToken();
-    return temps.insert(Tokens.sha256(token), Tokens.prefix(token), name, type, ctx.clientIp(), ctx.userAgent(), ttlSeconds)
-        .map(v -> {
-          audit.publish("sync.init", ctx, null, null, new JsonObject().put("device_name", name).put("device_type", type));
-          return Reply.data(new JsonObject().put("temp_token", token).put("expires_in", ttlSeconds));
-        });
+    return pool.withTransaction(tx -> temps.insert(tx, Tokens.sha256(token), Tokens.prefix(token), name, type,
+            ctx.clientIp(), ctx.userAgent(), ttlSeconds)
+        .compose(v -> outbox.audit(tx, "sync.init", ctx, null, null,
+            new JsonObject().put("device_name", name).put("device_type", type))))
+        .map(v -> Reply.data(new JsonObject().put("temp_token", token).put("expires_in", ttlSeconds)));
   }
 
   /** AUTH_SYNC_CLAIM {temp_token} + the signed-in account. */
   public Future<JsonObject> claim(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     byte[] hash = hashOf(body);
-    return temps.claim(hash, account).compose(claimed -> {
+    return pool.withTransaction(tx -> temps.claim(tx, hash, account).compose(claimed -> claimed
+        ? outbox.audit(tx, "sync.claim", ctx, account, null, new JsonObject()).map(true)
+        : Future.succeededFuture(false))).compose(claimed -> {
       if (claimed) {
-        audit.publish("sync.claim", ctx, account, null, new JsonObject());
         return Future.succeededFuture(Reply.message("Token claimed successfully"));
       }
       return temps.find(hash).map(t -> {
@@ -86,7 +87,11 @@ public final class DeviceFlowService {
     byte[] hash = hashOf(body);
     return pool.withTransaction(tx -> temps.consume(tx, hash).compose(t -> t == null
             ? Future.succeededFuture((SessionService.Issued) null)
-            : sessions.issue(tx, t.claimedBy(), UUID.randomUUID(), t.deviceName(), t.deviceType())))
+            : sessions.issue(tx, t.claimedBy(), UUID.randomUUID(), t.deviceName(), t.deviceType(), ctx)
+                .compose(issued -> outbox.audit(tx, "sync.token", ctx, issued.session().accountId(),
+                    issued.session().deviceId().toString(), new JsonObject()
+                        .put("device_name", issued.session().deviceName())
+                        .put("token_prefix", issued.session().tokenPrefix())).map(issued))))
         .compose(issued -> issued == null ? whyNot(hash) : withConfig(issued, ctx));
   }
 
@@ -115,13 +120,10 @@ public final class DeviceFlowService {
   public Future<JsonObject> deny(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     byte[] hash = hashOf(body);
-    return temps.deny(hash, account).map(denied -> {
-      if (!denied) {
-        throw ServiceException.badRequest(INVALID);
-      }
-      audit.publish("sync.denied", ctx, account, null, new JsonObject());
-      return Reply.message("Request denied");
-    });
+    return pool.withTransaction(tx -> temps.deny(tx, hash, account).compose(denied -> denied
+        ? outbox.audit(tx, "sync.denied", ctx, account, null, new JsonObject())
+        : Future.failedFuture(ServiceException.badRequest(INVALID))))
+        .map(v -> Reply.message("Request denied"));
   }
 
   public Future<Integer> cleanup() {
@@ -144,9 +146,7 @@ public final class DeviceFlowService {
   private Future<JsonObject> withConfig(SessionService.Issued issued, RequestContext ctx) {
     var s = issued.session();
     RequestContext asDevice = ctx.withAccount(s.accountId(), s.id().toString(), s.deviceId().toString());
-    sessions.announce(issued, ctx);
-    audit.publish("sync.token", ctx, s.accountId(), s.deviceId().toString(),
-        new JsonObject().put("device_name", s.deviceName()).put("token_prefix", s.tokenPrefix()));
+    sessions.announce(issued);
     return vertx.eventBus().<JsonObject>request(Addresses.DATA_CONFIG_GET, new JsonObject(), asDevice.toDeliveryOptions(2000))
         .map(Message::body)
         .map(reply -> reply.getJsonObject("data"))

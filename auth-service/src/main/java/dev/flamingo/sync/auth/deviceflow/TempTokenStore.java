@@ -33,8 +33,8 @@ public final class TempTokenStore {
     this.pool = pool;
   }
 
-  public Future<Void> insert(byte[] hash, String prefix, String name, String type, String ip, String userAgent, int ttlSeconds) {
-    return pool.preparedQuery("insert into temp_tokens (token_hash, token_prefix, device_name, device_type, client_ip, "
+  public Future<Void> insert(SqlClient client, byte[] hash, String prefix, String name, String type, String ip, String userAgent, int ttlSeconds) {
+    return client.preparedQuery("insert into temp_tokens (token_hash, token_prefix, device_name, device_type, client_ip, "
             + "user_agent, expires_at) values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))")
         .execute(Tuple.tuple(java.util.Arrays.asList(Buffer.buffer(hash), prefix, name, type, ip, userAgent, ttlSeconds)))
         .mapEmpty();
@@ -46,8 +46,8 @@ public final class TempTokenStore {
   }
 
   /** Claims a pending token for the account; false when it was not pending. */
-  public Future<Boolean> claim(byte[] hash, long account) {
-    return pool.preparedQuery("update temp_tokens set claimed_by = $2, claimed_at = now() where token_hash = $1 "
+  public Future<Boolean> claim(SqlClient client, byte[] hash, long account) {
+    return client.preparedQuery("update temp_tokens set claimed_by = $2, claimed_at = now() where token_hash = $1 "
             + "and claimed_by is null and consumed_at is null and denied_at is null and expires_at > now() "
             + "returning claimed_by")
         .execute(Tuple.of(Buffer.buffer(hash), account)).map(rows -> rows.size() == 1);
@@ -62,8 +62,8 @@ public final class TempTokenStore {
   }
 
   /** Denies a live, unused token not claimed by another account; false otherwise. */
-  public Future<Boolean> deny(byte[] hash, long account) {
-    return pool.preparedQuery("update temp_tokens set denied_at = now() where token_hash = $1 and consumed_at is null "
+  public Future<Boolean> deny(SqlClient client, byte[] hash, long account) {
+    return client.preparedQuery("update temp_tokens set denied_at = now() where token_hash = $1 and consumed_at is null "
             + "and denied_at is null and expires_at > now() and (claimed_by is null or claimed_by = $2)")
         .execute(Tuple.of(Buffer.buffer(hash), account)).map(rows -> rows.rowCount() == 1);
   }

@@ -1,12 +1,12 @@
 package dev.flamingo.sync.auth.session;
 
 import dev.flamingo.sync.auth.session.SessionStore.Session;
-import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.ops.Observability;
+import dev.flamingo.sync.common.outbox.Outbox;
 import dev.flamingo.sync.common.security.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,45 +22,41 @@ import java.util.UUID;
 
 /**
  * Session tokens: issue, validate, rotate, revoke. Every revocation is published on
- * {@code flamingo.events.session.revoked} so that every gateway drops its cached copy at once.
+ * {@code flamingo.events.session.revoked} so that every gateway drops its cached copy at once (best effort:
+ * the cache TTL bounds a lost one). What device-service must know (a session created, a device signed out,
+ * the audit events) goes into the outbox in the same transaction as the change.
  */
 public final class SessionService {
   private final Vertx vertx;
   private final Pool pool;
   private final SessionStore store;
-  private final AuditEvents audit;
+  private final Outbox outbox;
   private final int ttlDays;
 
-  public SessionService(Vertx vertx, Pool pool, SessionStore store, AuditEvents audit, int ttlDays) {
+  public SessionService(Vertx vertx, Pool pool, SessionStore store, Outbox outbox, int ttlDays) {
     this.vertx = vertx;
     this.pool = pool;
     this.store = store;
-    this.audit = audit;
+    this.outbox = outbox;
     this.ttlDays = ttlDays;
   }
 
-  /** A new token and its session row (inside the caller's transaction). */
-  public Future<Issued> issue(SqlClient tx, long account, UUID device, String name, String type) {
+  /**
+   * A new token and its session row for a new device, inside the caller's transaction: the account is locked
+   * first (see {@link SessionStore#lockAccount}) and the session-created event goes into the outbox.
+   */
+  public Future<Issued> issue(SqlClient tx, long account, UUID device, String name, String type, RequestContext ctx) {
     String token = Tokens.newSessionToken();
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
-    return store.insert(tx, UUID.randomUUID(), Tokens.sha256(token), Tokens.prefix(token), account, device, name, type, expires)
-        .map(session -> new Issued(token, session));
+    return store.lockAccount(tx, account).compose(locked -> store.insert(tx, UUID.randomUUID(), Tokens.sha256(token),
+            Tokens.prefix(token), account, device, name, type, expires))
+        .compose(session -> created(tx, token, session, ctx));
   }
 
-  /** A freshly issued token with its row. */
-  public record Issued(String token, Session session) {
-    public JsonObject json() {
-      return new JsonObject()
-          .put("session_token", token)
-          .put("token_prefix", session.tokenPrefix())
-          .put("expires_at", session.expiresAt().toInstant().toString());
-    }
-  }
-
-  /** Tells device-service (and anyone listening) that a session exists for a device. */
-  public void announce(Issued issued, RequestContext ctx) {
-    Session s = issued.session();
-    vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED, new JsonObject()
+  /** The issued session with its session-created event, which is added to the outbox. */
+  private Future<Issued> created(SqlClient tx, String token, Session s, RequestContext ctx) {
+    JsonObject event = new JsonObject()
+        .put("event_id", UUID.randomUUID().toString())
         .put("account_id", s.accountId())
         .put("session_id", s.id().toString())
         .put("device_id", s.deviceId().toString())
@@ -69,7 +65,26 @@ public final class SessionService {
         .put("ip", ctx.clientIp())
         .put("user_agent", ctx.userAgent())
         .put("created_at", s.createdAt().toInstant().toString())
-        .put("expires_at", s.expiresAt().toInstant().toString()));
+        .put("expires_at", s.expiresAt().toInstant().toString());
+    return outbox.add(tx, Addresses.EVENT_SESSION_CREATED, event.copy()).map(v -> new Issued(token, s, event));
+  }
+
+  /** A freshly issued token with its row. */
+  public record Issued(String token, Session session, JsonObject createdEvent) {
+    public JsonObject json() {
+      return new JsonObject()
+          .put("session_token", token)
+          .put("token_prefix", session.tokenPrefix())
+          .put("expires_at", session.expiresAt().toInstant().toString());
+    }
+  }
+
+  /**
+   * Publishes the session-created event after the commit, so that device-service lists the device at once;
+   * the outbox delivers the same event (same event_id) reliably.
+   */
+  public void announce(Issued issued) {
+    vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED, issued.createdEvent());
     Observability.count("sessions_issued");
   }
 
@@ -97,19 +112,24 @@ public final class SessionService {
   public Future<JsonObject> rotate(JsonObject body, RequestContext ctx) {
     UUID old = sessionOf(ctx);
     UUID replacement = UUID.randomUUID();
-    return pool.withTransaction(tx -> store.retire(tx, old, replacement).compose(retired -> {
+    // lock the account first (as every revocation does), then retire the old session only if still live
+    return pool.withTransaction(tx -> lockAccountOf(tx, old)
+        .compose(v -> store.retire(tx, old, replacement))
+        .compose(retired -> {
       if (retired == null) {
         return Future.failedFuture(ServiceException.unauthorized());
       }
       String token = Tokens.newSessionToken();
       OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
       return store.insert(tx, replacement, Tokens.sha256(token), Tokens.prefix(token), retired.accountId(),
-          retired.deviceId(), retired.deviceName(), retired.deviceType(), expires).map(s -> new Issued(token, s));
+              retired.deviceId(), retired.deviceName(), retired.deviceType(), expires)
+          .compose(s -> created(tx, token, s, ctx))
+          .compose(issued -> outbox.audit(tx, "session.rotated", ctx, issued.session().accountId(),
+              issued.session().deviceId().toString(),
+              new JsonObject().put("token_prefix", issued.session().tokenPrefix())).map(v -> issued));
     })).map(issued -> {
-      published(List.of(old), List.of(), issued.session().accountId(), "rotated");
-      announce(issued, ctx);
-      audit.publish("session.rotated", ctx, issued.session().accountId(), issued.session().deviceId().toString(),
-          new JsonObject().put("token_prefix", issued.session().tokenPrefix()));
+      publish(revokedEvent(List.of(old), List.of(), issued.session().accountId(), "rotated"));
+      announce(issued);
       return Reply.data(issued.json());
     });
   }
@@ -117,15 +137,19 @@ public final class SessionService {
   /** AUTH_SESSION_REVOKE → revokes the calling session only. */
   public Future<JsonObject> revoke(JsonObject body, RequestContext ctx) {
     UUID id = sessionOf(ctx);
-    return store.revoke(id, "revoked").map(done -> {
-      if (!done) {
-        throw ServiceException.unauthorized();
-      }
-      published(List.of(id), ctx.deviceId() == null ? List.of() : List.of(UUID.fromString(ctx.deviceId())),
-          ctx.accountId(), "revoked");
-      audit.publish("session.revoked", ctx, ctx.accountId(), ctx.deviceId(), new JsonObject());
-      return Reply.message("Session revoked");
-    });
+    JsonObject event = revokedEvent(List.of(id),
+        ctx.deviceId() == null ? List.of() : List.of(UUID.fromString(ctx.deviceId())), ctx.accountId(), "revoked");
+    return pool.withTransaction(tx -> lockAccountOf(tx, id).compose(v -> store.revoke(tx, id, "revoked"))
+        .compose(done -> {
+          if (!done) {
+            return Future.failedFuture(ServiceException.unauthorized());
+          }
+          return toDevices(tx, event)
+              .compose(v -> outbox.audit(tx, "session.revoked", ctx, ctx.accountId(), ctx.deviceId(), new JsonObject()));
+        })).map(v -> {
+          publish(event);
+          return Reply.message("Session revoked");
+        });
   }
 
   /** AUTH_SESSION_REVOKE_DEVICES {account_id, device_ids, reason} → {revoked: n} (0 is fine). */
@@ -144,36 +168,77 @@ public final class SessionService {
       }
     }
     String reason = body.getValue("reason") instanceof String r ? r : "device_revoked";
-    return store.revokeDevices(account.longValue(), ids.toArray(new UUID[0]), reason).map(revoked -> {
-      published(revoked, ids, account.longValue(), reason);
-      return Reply.data(new JsonObject().put("revoked", revoked.size()));
-    });
+    long accountId = account.longValue();
+    return pool.withTransaction(tx -> store.lockAccount(tx, accountId)
+        .compose(v -> store.revokeDevices(tx, accountId, ids.toArray(new UUID[0]), reason))
+        .compose(revoked -> {
+          JsonObject event = revokedEvent(revoked, ids, accountId, reason);
+          return toDevices(tx, event).map(v -> event);
+        })).map(event -> {
+          publish(event);
+          return Reply.data(new JsonObject().put("revoked", event.getJsonArray("session_ids").size()));
+        });
   }
 
   /** Revokes every session of the account (sign out everywhere). */
   public Future<Integer> revokeAccount(long account, String reason) {
-    return store.revokeAccount(account, reason).map(revoked -> {
-      published(revoked.stream().map(p -> p[0]).toList(), revoked.stream().map(p -> p[1]).distinct().toList(), account, reason);
-      return revoked.size();
-    });
+    return pool.withTransaction(tx -> store.lockAccount(tx, account)
+        .compose(v -> store.revokeAccount(tx, account, reason))
+        .compose(revoked -> {
+          JsonObject event = revokedEvent(revoked.stream().map(p -> p[0]).toList(),
+              revoked.stream().map(p -> p[1]).distinct().toList(), account, reason);
+          return toDevices(tx, event).map(v -> event);
+        })).map(event -> {
+          publish(event);
+          return event.getJsonArray("session_ids").size();
+        });
   }
 
   public Future<Integer> cleanup() {
     return store.deleteOld(7);
   }
 
-  /** Gateways evict the sessions; device-service marks the devices signed out (not on rotation: same device). */
-  private void published(List<UUID> sessions, List<UUID> devices, Long account, String reason) {
-    if (sessions.isEmpty()) {
-      return;
-    }
+  /**
+   * EVENT_SESSION_REVOKED {session_ids, device_ids, account_id, reason}: gateways evict the sessions;
+   * device-service marks the devices signed out (not on rotation: same device).
+   */
+  private static JsonObject revokedEvent(List<UUID> sessions, List<UUID> devices, Long account, String reason) {
     JsonArray ids = new JsonArray();
     sessions.forEach(id -> ids.add(id.toString()));
     JsonArray deviceIds = new JsonArray();
     devices.forEach(id -> deviceIds.add(id.toString()));
-    vertx.eventBus().publish(Addresses.EVENT_SESSION_REVOKED, new JsonObject().put("session_ids", ids)
-        .put("device_ids", deviceIds).put("account_id", account).put("reason", reason));
-    Observability.count("sessions_revoked", sessions.size(), "reason", reason);
+    return new JsonObject().put("session_ids", ids).put("device_ids", deviceIds).put("account_id", account)
+        .put("reason", reason);
+  }
+
+  /**
+   * The device-state part of a revocation, through the outbox: only when sessions were revoked and the
+   * device's state changes (not a rotation; not a device revoke, which device-service itself marked).
+   */
+  private Future<Void> toDevices(SqlClient tx, JsonObject event) {
+    String reason = event.getString("reason");
+    if (event.getJsonArray("session_ids").isEmpty() || event.getJsonArray("device_ids").isEmpty()
+        || "rotated".equals(reason) || "device_revoked".equals(reason)) {
+      return Future.succeededFuture();
+    }
+    return outbox.add(tx, Addresses.EVENT_SESSION_REVOKED, event.copy());
+  }
+
+  /** Fire and forget, after the commit: every gateway evicts the sessions at once (the cache TTL bounds a loss). */
+  private void publish(JsonObject event) {
+    int n = event.getJsonArray("session_ids").size();
+    if (n == 0) {
+      return;
+    }
+    vertx.eventBus().publish(Addresses.EVENT_SESSION_REVOKED, event);
+    Observability.count("sessions_revoked", n, "reason", event.getString("reason"));
+  }
+
+  /** Locks the account of a session (see {@link SessionStore#lockAccount}); 401 when the session is unknown. */
+  private Future<Void> lockAccountOf(SqlClient tx, UUID session) {
+    return store.accountOf(tx, session).compose(account -> account == null
+        ? Future.failedFuture(ServiceException.unauthorized())
+        : store.lockAccount(tx, account).mapEmpty());
   }
 
   private static UUID sessionOf(RequestContext ctx) {

@@ -42,6 +42,24 @@ public final class SessionStore {
         .map(rows -> rows.size() == 0 ? null : Session.of(rows.iterator().next()));
   }
 
+  /**
+   * Locks the account's row for the rest of the transaction. Every path that creates a session for an
+   * account and every revocation takes this lock first, so a revocation never misses a session that a
+   * concurrent rotation or token exchange inserts (each statement after the lock sees what the other committed).
+   * False when the account does not exist.
+   */
+  public Future<Boolean> lockAccount(SqlClient tx, long account) {
+    return tx.preparedQuery("select id from accounts where id = $1 for update")
+        .execute(Tuple.of(account)).map(rows -> rows.size() == 1);
+  }
+
+  /** The account of a session (live or not); null when unknown. */
+  public Future<Long> accountOf(SqlClient client, UUID session) {
+    return client.preparedQuery("select account_id from sessions where id = $1")
+        .execute(Tuple.of(session))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("account_id"));
+  }
+
   /** Revokes a live session as replaced by {@code replacement}; the old row, or null if it was not live. */
   public Future<Session> retire(SqlClient client, UUID id, UUID replacement) {
     return client.preparedQuery("update sessions set revoked_at = now(), revoke_reason = 'rotated', replaced_by = $2 "
@@ -51,21 +69,21 @@ public final class SessionStore {
   }
 
   /** Revokes one live session; false if it was not live. */
-  public Future<Boolean> revoke(UUID id, String reason) {
-    return pool.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2 where id = $1 and revoked_at is null")
+  public Future<Boolean> revoke(SqlClient tx, UUID id, String reason) {
+    return tx.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2 where id = $1 and revoked_at is null")
         .execute(Tuple.of(id, reason)).map(rows -> rows.rowCount() == 1);
   }
 
   /** Revokes every live session of these devices of the account; the ids revoked. */
-  public Future<List<UUID>> revokeDevices(long account, UUID[] devices, String reason) {
-    return pool.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $3 "
+  public Future<List<UUID>> revokeDevices(SqlClient tx, long account, UUID[] devices, String reason) {
+    return tx.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $3 "
             + "where account_id = $1 and device_id = any($2) and revoked_at is null returning id")
         .execute(Tuple.of(account, devices, reason)).map(SessionStore::ids);
   }
 
   /** Revokes every live session of the account; the (session id, device id) pairs revoked. */
-  public Future<List<UUID[]>> revokeAccount(long account, String reason) {
-    return pool.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2 "
+  public Future<List<UUID[]>> revokeAccount(SqlClient tx, long account, String reason) {
+    return tx.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2 "
             + "where account_id = $1 and revoked_at is null returning id, device_id")
         .execute(Tuple.of(account, reason)).map(rows -> {
           List<UUID[]> pairs = new ArrayList<>();

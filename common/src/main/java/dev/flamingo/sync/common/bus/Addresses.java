@@ -67,6 +67,12 @@ public final class Addresses {
   /** account + device in context → revokes every other device of the account. */
   public static final String DEVICE_REVOKE_OTHERS = "flamingo.device.v1.revoke-others";
   public static final String DEVICE_AUDIT_LIST = "flamingo.device.v1.audit.list";
+  /**
+   * {event_id, topic, payload} from a service's outbox relay → replies once the event is durably stored
+   * (at least once: de-duplicated by event_id). topic is the address the payload was once published on:
+   * EVENT_AUDIT, EVENT_SESSION_CREATED or EVENT_SESSION_REVOKED.
+   */
+  public static final String DEVICE_EVENTS_DELIVER = "flamingo.device.v1.events.deliver";
 
   // --- events (published) ---------------------------------------------------------------------
   /**

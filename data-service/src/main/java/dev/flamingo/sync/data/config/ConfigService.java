@@ -36,9 +36,8 @@ public final class ConfigService {
     if (applied.isEmpty()) {
       throw new ServiceException(400, "No valid fields to update");
     }
-    return store.update(account, values).map(row -> {
-      events.audit("config.changed", ctx, applied.copy());
-      return Reply.data(applied.put("updated_at", row.getString("updated_at")));
-    });
+    return store.pool().withTransaction(tx -> store.update(tx, account, values)
+            .compose(row -> events.audit(tx, "config.changed", ctx, applied.copy()).map(row)))
+        .map(row -> Reply.data(applied.put("updated_at", row.getString("updated_at"))));
   }
 }

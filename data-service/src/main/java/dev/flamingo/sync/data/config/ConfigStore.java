@@ -26,13 +26,17 @@ public final class ConfigStore {
         .map(rows -> rows.size() == 0 ? defaults() : json(rows.iterator().next()));
   }
 
+  public Pool pool() {
+    return pool;
+  }
+
   public Future<JsonObject> get(long account) {
     return get(pool, account);
   }
 
   /** Applies the given booleans (null = unchanged); the whole row after the change. */
-  public Future<JsonObject> update(long account, Boolean[] values) {
-    return pool.preparedQuery("insert into sync_config (account_id, sync_history, sync_environments, sync_secrets, "
+  public Future<JsonObject> update(SqlClient client, long account, Boolean[] values) {
+    return client.preparedQuery("insert into sync_config (account_id, sync_history, sync_environments, sync_secrets, "
             + "sync_collections, sync_settings) values ($1, coalesce($2, true), coalesce($3, true), coalesce($4, true), "
             + "coalesce($5, true), coalesce($6, true)) on conflict (account_id) do update set "
             + "sync_history = coalesce($2, sync_config.sync_history), "

@@ -66,14 +66,14 @@ public final class KeyService {
       return ChangeCounter.next(tx, account).compose(change -> store.replace(tx, account, wrapped, next)
           .compose(v -> store.deleteBlobs(tx, account))
           .map(dropped -> new Result(next, dropped, dropped > 0 ? change : null)));
-    })).map(result -> {
-      events.audit(result.version == 1 ? "key.set" : "key.rotated", ctx,
-          new JsonObject().put("version", result.version).put("blobs_dropped", result.dropped));
-      if (result.change != null) {
-        events.changed(account, null, result.change, true);
-      }
-      return Reply.data(new JsonObject().put("version", result.version));
-    });
+    }).compose(result -> events.audit(tx, result.version == 1 ? "key.set" : "key.rotated", ctx,
+        new JsonObject().put("version", result.version).put("blobs_dropped", result.dropped)).map(result)))
+        .map(result -> {
+          if (result.change != null) {
+            events.changed(account, null, result.change, true);
+          }
+          return Reply.data(new JsonObject().put("version", result.version));
+        });
   }
 
   /** The key version stored, blobs dropped, and the account's change counter when blobs were dropped. */

@@ -1,11 +1,16 @@
 package dev.flamingo.sync.data.support;
 
-import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.outbox.Outbox;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 
-/** What data-service publishes: audit events and data changes (for push to clients). Never fails a request. */
+/**
+ * What data-service tells others: audit events, written to its outbox in the change's transaction (the relay
+ * delivers them to device-service), and data changes, published for push to clients (best effort).
+ */
 public final class Events {
   /**
    * {account_id, data_type, version, deleted}: an account's blobs changed. data_type is null when every
@@ -14,16 +19,16 @@ public final class Events {
   public static final String DATA_CHANGED = "flamingo.events.data.changed";
 
   private final Vertx vertx;
-  private final AuditEvents audit;
+  private final Outbox outbox;
 
-  public Events(Vertx vertx) {
+  public Events(Vertx vertx, Outbox outbox) {
     this.vertx = vertx;
-    this.audit = new AuditEvents(vertx);
+    this.outbox = outbox;
   }
 
-  /** An audit event of the calling account and device; metadata never carries secrets. */
-  public void audit(String type, RequestContext ctx, JsonObject metadata) {
-    audit.publish(type, ctx, ctx.accountId(), ctx.deviceId(), metadata);
+  /** An audit event of the calling account and device, in {@code tx}; metadata never carries secrets. */
+  public Future<Void> audit(SqlClient tx, String type, RequestContext ctx, JsonObject metadata) {
+    return outbox.audit(tx, type, ctx, ctx.accountId(), ctx.deviceId(), metadata);
   }
 
   public void changed(long account, String type, long version, boolean deleted) {

@@ -9,6 +9,7 @@ import dev.flamingo.sync.device.support.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,26 +62,58 @@ public final class DeviceService {
     });
   }
 
+  /** The session-created event delivered from auth-service's outbox, applied in {@code tx} (fails if not stored). */
+  public Future<Void> applyCreated(SqlClient tx, JsonObject event) {
+    SessionCreated s = SessionCreated.parse(event, sessionTtlDays);
+    if (s == null) {
+      LOG.warn("Ignored a delivered session-created event without a valid account_id and device_id");
+      return Future.succeededFuture();
+    }
+    return store.upsert(tx, s);
+  }
+
   /**
    * {@code EVENT_SESSION_REVOKED}: a device whose session was revoked by itself (/api/sync/revoke) or by
    * "sign out everywhere" is signed out. A rotation keeps the device; a device revoke here already marked it.
    */
   public Future<Void> onSessionRevoked(JsonObject event) {
+    Long account = signedOutAccount(event);
+    if (account == null) {
+      return Future.succeededFuture();
+    }
+    return settled().compose(v -> store.markSignedOut(account, signedOutDevices(event)))
+        .onFailure(t -> LOG.error("Could not mark devices of account {} signed out", account, t))
+        .mapEmpty();
+  }
+
+  /** The session-revoked event delivered from auth-service's outbox, applied in {@code tx}. */
+  public Future<Void> applyRevoked(SqlClient tx, JsonObject event) {
+    Long account = signedOutAccount(event);
+    if (account == null) {
+      return Future.succeededFuture();
+    }
+    return store.markSignedOut(tx, account, signedOutDevices(event)).mapEmpty();
+  }
+
+  /** The account whose devices a revocation signs out; null when it signs none out (or is malformed). */
+  private static Long signedOutAccount(JsonObject event) {
     String reason = event.getValue("reason") instanceof String r ? r : "";
     if (!(event.getValue("account_id") instanceof Number account) || !(event.getValue("device_ids") instanceof JsonArray ids)
         || ids.isEmpty() || "rotated".equals(reason) || "device_revoked".equals(reason)) {
-      return Future.succeededFuture();
+      return null;
     }
+    return account.longValue();
+  }
+
+  private static UUID[] signedOutDevices(JsonObject event) {
     List<UUID> devices = new ArrayList<>();
-    for (Object id : ids) {
+    for (Object id : event.getJsonArray("device_ids")) {
       UUID uuid = Fields.uuid(String.valueOf(id));
       if (uuid != null) {
         devices.add(uuid);
       }
     }
-    return settled().compose(v -> store.markSignedOut(account.longValue(), devices.toArray(new UUID[0])))
-        .onFailure(t -> LOG.error("Could not mark devices of account {} signed out", account, t))
-        .mapEmpty();
+    return devices.toArray(new UUID[0]);
   }
 
   private Future<Void> settled() {

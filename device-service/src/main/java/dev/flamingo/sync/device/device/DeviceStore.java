@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -26,7 +27,12 @@ public final class DeviceStore {
    * its session expiry and last-seen forward. Never un-revokes a device, never moves it to another account.
    */
   public Future<Void> upsert(SessionCreated s) {
-    return pool.preparedQuery("""
+    return upsert(pool, s);
+  }
+
+  /** {@link #upsert(SessionCreated)} inside the caller's transaction. */
+  public Future<Void> upsert(SqlClient client, SessionCreated s) {
+    return client.preparedQuery("""
             insert into devices (id, account_id, name, device_type, created_at, last_seen_at, last_ip, user_agent,
                                  session_expires_at)
             values ($1, $2, $3, $4, $5, $5, $6, $7, $8)
@@ -72,7 +78,12 @@ public final class DeviceStore {
 
   /** Marks these live devices of the account revoked (their sessions ended elsewhere); how many. */
   public Future<Integer> markSignedOut(long accountId, UUID[] ids) {
-    return pool.preparedQuery("update devices set revoked_at = now() where account_id = $1 and id = any($2::uuid[]) "
+    return markSignedOut(pool, accountId, ids);
+  }
+
+  /** {@link #markSignedOut(long, UUID[])} inside the caller's transaction. */
+  public Future<Integer> markSignedOut(SqlClient client, long accountId, UUID[] ids) {
+    return client.preparedQuery("update devices set revoked_at = now() where account_id = $1 and id = any($2::uuid[]) "
             + "and revoked_at is null")
         .execute(Tuple.tuple().addLong(accountId).addValue(ids))
         .map(rows -> rows.rowCount());
