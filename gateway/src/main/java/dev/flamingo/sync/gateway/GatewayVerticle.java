@@ -9,6 +9,7 @@ import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.ClientAddress;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.HttpFailures;
+import dev.flamingo.sync.gateway.http.InvalidRequests;
 import dev.flamingo.sync.gateway.limits.RateLimiter;
 import dev.flamingo.sync.gateway.limits.RateLimits;
 import dev.flamingo.sync.gateway.routes.AccountRoutes;
@@ -67,8 +68,11 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/sync/*").handler(new Cors());
     router.route("/api/devices*").handler(new Cors());
     router.route("/api/audit").handler(new Cors());
+    DataRoutes data = new DataRoutes(bus);
+    // blob uploads first: authenticated before their (large) body is read; every other route gets a small body
+    data.mountUploads(router, auth, settings.number(Settings.MAX_BODY_BYTES, 10L * 1024 * 1024));
     router.route("/api/*").handler(BodyHandler.create(false)
-        .setBodyLimit(settings.number(Settings.MAX_BODY_BYTES, 10L * 1024 * 1024)));
+        .setBodyLimit(settings.number(Settings.MAX_JSON_BYTES, 16L * 1024)));
 
     AccountRoutes accounts = new AccountRoutes(bus, publicUrl);
     accounts.mount(router, auth, sameOrigin,
@@ -77,7 +81,7 @@ public class GatewayVerticle extends VerticleBase {
     new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
         limiter(audit, "init", settings.string(Settings.RATE_LIMIT_INIT, "30/60")),
         limiter(audit, "token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")));
-    new DataRoutes(bus).mount(router, auth);
+    data.mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
     new HealthRoutes(vertx, bus).mount(router, openApi());
     new WebRoutes(bus, accounts).mount(router, auth, sameOrigin);
@@ -86,7 +90,9 @@ public class GatewayVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.string(Settings.HTTP_HOST, "0.0.0.0"))
         .setPort(settings.integer(Settings.HTTP_PORT, 8080))
-        .setCompressionSupported(true));
+        .setCompressionSupported(true)
+        .setIdleTimeout(settings.integer(Settings.IDLE_TIMEOUT_SECONDS, 60)));
+    server.invalidRequestHandler(new InvalidRequests());
     return auth.listen()
         .compose(v -> server.requestHandler(router).listen())
         .onSuccess(s -> LOG.info("Gateway listening on port {} (public URL {})", s.actualPort(), publicUrl));
