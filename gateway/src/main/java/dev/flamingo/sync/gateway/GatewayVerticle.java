@@ -4,12 +4,14 @@ import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.gateway.auth.Authenticator;
+import dev.flamingo.sync.gateway.auth.LoginCookie;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
 import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.ClientAddress;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.HttpFailures;
 import dev.flamingo.sync.gateway.http.InvalidRequests;
+import dev.flamingo.sync.gateway.http.TransportSecurity;
 import dev.flamingo.sync.gateway.limits.RateLimiter;
 import dev.flamingo.sync.gateway.limits.RateLimits;
 import dev.flamingo.sync.gateway.routes.AccountRoutes;
@@ -57,12 +59,17 @@ public class GatewayVerticle extends VerticleBase {
     Settings settings = new Settings(config());
     String publicUrl = settings.publicUrl();
     BusForwarder bus = new BusForwarder(vertx, settings.number(Settings.BUS_TIMEOUT_MS, 10_000));
-    Authenticator auth = new Authenticator(vertx, bus, settings.number(Settings.AUTH_CACHE_SECONDS, 30) * 1000);
+    LoginCookie loginCookie = new LoginCookie(publicUrl);
+    Authenticator auth = new Authenticator(vertx, bus, settings.number(Settings.AUTH_CACHE_SECONDS, 30) * 1000)
+        .useCookie(loginCookie.name());
     SameOrigin sameOrigin = new SameOrigin(publicUrl);
     AuditEvents audit = new AuditEvents(vertx);
 
     router = Router.router(vertx);
     HttpFailures.install(router);
+    if (TransportSecurity.applies(publicUrl)) {
+      router.route().handler(new TransportSecurity());
+    }
     router.route().handler(new Contexts(new ClientAddress(settings.list(Settings.TRUSTED_PROXIES))));
     router.route().handler(TimeoutHandler.create(settings.number(Settings.REQUEST_TIMEOUT_MS, 15_000), 503));
     router.route("/api/sync/*").handler(new Cors());
@@ -74,7 +81,7 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false)
         .setBodyLimit(settings.number(Settings.MAX_JSON_BYTES, 16L * 1024)));
 
-    AccountRoutes accounts = new AccountRoutes(bus, publicUrl);
+    AccountRoutes accounts = new AccountRoutes(bus, loginCookie);
     accounts.mount(router, auth, sameOrigin,
         limiter(audit, "register", settings.string(Settings.RATE_LIMIT_REGISTER, "10/3600")),
         limiter(audit, "login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")));
