@@ -44,7 +44,8 @@ class CookieApiTest {
     int port = TestCluster.freePort();
     Settings settings = new Settings(TestConfig.base(db.url()).put(Settings.HTTP_PORT, port)
         .put(Settings.PUBLIC_URL, ORIGIN).put(Settings.MAX_BODY_BYTES, MAX_BLOB_BODY)
-        .put(Settings.AUTH_CACHE_SECONDS, 300).put(Services.GATEWAY_INSTANCES, 2));
+        .put(Settings.AUTH_CACHE_SECONDS, 300).put(Services.GATEWAY_INSTANCES, 2)
+        .put(Settings.TRUSTED_PROXIES, "127.0.0.0/8, ::1/128")); // the test client plays a proxy in this range
     Services.deployAll(vertx, settings).await();
     api = new ApiClient(vertx, port);
   }
@@ -186,6 +187,40 @@ class CookieApiTest {
       assertEquals(400, r.status, r.toString());
       assertEquals("device_name must not contain control or bidirectional formatting characters", r.error());
     }
+  }
+
+  @Test
+  void theClientBehindATrustedProxyRangeReachesTheAuditLogAndTheFail2banLine() throws Exception {
+    String cookie = Pairing.register(api, "proxied@example.com");
+    ch.qos.logback.classic.Logger security =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("flamingo.security");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    security.addAppender(lines);
+    try {
+      Response failed = api.send(HttpMethod.POST, "/api/auth/login", null,
+          Buffer.buffer(new JsonObject().put("email", "proxied@example.com").put("password", "not the password").encode()),
+          Map.of("X-Forwarded-For", "198.51.100.23, 10.0.0.1", "Origin", ORIGIN)); // 10.0.0.1: not a trusted hop
+      assertEquals(401, failed.status);
+      Response proxied = api.send(HttpMethod.POST, "/api/auth/login", null,
+          Buffer.buffer(new JsonObject().put("email", "proxied@example.com").put("password", "wrong again").encode()),
+          Map.of("X-Forwarded-For", "203.0.113.77, 127.0.0.9", "Origin", ORIGIN)); // 127.0.0.9: a trusted hop, skipped
+      assertEquals(401, proxied.status);
+    } finally {
+      security.detachAppender(lines);
+    }
+    assertTrue(lines.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("auth-failure ip=10.0.0.1 ")),
+        lines.list.toString());
+    assertTrue(lines.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("auth-failure ip=203.0.113.77 ")),
+        lines.list.toString());
+    long deadline = System.currentTimeMillis() + 10_000;
+    String audit = "";
+    while (!audit.contains("203.0.113.77") && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+      audit = web(HttpMethod.GET, "/api/web/audit", cookie, ORIGIN, null).body.encode();
+    }
+    assertTrue(audit.contains("\"203.0.113.77\""), "the failed login is audited with the client's address: " + audit);
+    assertFalse(audit.contains("127.0.0.9"), audit);
   }
 
   static JsonObject blob(int base64Length) {
