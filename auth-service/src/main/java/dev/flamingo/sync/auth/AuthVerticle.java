@@ -58,8 +58,9 @@ public class AuthVerticle extends VerticleBase {
         settings.integer(Settings.TEMP_TOKEN_TTL_SECONDS, 300));
 
     long interval = settings.number(Settings.CLEANUP_INTERVAL_SECONDS, 3600) * 1000;
-    cleanupTimer = vertx.setPeriodic(interval, id -> Future.all(flow.cleanup(), sessions.cleanup())
-        .onSuccess(r -> LOG.debug("cleanup: {} temp tokens, {} sessions", r.resultAt(0), r.resultAt(1)))
+    cleanupTimer = vertx.setPeriodic(interval, id -> Future.all(flow.cleanup(), sessions.cleanup(), accounts.cleanup())
+        .onSuccess(r -> LOG.debug("cleanup: {} temp tokens, {} sessions, {} ended browser logins", r.resultAt(0),
+            r.resultAt(1), r.resultAt(2)))
         .onFailure(t -> LOG.warn("cleanup failed: {}", t.getMessage())));
 
     return new ServiceConsumers(vertx)
@@ -67,6 +68,7 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_REGISTER, accounts::register)
         .on(Addresses.AUTH_LOGIN, accounts::login)
         .on(Addresses.AUTH_BROWSER_VALIDATE, accounts::validate)
+        .on(Addresses.AUTH_BROWSER_LOGOUT, accounts::logout)
         .on(Addresses.AUTH_ACCOUNT_ME, accounts::me)
         .on(Addresses.AUTH_PASSWORD_CHANGE, accounts::changePassword)
         .on(Addresses.AUTH_SIGN_OUT_EVERYWHERE, (body, ctx) -> {

@@ -4,11 +4,14 @@ import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.gateway.auth.Authenticator;
+import dev.flamingo.sync.gateway.auth.LoginCookie;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
 import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.ClientAddress;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.HttpFailures;
+import dev.flamingo.sync.gateway.http.InvalidRequests;
+import dev.flamingo.sync.gateway.http.TransportSecurity;
 import dev.flamingo.sync.gateway.limits.RateLimiter;
 import dev.flamingo.sync.gateway.limits.RateLimits;
 import dev.flamingo.sync.gateway.routes.AccountRoutes;
@@ -56,28 +59,36 @@ public class GatewayVerticle extends VerticleBase {
     Settings settings = new Settings(config());
     String publicUrl = settings.publicUrl();
     BusForwarder bus = new BusForwarder(vertx, settings.number(Settings.BUS_TIMEOUT_MS, 10_000));
-    Authenticator auth = new Authenticator(vertx, bus, settings.number(Settings.AUTH_CACHE_SECONDS, 30) * 1000);
+    LoginCookie loginCookie = new LoginCookie(publicUrl);
+    Authenticator auth = new Authenticator(vertx, bus, settings.number(Settings.AUTH_CACHE_SECONDS, 30) * 1000)
+        .useCookie(loginCookie.name());
     SameOrigin sameOrigin = new SameOrigin(publicUrl);
     AuditEvents audit = new AuditEvents(vertx);
 
     router = Router.router(vertx);
     HttpFailures.install(router);
+    if (TransportSecurity.applies(publicUrl)) {
+      router.route().handler(new TransportSecurity());
+    }
     router.route().handler(new Contexts(new ClientAddress(settings.list(Settings.TRUSTED_PROXIES))));
     router.route().handler(TimeoutHandler.create(settings.number(Settings.REQUEST_TIMEOUT_MS, 15_000), 503));
     router.route("/api/sync/*").handler(new Cors());
     router.route("/api/devices*").handler(new Cors());
     router.route("/api/audit").handler(new Cors());
+    DataRoutes data = new DataRoutes(bus);
+    // blob uploads first: authenticated before their (large) body is read; every other route gets a small body
+    data.mountUploads(router, auth, settings.number(Settings.MAX_BODY_BYTES, 10L * 1024 * 1024));
     router.route("/api/*").handler(BodyHandler.create(false)
-        .setBodyLimit(settings.number(Settings.MAX_BODY_BYTES, 10L * 1024 * 1024)));
+        .setBodyLimit(settings.number(Settings.MAX_JSON_BYTES, 16L * 1024)));
 
-    AccountRoutes accounts = new AccountRoutes(bus, publicUrl);
+    AccountRoutes accounts = new AccountRoutes(bus, loginCookie);
     accounts.mount(router, auth, sameOrigin,
         limiter(audit, "register", settings.string(Settings.RATE_LIMIT_REGISTER, "10/3600")),
         limiter(audit, "login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")));
     new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
         limiter(audit, "init", settings.string(Settings.RATE_LIMIT_INIT, "30/60")),
         limiter(audit, "token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")));
-    new DataRoutes(bus).mount(router, auth);
+    data.mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
     new HealthRoutes(vertx, bus).mount(router, openApi());
     new WebRoutes(bus, accounts).mount(router, auth, sameOrigin);
@@ -86,7 +97,9 @@ public class GatewayVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.string(Settings.HTTP_HOST, "0.0.0.0"))
         .setPort(settings.integer(Settings.HTTP_PORT, 8080))
-        .setCompressionSupported(true));
+        .setCompressionSupported(true)
+        .setIdleTimeout(settings.integer(Settings.IDLE_TIMEOUT_SECONDS, 60)));
+    server.invalidRequestHandler(new InvalidRequests());
     return auth.listen()
         .compose(v -> server.requestHandler(router).listen())
         .onSuccess(s -> LOG.info("Gateway listening on port {} (public URL {})", s.actualPort(), publicUrl));

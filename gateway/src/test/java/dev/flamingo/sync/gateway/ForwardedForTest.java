@@ -51,6 +51,17 @@ class ForwardedForTest {
   }
 
   @Test
+  void trustedProxyRangesForwardTheClientAddress() {
+    gateway("10.0.0.0/8, 127.0.0.0/8, ::1/128"); // compose trusts its network's range, not one address
+    assertEquals(503, init("203.0.113.1"));
+    assertEquals(429, init("203.0.113.1"));
+    assertEquals(503, init("203.0.113.2"));            // a second client behind the proxy has its own window
+    assertEquals(503, init("203.0.113.3, 10.1.2.3"));  // hops inside a trusted range are skipped
+    assertEquals(429, init("203.0.113.3, 10.200.0.1"));
+    assertEquals(503, init("2001:db8::1"));
+  }
+
+  @Test
   void untrustedPeerCannotSpoofItsAddress() {
     gateway("");
     assertEquals(503, init("203.0.113.1"));

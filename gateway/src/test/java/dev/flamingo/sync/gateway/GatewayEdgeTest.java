@@ -35,7 +35,7 @@ class GatewayEdgeTest {
     JsonObject config = new JsonObject()
         .put(Settings.HTTP_PORT, 0)
         .put(Settings.PUBLIC_URL, "http://flamingo.test")
-        .put(Settings.MAX_BODY_BYTES, 1024)
+        .put(Settings.MAX_JSON_BYTES, 1024)
         .put(Settings.RATE_LIMIT_LOGIN, "3/60")
         .put(Settings.BUS_TIMEOUT_MS, 2000);
     vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)).await();

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +30,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -59,7 +63,8 @@ class BrowserFlowTest {
     db = TestDatabase.create();
     vertx = Vertx.vertx();
     int port = TestCluster.freePort();
-    base = "http://127.0.0.1:" + port;
+    // localhost, so that an attacker page on another localhost port is same-site but cross-origin
+    base = "http://localhost:" + port;
     Services.deployAll(vertx, new Settings(TestConfig.base(db.url()).put(Settings.HTTP_PORT, port)
         .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1))).await();
     client = new ApiClient(vertx, port);
@@ -70,6 +75,9 @@ class BrowserFlowTest {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
         "--window-size=1200,1000");
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.PERFORMANCE, Level.ALL); // the DevTools network events: which cookies a request carried
+    options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
         .usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
@@ -176,28 +184,65 @@ class BrowserFlowTest {
     visible("signin");
   }
 
+  /**
+   * An attacker's page on the same site but another origin (localhost, another port) auto-submits a form
+   * to the claim endpoint. The login cookie is SameSite=Lax, and a same-site POST carries it: so the
+   * browser really sends the valid cookie (checked in its network log) and only the Origin check refuses.
+   */
   @Test
   void claimFromAnotherOriginIsRefused() throws Exception {
     String loginUrl = init("Phished");
     browser.get(base + "/login");
     signIn("csrf@example.com", "a good password", true);
     wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
-    // an attacker's page on another origin auto-submits a form to our claim endpoint
     String form = "<form id=f method=POST enctype=text/plain action='" + base + "/api/sync/claim'>"
         + "<input name='{\"temp_token\":\"" + tokenOf(loginUrl) + "\",\"x\":\"' value='\"}'></form>"
         + "<script>document.getElementById('f').submit()</script>";
     HttpServer evil = vertx.createHttpServer().requestHandler(r -> r.response()
         .putHeader("Content-Type", "text/html").end(form)).listen(0, "127.0.0.1").await();
+    String evilOrigin = "http://localhost:" + evil.actualPort();
     try {
-      browser.get("http://localhost:" + evil.actualPort() + "/");
+      browser.manage().logs().get(LogType.PERFORMANCE); // drop what came before
+      browser.get(evilOrigin + "/");
       wait.until(ExpectedConditions.urlContains("/api/sync/claim"));
-      assertTrue(browser.getPageSource().contains("\"success\":false"), browser.getPageSource());
+      String page = browser.getPageSource();
+      assertTrue(page.contains("Cross-origin request refused"), page);
       shot("csrf-refused");
+      String cookieSent = cookieHeaderOf(base + "/api/sync/claim");
+      assertTrue(cookieSent != null && cookieSent.contains("flamingo_login="),
+          "the same-site POST carried the login cookie, so only the Origin check stood in the way: " + cookieSent);
     } finally {
       evil.close().await();
     }
     Response poll = client.post("/api/sync/token", null, new JsonObject().put("temp_token", tokenOf(loginUrl)));
     assertEquals("Token not yet authorized. Complete login first.", poll.error());
+  }
+
+  /** The Cookie header the browser sent with its last request to {@code url} (from the DevTools log), or null. */
+  static String cookieHeaderOf(String url) {
+    java.util.Map<String, String> urls = new java.util.HashMap<>();
+    java.util.Map<String, String> cookies = new java.util.HashMap<>();
+    for (LogEntry entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
+      JsonObject message = new JsonObject(entry.getMessage()).getJsonObject("message");
+      JsonObject params = message.getJsonObject("params", new JsonObject());
+      String id = params.getString("requestId");
+      switch (message.getString("method", "")) {
+        case "Network.requestWillBeSent" -> urls.put(id, params.getJsonObject("request").getString("url"));
+        case "Network.requestWillBeSentExtraInfo" -> {
+          JsonObject headers = params.getJsonObject("headers", new JsonObject());
+          String cookie = headers.getString("Cookie", headers.getString("cookie"));
+          cookies.put(id, cookie == null ? "" : cookie);
+        }
+        default -> { }
+      }
+    }
+    String found = null;
+    for (var e : urls.entrySet()) {
+      if (e.getValue().equals(url) && cookies.containsKey(e.getKey())) {
+        found = cookies.get(e.getKey());
+      }
+    }
+    return found;
   }
 
   // --- steps -----------------------------------------------------------------------------------

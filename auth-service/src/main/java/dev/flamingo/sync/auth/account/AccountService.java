@@ -12,6 +12,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
 /** Accounts and browser logins: register, login, validate the login cookie, change the password. */
@@ -89,12 +91,45 @@ public final class AccountService {
     }
     return tokens.verify(token)
         .recover(t -> Future.failedFuture(ServiceException.unauthorized()))
-        .compose(claims -> store.byId(claims.accountId()).map(account -> {
+        .compose(claims -> store.byIdWithLiveLogin(claims.accountId(), claims.loginId()).map(account -> {
           if (account == null || !Tokens.constantTimeEquals(bytes(account.securityStamp()), bytes(claims.stamp()))) {
             throw ServiceException.unauthorized();
           }
           return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email()));
         }));
+  }
+
+  /**
+   * AUTH_BROWSER_LOGOUT {browser_token} → {account_id}: that login is refused from now on, on every
+   * gateway (published event). A token that is no valid login has nothing to end: {account_id: null}.
+   */
+  public Future<JsonObject> logout(JsonObject body, RequestContext ctx) {
+    String token = Fields.string(body, "browser_token");
+    if (token == null || token.isEmpty() || token.length() > 4096) {
+      return Future.succeededFuture(signedOut(null));
+    }
+    return tokens.verify(token).transform(ar -> {
+      if (ar.failed()) {
+        return Future.succeededFuture(signedOut(null));
+      }
+      BrowserTokens.Claims claims = ar.result();
+      OffsetDateTime expires = OffsetDateTime.ofInstant(claims.expiresAt(), ZoneOffset.UTC);
+      return store.endLogin(claims.loginId(), claims.accountId(), expires).map(v -> {
+        vertx.eventBus().publish(Addresses.EVENT_BROWSER_LOGGED_OUT, new JsonObject()
+            .put("account_id", claims.accountId()).put("login_id", claims.loginId().toString()));
+        audit.publish("auth.logout", ctx, claims.accountId(), null, new JsonObject());
+        return signedOut(claims.accountId());
+      });
+    });
+  }
+
+  /** Forgets ended logins past their expiry (cleanup job); how many. */
+  public Future<Integer> cleanup() {
+    return store.deleteExpiredEndedLogins();
+  }
+
+  private static JsonObject signedOut(Long accountId) {
+    return Reply.data(new JsonObject().put("account_id", accountId)).put("message", "Signed out");
   }
 
   /** AUTH_ACCOUNT_ME → {account_id, email, created_at}. */

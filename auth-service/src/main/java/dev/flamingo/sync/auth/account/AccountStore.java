@@ -6,6 +6,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.UUID;
 
 /** SQL for accounts. */
 public final class AccountStore {
@@ -47,6 +48,27 @@ public final class AccountStore {
             + "where id = $1 and security_stamp = $2")
         .execute(Tuple.of(id, expectedStamp, passwordHash, newStamp))
         .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The account, unless browser login {@code loginId} was ended by a logout (then null, as for no account). */
+  public Future<Account> byIdWithLiveLogin(long id, UUID loginId) {
+    return pool.preparedQuery("select * from accounts where id = $1 "
+            + "and not exists (select 1 from ended_browser_logins where login_id = $2)")
+        .execute(Tuple.of(id, loginId))
+        .map(rows -> rows.size() == 0 ? null : Account.of(rows.iterator().next()));
+  }
+
+  /** Records that browser login {@code loginId} ended; kept until {@code expiresAt}. */
+  public Future<Void> endLogin(UUID loginId, long accountId, OffsetDateTime expiresAt) {
+    return pool.preparedQuery("insert into ended_browser_logins (login_id, account_id, expires_at) "
+            + "select $1, id, $3 from accounts where id = $2 on conflict (login_id) do nothing")
+        .execute(Tuple.of(loginId, accountId, expiresAt)).mapEmpty();
+  }
+
+  /** Forgets ended logins that have expired anyway; how many. */
+  public Future<Integer> deleteExpiredEndedLogins() {
+    return pool.query("delete from ended_browser_logins where expires_at < now()").execute()
+        .map(rows -> rows.rowCount());
   }
 
   public Future<Void> changeStamp(long id, String newStamp) {

@@ -8,15 +8,17 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.time.Instant;
+import java.util.UUID;
 
 /**
- * The browser login: an HS256 JWT carried in an HttpOnly cookie, with the account id ({@code sub}) and
- * the account's security stamp ({@code stamp}); a stamp change (password change, sign out everywhere)
- * ends every earlier login.
+ * The browser login: an HS256 JWT carried in an HttpOnly cookie, with the account id ({@code sub}),
+ * the account's security stamp ({@code stamp}) and a login id ({@code jti}, random per login). A stamp
+ * change (password change, sign out everywhere) ends every earlier login; a logout ends one login id.
  */
 public final class BrowserTokens {
   /** What a valid token says. */
-  public record Claims(long accountId, String stamp) {}
+  public record Claims(long accountId, String stamp, UUID loginId, Instant expiresAt) {}
 
   private final JWTAuth jwt;
   private final long lifetimeSeconds;
@@ -32,15 +34,22 @@ public final class BrowserTokens {
   }
 
   public String issue(long accountId, String stamp) {
-    return jwt.generateToken(new JsonObject().put("sub", String.valueOf(accountId)).put("stamp", stamp),
+    return jwt.generateToken(new JsonObject().put("sub", String.valueOf(accountId)).put("stamp", stamp)
+            .put("jti", UUID.randomUUID().toString()),
         new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) lifetimeSeconds));
   }
 
-  /** The claims of a valid, unexpired token; fails otherwise. */
+  /** The claims of a valid, unexpired token with a login id; fails otherwise (tokens from before login ids too). */
   public Future<Claims> verify(String token) {
     return jwt.authenticate(new TokenCredentials(token)).map(user -> {
       JsonObject p = user.principal();
-      return new Claims(Long.parseLong(p.getString("sub")), p.getString("stamp"));
+      String jti = p.getString("jti");
+      Long exp = user.attributes().getLong("exp");
+      if (jti == null || exp == null) {
+        throw new IllegalArgumentException("not a browser login of this version");
+      }
+      return new Claims(Long.parseLong(p.getString("sub")), p.getString("stamp"), UUID.fromString(jti),
+          Instant.ofEpochSecond(exp));
     });
   }
 }

@@ -47,8 +47,8 @@ public final class DeviceFlowService {
   /** AUTH_SYNC_INIT {device_name, device_type} → {temp_token, expires_in}. */
   public Future<JsonObject> init(JsonObject body, RequestContext ctx) {
     String message = "device_name and device_type are required";
-    String name = Fields.required(body, "device_name", 100, message);
-    String type = Fields.required(body, "device_type", 100, message);
+    String name = DisplayText.check("device_name", Fields.required(body, "device_name", 100, message));
+    String type = DisplayText.check("device_type", Fields.required(body, "device_type", 100, message));
     String token = Tokens.newTempToken();
     return pool.withTransaction(tx -> temps.insert(tx, Tokens.sha256(token), Tokens.prefix(token), name, type,
             ctx.clientIp(), ctx.userAgent(), ttlSeconds)

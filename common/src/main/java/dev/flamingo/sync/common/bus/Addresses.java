@@ -45,6 +45,12 @@ public final class Addresses {
   public static final String AUTH_SESSION_REVOKE = "flamingo.auth.v1.session.revoke";
   /** {account_id, device_ids: [..], reason} → {revoked: n}; revokes every live session of those devices. */
   public static final String AUTH_SESSION_REVOKE_DEVICES = "flamingo.auth.v1.session.revoke-devices";
+  /**
+   * {browser_token} → {account_id} (null when the token was no valid login): ends that one browser login
+   * on the server (its id is refused by browser.validate until it would have expired) and publishes
+   * {@link #EVENT_BROWSER_LOGGED_OUT}.
+   */
+  public static final String AUTH_BROWSER_LOGOUT = "flamingo.auth.v1.browser.logout";
 
   // --- data-service ---------------------------------------------------------------------------
   public static final String DATA_PING = "flamingo.data.v1.ping";
@@ -88,4 +94,6 @@ public final class Addresses {
   public static final String EVENT_DEVICE_SEEN = "flamingo.events.device.seen";
   /** {event_type, account_id, device_id, ip, user_agent, metadata, created_at}. */
   public static final String EVENT_AUDIT = "flamingo.events.audit";
+  /** {account_id, login_id}: one browser login ended (logout); gateways evict the account's cached browser logins. */
+  public static final String EVENT_BROWSER_LOGGED_OUT = "flamingo.events.browser.logout";
 }

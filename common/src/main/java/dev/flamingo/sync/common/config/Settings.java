@@ -48,6 +48,9 @@ public final class Settings {
   public static final String OPS_PORT = "FLAMINGO_OPS_PORT";
   // secrets on one box
   public static final String SECRETS_DIR = "FLAMINGO_SECRETS_DIR";
+  // gateway edge: body size of non-blob routes, idle connections
+  public static final String MAX_JSON_BYTES = "FLAMINGO_MAX_JSON_BYTES";
+  public static final String IDLE_TIMEOUT_SECONDS = "FLAMINGO_IDLE_TIMEOUT_SECONDS";
 
   private final JsonObject json;
 

@@ -21,13 +21,14 @@ import java.time.Instant;
  * {@code session.revoked} and {@code account.stamp} events evict entries on every gateway at once.
  */
 public final class Authenticator {
-  public static final String COOKIE = "flamingo_login";
+  public static final String COOKIE = LoginCookie.PLAIN;
 
   private final Vertx vertx;
   private final BusForwarder bus;
   private final AuthCache sessions;
   private final AuthCache browsers;
   private final DeviceSeen deviceSeen;
+  private String cookieName = COOKIE;
 
   public Authenticator(Vertx vertx, BusForwarder bus, long cacheMillis) {
     this.vertx = vertx;
@@ -45,7 +46,20 @@ public final class Authenticator {
     });
     var stamp = vertx.eventBus().<JsonObject>consumer(Addresses.EVENT_ACCOUNT_STAMP_CHANGED,
         m -> browsers.evictOwner(String.valueOf(m.body().getValue("account_id"))));
-    return Future.all(revoked.completion(), stamp.completion()).mapEmpty();
+    var loggedOut = vertx.eventBus().<JsonObject>consumer(Addresses.EVENT_BROWSER_LOGGED_OUT,
+        m -> browsers.evictOwner(String.valueOf(m.body().getValue("account_id"))));
+    return Future.all(revoked.completion(), stamp.completion(), loggedOut.completion()).mapEmpty();
+  }
+
+  /** Reads the browser login from the cookie of this name (see {@link LoginCookie}). */
+  public Authenticator useCookie(String name) {
+    this.cookieName = name;
+    return this;
+  }
+
+  /** Drops the account's browser logins from this gateway's cache at once (after a logout answered here). */
+  public void evictBrowserLogins(long accountId) {
+    browsers.evictOwner(String.valueOf(accountId));
   }
 
   /**
@@ -89,7 +103,7 @@ public final class Authenticator {
   }
 
   private void browser(RoutingContext ctx, Runnable refuse) {
-    Cookie cookie = ctx.request().getCookie(COOKIE);
+    Cookie cookie = ctx.request().getCookie(cookieName);
     if (cookie == null || cookie.getValue().isEmpty()) {
       refuse.run();
       return;

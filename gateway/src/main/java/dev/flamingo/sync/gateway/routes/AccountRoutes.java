@@ -3,31 +3,33 @@ package dev.flamingo.sync.gateway.routes;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.gateway.auth.Authenticator;
+import dev.flamingo.sync.gateway.auth.LoginCookie;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
 import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.Envelope;
 import dev.flamingo.sync.gateway.http.JsonBodies;
 import io.vertx.core.Handler;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** Browser accounts: register, login (sets the HttpOnly login cookie) and logout. Same-origin only. */
+/**
+ * Browser accounts: register, login (sets the HttpOnly login cookie) and logout (ends that login on the
+ * server, then clears the cookie). Same-origin only.
+ */
 public final class AccountRoutes {
   private final BusForwarder bus;
-  private final boolean secureCookie;
+  private final LoginCookie cookie;
 
-  public AccountRoutes(BusForwarder bus, String publicUrl) {
+  public AccountRoutes(BusForwarder bus, LoginCookie cookie) {
     this.bus = bus;
-    this.secureCookie = publicUrl.startsWith("https://");
+    this.cookie = cookie;
   }
 
   public void mount(Router router, Authenticator auth, SameOrigin sameOrigin, Handler<RoutingContext> registerLimit,
       Handler<RoutingContext> loginLimit) {
-    router.get("/api/auth/me").handler(auth::requireBrowser)
+    router.get("/api/auth/me").handler(sameOrigin).handler(auth::requireBrowser)
         .handler(ctx -> bus.forward(ctx, Addresses.AUTH_ACCOUNT_ME, new JsonObject()));
     router.post("/api/auth/password").handler(sameOrigin).handler(loginLimit).handler(auth::requireBrowser)
         .handler(ctx -> signIn(ctx, Addresses.AUTH_PASSWORD_CHANGE));
@@ -35,12 +37,11 @@ public final class AccountRoutes {
         .handler(ctx -> signIn(ctx, Addresses.AUTH_REGISTER));
     router.post("/api/auth/login").handler(sameOrigin).handler(loginLimit)
         .handler(ctx -> signIn(ctx, Addresses.AUTH_LOGIN));
-    router.post("/api/auth/logout").handler(sameOrigin).handler(this::logout);
+    router.post("/api/auth/logout").handler(sameOrigin).handler(ctx -> logout(ctx, auth));
   }
 
   void clearCookie(RoutingContext ctx) {
-    ctx.response().addCookie(Cookie.cookie(Authenticator.COOKIE, "").setPath("/").setHttpOnly(true)
-        .setSecure(secureCookie).setSameSite(CookieSameSite.LAX).setMaxAge(0));
+    ctx.response().addCookie(cookie.cleared());
   }
 
   private void signIn(RoutingContext ctx, String address) {
@@ -51,15 +52,38 @@ public final class AccountRoutes {
         return;
       }
       JsonObject data = ar.result().getJsonObject("data");
-      Cookie cookie = Cookie.cookie(Authenticator.COOKIE, data.getString("browser_token"))
-          .setPath("/").setHttpOnly(true).setSecure(secureCookie).setSameSite(CookieSameSite.LAX)
-          .setMaxAge(data.getLong("browser_token_max_age", 43_200L));
-      ctx.response().addCookie(cookie);
+      ctx.response().addCookie(cookie.issue(data.getString("browser_token"), data.getLong("browser_token_max_age", 43_200L)));
       Envelope.ok(ctx, new JsonObject().put("account_id", data.getValue("account_id")).put("email", data.getString("email")));
     });
   }
 
-  private void logout(RoutingContext ctx) {
+  /**
+   * Ends the login the cookie carries in auth-service (refused from now on, on every gateway; this one
+   * forgets it before answering), then clears the cookie. When auth-service cannot be reached the
+   * error is answered and the cookie kept, so the person can retry rather than believe they are out.
+   */
+  private void logout(RoutingContext ctx, Authenticator auth) {
+    String token = cookie.valueOf(ctx.request());
+    if (token == null) {
+      signedOut(ctx);
+      return;
+    }
+    bus.request(Contexts.get(ctx), Addresses.AUTH_BROWSER_LOGOUT, new JsonObject().put("browser_token", token))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
+            return;
+          }
+          JsonObject data = ar.result().getJsonObject("data");
+          Long account = data == null ? null : data.getLong("account_id");
+          if (account != null) {
+            auth.evictBrowserLogins(account);
+          }
+          signedOut(ctx);
+        });
+  }
+
+  private void signedOut(RoutingContext ctx) {
     clearCookie(ctx);
     Envelope.reply(ctx, new JsonObject().putNull("data").put("message", "Signed out"));
   }

@@ -3,10 +3,12 @@ package dev.flamingo.sync.gateway.routes;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.http.BusForwarder;
+import dev.flamingo.sync.gateway.http.DeferredBody;
 import dev.flamingo.sync.gateway.http.JsonBodies;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Sync config, key escrow and encrypted blobs (data-service). Conditional headers travel in the body as
@@ -17,6 +19,18 @@ public final class DataRoutes {
 
   public DataRoutes(BusForwarder bus) {
     this.bus = bus;
+  }
+
+  /**
+   * The blob upload: the request stays paused until the Bearer token is checked, only then is the body
+   * (up to {@code maxBodyBytes}, else 413) read. Mount before any route-wide BodyHandler.
+   */
+  public void mountUploads(Router router, Authenticator auth, long maxBodyBytes) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    // wrapped: Vert.x Web would otherwise insist on running a BodyHandler before the authentication
+    router.put("/api/sync/data/:type").handler(new DeferredBody()).handler(auth::requireBearer)
+        .handler(ctx -> body.handle(ctx))
+        .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_PUT, conditional(ctx, typed(ctx, JsonBodies.object(ctx)))));
   }
 
   public void mount(Router router, Authenticator auth) {
@@ -35,8 +49,6 @@ public final class DataRoutes {
             new JsonObject().put("since", ctx.request().getParam("since"))));
     router.get("/api/sync/data/:type").handler(auth::requireBearer)
         .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_GET, conditional(ctx, typed(ctx, new JsonObject()))));
-    router.put("/api/sync/data/:type").handler(auth::requireBearer)
-        .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_PUT, conditional(ctx, typed(ctx, JsonBodies.object(ctx)))));
     router.delete("/api/sync/data/:type").handler(auth::requireBearer)
         .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_DELETE, conditional(ctx, typed(ctx, new JsonObject()))));
   }

@@ -26,7 +26,8 @@ public final class SyncRoutes {
   public void mount(Router router, Authenticator auth, SameOrigin sameOrigin,
       Handler<RoutingContext> initLimit, Handler<RoutingContext> tokenLimit) {
     router.post("/api/sync/init").handler(initLimit).handler(this::init);
-    router.post("/api/sync/claim").handler(sameOrigin).handler(auth::requireBearerOrBrowser)
+    // a Bearer token, when sent, is what authenticates the claim; only the cookie form needs the guard
+    router.post("/api/sync/claim").handler(sameOrigin.allowingBearer()).handler(auth::requireBearerOrBrowser)
         .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_CLAIM, JsonBodies.object(ctx)));
     router.post("/api/sync/token").handler(tokenLimit)
         .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_TOKEN, JsonBodies.object(ctx)));

@@ -1,0 +1,158 @@
+package dev.flamingo.sync.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.gateway.GatewayVerticle;
+import dev.flamingo.sync.testing.TestCluster;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/nginx.conf run by a real nginx (Debian's {@code nginx-light}; skipped where it is not installed)
+ * in front of a real gateway that trusts the proxy's range: the forwarded client address reaches the
+ * rate limit, the operations endpoints answer 404 there, and the access log holds no query string.
+ * Only what a container network needs is changed: the upstream address, the port, the log path.
+ */
+class NginxProxyTest {
+  static final String NGINX = "/usr/sbin/nginx";
+
+  static Vertx vertx;
+  static Process nginx;
+  static Path dir;
+  static int port;
+  static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeTrue(new File(NGINX).canExecute(), "nginx is not installed (apt-get install nginx-light)");
+    vertx = Vertx.vertx();
+    GatewayVerticle gateway = new GatewayVerticle();
+    vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(new JsonObject()
+        .put(Settings.HTTP_HOST, "127.0.0.1").put(Settings.HTTP_PORT, 0)
+        .put(Settings.TRUSTED_PROXIES, "127.0.0.0/8").put(Settings.RATE_LIMIT_INIT, "1/60")
+        .put(Settings.BUS_TIMEOUT_MS, 2000))).await();
+    port = TestCluster.freePort();
+    dir = Files.createTempDirectory("flamingo-nginx");
+    String site = Files.readString(Path.of("..", "deploy", "nginx.conf"))
+        .replace(" resolve;", ";") // needs nginx 1.27.3+ (the compose image); not needed for one static address
+        .replace("server gateway:8080", "server 127.0.0.1:" + gateway.actualPort())
+        .replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
+        .replace("/var/log/nginx/access.log", dir.resolve("access.log").toString());
+    Files.writeString(dir.resolve("site.conf"), site);
+    String d = dir.toString();
+    Files.writeString(dir.resolve("nginx.conf"), "worker_processes 1;\npid " + d + "/nginx.pid;\nerror_log " + d
+        + "/error.log;\nevents { worker_connections 64; }\nhttp {\n  access_log " + d + "/default.log;\n"
+        + "  client_body_temp_path " + d + "/body; proxy_temp_path " + d + "/proxy; fastcgi_temp_path " + d + "/f;\n"
+        + "  uwsgi_temp_path " + d + "/u; scgi_temp_path " + d + "/s;\n  include " + d + "/site.conf;\n}\n");
+    nginx = new ProcessBuilder(NGINX, "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        get("/health/live", null);
+        return;
+      } catch (java.io.IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new AssertionError("nginx did not start: " + Files.readString(dir.resolve("stdout.log")));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (nginx != null) {
+      nginx.destroy();
+      nginx.waitFor();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  static HttpResponse<String> get(String path, String forwardedFor) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+    if (forwardedFor != null) {
+      b.header("X-Forwarded-For", forwardedFor);
+    }
+    return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static int init(String forwardedFor) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/sync/init"))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"device_name\":\"x\",\"device_type\":\"desktop\"}"));
+    if (forwardedFor != null) {
+      b.header("X-Forwarded-For", forwardedFor);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  @Test
+  void operationsEndpointsAnswer404ThroughTheProxy() throws Exception {
+    for (String path : new String[] {"/metrics", "/metrics?x=1", "/health/ready", "/%6detrics", "//metrics", "/health/ready/"}) {
+      HttpResponse<String> r = get(path, null);
+      assertEquals(404, r.statusCode(), path);
+      assertEquals("{\"success\":false,\"error\":\"Not found\"}", r.body(), path);
+      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), path);
+    }
+    assertEquals(200, get("/health/live", null).statusCode(), "the liveness check still passes through");
+  }
+
+  @Test
+  void everyClientBehindTheProxyHasItsOwnAddress() throws Exception {
+    // nginx appends the peer (127.0.0.1 here, the network range in compose) to what the client sent;
+    // the gateway skips the trusted hop and counts the client, so two clients never share a window
+    assertEquals(503, init(null), "under the limit: on to the (absent) service");
+    assertEquals(429, init(null));
+    assertEquals(503, init("198.51.100.7"), "another client: its own window");
+    assertEquals(429, init("198.51.100.7"));
+  }
+
+  @Test
+  void theAccessLogHasNoQueryString() throws Exception {
+    String secret = "flm_temp_" + "ab".repeat(32);
+    get("/login?token=" + secret, null);
+    String[] files = {"access.log", "default.log", "error.log"};
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!anyContains(files, "GET /login") && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    for (String file : files) {
+      Path p = dir.resolve(file);
+      assertFalse(Files.exists(p) && Files.readString(p).contains(secret), file + " holds the temp token");
+    }
+    String lines = Files.readString(dir.resolve("access.log"));
+    assertTrue(lines.contains("\"GET /login HTTP/1.1\" 200"), lines);
+  }
+
+  static boolean anyContains(String[] files, String text) throws java.io.IOException {
+    for (String file : files) {
+      Path p = dir.resolve(file);
+      if (Files.exists(p) && Files.readString(p).contains(text)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
