@@ -114,12 +114,14 @@ public final class AccountService {
       }
       BrowserTokens.Claims claims = ar.result();
       OffsetDateTime expires = OffsetDateTime.ofInstant(claims.expiresAt(), ZoneOffset.UTC);
-      return store.endLogin(claims.loginId(), claims.accountId(), expires).map(v -> {
-        vertx.eventBus().publish(Addresses.EVENT_BROWSER_LOGGED_OUT, new JsonObject()
-            .put("account_id", claims.accountId()).put("login_id", claims.loginId().toString()));
-        audit.publish("auth.logout", ctx, claims.accountId(), null, new JsonObject());
-        return signedOut(claims.accountId());
-      });
+      // the ended login and its audit event commit together (outbox); then the gateways evict it
+      return pool.withTransaction(tx -> store.endLogin(tx, claims.loginId(), claims.accountId(), expires)
+              .compose(v -> outbox.audit(tx, "auth.logout", ctx, claims.accountId(), null, new JsonObject())))
+          .map(v -> {
+            vertx.eventBus().publish(Addresses.EVENT_BROWSER_LOGGED_OUT, new JsonObject()
+                .put("account_id", claims.accountId()).put("login_id", claims.loginId().toString()));
+            return signedOut(claims.accountId());
+          });
     });
   }
 

@@ -59,8 +59,8 @@ public final class AccountStore {
   }
 
   /** Records that browser login {@code loginId} ended; kept until {@code expiresAt}. */
-  public Future<Void> endLogin(UUID loginId, long accountId, OffsetDateTime expiresAt) {
-    return pool.preparedQuery("insert into ended_browser_logins (login_id, account_id, expires_at) "
+  public Future<Void> endLogin(SqlClient client, UUID loginId, long accountId, OffsetDateTime expiresAt) {
+    return client.preparedQuery("insert into ended_browser_logins (login_id, account_id, expires_at) "
             + "select $1, id, $3 from accounts where id = $2 on conflict (login_id) do nothing")
         .execute(Tuple.of(loginId, accountId, expiresAt)).mapEmpty();
   }
