@@ -168,6 +168,12 @@ class BackupRestoreTest {
       assertEquals(0, flamingoSchemas(busy), "nothing loaded into the busy database");
       assertFalse(Files.exists(secretsBusy.resolve("kek")), "no secret written");
 
+      // a FLAMINGO_KEK in the environment that differs from the backup's is refused too
+      out = runFailing(Map.of("FLAMINGO_DB_URL", empty.url(), "FLAMINGO_SECRETS_DIR", dir.resolve("secrets-env").toString(),
+          "FLAMINGO_KEK", b64(random(32))), "../bin/restore", archive.toString());
+      assertTrue(out.contains("FLAMINGO_KEK is set and differs"), out);
+      assertEquals(0, flamingoSchemas(empty), "nothing loaded");
+
       // a kek in the target secrets directory that differs is refused, before the database is touched
       Path secretsEmpty = Files.createTempDirectory("flamingo-secrets-e");
       Files.writeString(secretsEmpty.resolve("kek"), b64(random(32)) + "\n");
