@@ -24,7 +24,11 @@
       body.appendChild(row);
     });
     text("device-count", r.data.device_count ?? "?");
-    const k = r.data.key;
+  }
+
+  async function keyStatus() {
+    const r = await guard(await api("GET", "/api/web/key"));
+    const k = r.ok ? r.data : null;
     text("key-status", !k ? "unknown" : k.set ? "Key set · version " + k.version + (k.updated_at ? " · last changed " + when(k.updated_at) : "") : "No key stored yet.");
   }
 
@@ -73,7 +77,7 @@
     r.data.forEach((e) => { const row = document.createElement("tr"); cell(row, e.event_type); cell(row, e.ip_address || "—"); cell(row, when(e.created_at)); body.appendChild(row); });
   }
 
-  function refresh() { overview(); devices(); audit(); }
+  function refresh() { overview(); keyStatus(); devices(); audit(); }
 
   document.getElementById("settings").addEventListener("change", async (e) => {
     const r = await api("PUT", "/api/web/config", { [e.target.name]: e.target.checked });

@@ -10,6 +10,7 @@ import dev.flamingo.sync.data.blob.BlobService;
 import dev.flamingo.sync.data.blob.BlobStore;
 import dev.flamingo.sync.data.config.ConfigService;
 import dev.flamingo.sync.data.config.ConfigStore;
+import dev.flamingo.sync.data.key.KekCheck;
 import dev.flamingo.sync.data.key.KeyService;
 import dev.flamingo.sync.data.key.KeyStore;
 import dev.flamingo.sync.data.key.KekSource;
@@ -37,6 +38,10 @@ public class DataVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> KekSource.load(settings), false)
         .compose(wrapper -> Database.open(vertx, settings, "data").compose(p -> {
           pool = p;
+          KeyStore keyStore = new KeyStore(pool);
+          // a refused start is not stopped by Vert.x: close the pool here
+          return KekCheck.verify(keyStore, wrapper).map(ok -> keyStore).onFailure(e -> pool.close());
+        }).compose(keyStore -> {
           Outbox outbox = new Outbox();
           relay = new OutboxRelay(vertx, pool, outbox.store(), Addresses.DEVICE_EVENTS_DELIVER,
               OutboxRelay.Settings.defaults()).start();
@@ -44,7 +49,7 @@ public class DataVerticle extends VerticleBase {
           Events events = new Events(vertx, outbox);
           ConfigStore configStore = new ConfigStore(pool);
           ConfigService config = new ConfigService(configStore, events);
-          KeyService keys = new KeyService(new KeyStore(pool), wrapper, events);
+          KeyService keys = new KeyService(keyStore, wrapper, events);
           BlobService blobs = new BlobService(new BlobStore(pool), configStore, limits, events);
           return new ServiceConsumers(vertx)
               .on(Addresses.DATA_PING, Database.ping(pool, "data"))
@@ -57,6 +62,7 @@ public class DataVerticle extends VerticleBase {
               .on(Addresses.DATA_BLOB_PUT, blobs::put)
               .on(Addresses.DATA_BLOB_DELETE, blobs::delete)
               .on(Addresses.DATA_LIMITS, blobs::limits)
+              .on(Addresses.DATA_KEY_STATUS, keys::status)
               .ready();
         }));
   }

@@ -45,15 +45,34 @@ class EventsTest {
     f.close();
   }
 
+  /** How long nothing more may arrive after the expected count, before the events are judged. */
+  static final long SETTLE_MS = 750;
+
+  /**
+   * The account's events once {@code expected} have arrived (bounded wait) AND a settle period has passed
+   * with no further one, so that an extra (duplicate, late, refused-request) event is seen by the caller,
+   * which asserts the exact list.
+   */
   static List<JsonObject> of(List<JsonObject> events, long account, int expected) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 3000;
-    while (true) {
-      List<JsonObject> mine = events.stream().filter(e -> e.getLong("account_id") == account).toList();
-      if (mine.size() >= expected || System.currentTimeMillis() > deadline) {
-        return mine;
-      }
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (mine(events, account).size() < expected && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);
     }
+    int seen = mine(events, account).size();
+    long quietSince = System.currentTimeMillis();
+    while (System.currentTimeMillis() - quietSince < SETTLE_MS) {
+      Thread.sleep(50);
+      int now = mine(events, account).size();
+      if (now != seen) {
+        seen = now;
+        quietSince = System.currentTimeMillis();
+      }
+    }
+    return mine(events, account);
+  }
+
+  static List<JsonObject> mine(List<JsonObject> events, long account) {
+    return events.stream().filter(e -> e.getLong("account_id") == account).toList();
   }
 
   @Test
@@ -69,6 +88,7 @@ class EventsTest {
     f.fail(Addresses.DATA_KEY_PUT, account, new JsonObject().put("master_key", b64(randomBytes(32))));
 
     List<JsonObject> mine = of(audit, account, 3);
+    assertEquals(3, mine.size(), "exactly three, none for the refused request: " + mine);
     assertEquals(List.of("key.set", "key.rotated", "config.changed"),
         mine.stream().map(e -> e.getString("event_type")).toList());
     for (JsonObject e : mine) {

@@ -117,6 +117,12 @@ class ServiceSetupTest {
       assertEquals(b64(key), f.call(Addresses.DATA_KEY_GET, account, new JsonObject()).getJsonObject("data")
           .getString("master_key"));
     } finally {
+      // the fixture's KEK is t1: a row left under k1 would (rightly) stop it from starting
+      try (Connection c = f.jdbc();
+           var ps = c.prepareStatement("delete from data.master_keys where account_id = ?")) {
+        ps.setLong(1, account);
+        ps.executeUpdate();
+      }
       f.redeploy(f.config);
     }
   }

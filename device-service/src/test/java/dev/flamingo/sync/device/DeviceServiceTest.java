@@ -10,6 +10,9 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -68,24 +71,43 @@ class DeviceServiceTest {
     assertEquals("active", first.getString("status"));
     assertEquals("192.0.2.10", first.getString("last_ip"));
 
-    // a replay (and a rotated session of the same device) adds nothing and renames nothing
-    f.vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED,
-        Fixture.sessionCreated(account, older, "Replayed name", now.minusSeconds(120)));
-    f.vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED,
-        Fixture.sessionCreated(account, older, "Rotated", now));
-    // another account's event naming the same device id cannot take it over
+    // a replay (and a rotated session of the same device) adds nothing and renames nothing, and another
+    // account's event naming the same device id cannot take it over. A real barrier: the test holds the
+    // device's row lock while the three events arrive, sees all three upserts wait on it in Postgres, lets
+    // them go, and waits until none is running any more; only then is "nothing changed" a finding.
     long intruder = Fixture.newAccount();
-    f.vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED,
-        Fixture.sessionCreated(intruder, older, "Stolen", now));
-    String marker = f.createDevice(account, "Marker", now.minusSeconds(180)); // processed after the replays
+    SqlConnection lock = f.sql.getConnection().await();
+    try {
+      Transaction tx = lock.begin().await();
+      lock.preparedQuery("select id from devices where id = $1 for update").execute(Tuple.of(UUID.fromString(older))).await();
+      f.vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED,
+          Fixture.sessionCreated(account, older, "Replayed name", now.minusSeconds(120)));
+      f.vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED,
+          Fixture.sessionCreated(account, older, "Rotated", now));
+      f.vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED,
+          Fixture.sessionCreated(intruder, older, "Stolen", now));
+      Fixture.awaitTrue(() -> upserts("wait_event_type = 'Lock'") == 3, "the three upserts wait on the device row");
+      tx.commit().await();
+    } finally {
+      lock.close().await();
+    }
+    Fixture.awaitTrue(() -> upserts("state = 'active'") == 0, "the three upserts are done");
     JsonArray after = f.devices(account, older);
-    assertEquals(3, after.size(), after.encode());
+    assertEquals(2, after.size(), after.encode());
     assertEquals("Work laptop", byId(after, older).getString("name"));
-    assertNotNull(byId(after, marker));
+    // the rotation was applied (it moved last seen forward), yet renamed nothing
+    assertEquals(now.truncatedTo(ChronoUnit.MILLIS),
+        Instant.parse(byId(after, older).getString("last_seen_at")).truncatedTo(ChronoUnit.MILLIS));
     assertEquals(1L, f.query("select count(*) from devices where id = $1", UUID.fromString(older))
         .iterator().next().getLong(0));
     assertEquals(0, f.devices(intruder, null).size());
     assertEquals(0, f.devices(Fixture.newAccount(), null).size(), "another account sees nothing");
+  }
+
+  /** Device upserts (of session-created events) in this database's backends that match {@code condition}. */
+  static long upserts(String condition) {
+    return f.query("select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() "
+        + "and query ilike '%insert into devices%' and " + condition).iterator().next().getLong(0);
   }
 
   @Test

@@ -125,10 +125,45 @@ class MultiProcessIT {
         }
         assertEquals(200, after.status, after.toString());
 
-        // SIGTERM: a gateway finishes, leaves the cluster and exits 0
-        gateway2.destroy();
+        // SIGTERM: a gateway finishes the request in flight, leaves the cluster and exits 0. The request is
+        // really in flight: its headers and half its body are sent before the signal, the rest only once the
+        // gateway has logged that it is stopping; it must still be answered 200 and its write be stored.
+        String inFlight = "[{\"in-flight\":true}]";
+        byte[] body = StandaloneFlowTest.encrypt(key, inFlight).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path gatewayLog = Path.of("target", "processes", "gateway-2.log");
+        java.util.function.ToLongFunction<Path> stoppingLines = log -> {
+          try (var lines = java.nio.file.Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains("stopping: finishing in-flight requests")).count();
+          } catch (java.io.IOException e) {
+            return 0;
+          }
+        };
+        long stoppingBefore = stoppingLines.applyAsLong(gatewayLog);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", http2)) {
+          socket.setSoTimeout(30_000);
+          java.io.OutputStream out = socket.getOutputStream();
+          out.write(("PUT /api/sync/data/history HTTP/1.1\r\nHost: 127.0.0.1:" + http2 + "\r\nAuthorization: Bearer " + token
+              + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.write(body, 0, body.length / 2);
+          out.flush();
+          gateway2.destroy(); // SIGTERM
+          long deadline = System.currentTimeMillis() + 20_000;
+          while (stoppingLines.applyAsLong(gatewayLog) == stoppingBefore && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+          }
+          assertTrue(stoppingLines.applyAsLong(gatewayLog) > stoppingBefore, "gateway-2 logged that it is stopping");
+          assertTrue(gateway2.isAlive(), "still finishing the request in flight");
+          out.write(body, body.length / 2, body.length - body.length / 2);
+          out.flush();
+          String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+              java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+          assertEquals("HTTP/1.1 200 OK", status, "the request in flight at SIGTERM is answered");
+        }
         assertTrue(gateway2.waitFor(40, TimeUnit.SECONDS), "gateway-2 exits after SIGTERM");
         assertEquals(0, gateway2.exitValue());
+        assertEquals(inFlight, StandaloneFlowTest.decrypt(key, gw1.get("/api/sync/data/history", token).data()),
+            "the write answered during shutdown is stored");
         assertEquals(200, gw1.get("/api/sync/data/history", token).status);
         gw1.close();
         gw2.close();

@@ -185,9 +185,16 @@ class StandaloneFlowTest {
     assertFalse(api.get("/api/devices", bob).body.getJsonArray("data").encode().contains(aliceDevice));
   }
 
+  /**
+   * The sync config set by one device travels: another device of the account reads it, the browser's
+   * dashboard reads it, and a device paired afterwards gets it in its /api/sync/token answer; a type
+   * switched off is refused for every device; another account keeps its defaults.
+   */
   @Test
-  void disabledTypeIsRefusedAndConfigTravels() throws Exception {
-    String token = Pairing.pairDevice(api, Pairing.register(api, "config@example.com"), "Config");
+  void disabledTypeIsRefusedAndConfigTravelsToOtherDevicesTheWebAndNewPairings() throws Exception {
+    String cookie = Pairing.register(api, "config@example.com");
+    String token = Pairing.pairDevice(api, cookie, "Config");
+    String other = Pairing.pairDevice(api, cookie, "Other device");
     Response put = api.put("/api/sync/config", token, new JsonObject().put("sync_secrets", false));
     assertEquals(200, put.status, put.toString());
     assertEquals(false, put.data().getBoolean("sync_secrets"));
@@ -197,9 +204,34 @@ class StandaloneFlowTest {
     Response empty = api.put("/api/sync/config", token, new JsonObject().put("nonsense", true));
     assertEquals(400, empty.status);
     assertEquals("No valid fields to update", empty.error());
+
+    // the other device sees it, and is refused the switched-off type too
+    Response onOther = api.get("/api/sync/config", other);
+    assertEquals(200, onOther.status, onOther.toString());
+    assertEquals(false, onOther.data().getBoolean("sync_secrets"));
+    assertEquals(true, onOther.data().getBoolean("sync_history"));
     JsonObject blob = encrypt(new byte[32], "{}");
-    Response refused = api.put("/api/sync/data/secret", token, blob);
-    assertEquals(409, refused.status, refused.toString());
+    assertEquals(409, api.put("/api/sync/data/secret", token, blob).status);
+    assertEquals(409, api.put("/api/sync/data/secret", other, blob).status);
+    // the dashboard (cookie) reads the same config
+    Response web = api.send(io.vertx.core.http.HttpMethod.GET, "/api/web/config", null, null, java.util.Map.of("Cookie", cookie));
+    assertEquals(200, web.status, web.toString());
+    assertEquals(false, web.data().getBoolean("sync_secrets"));
+    // a device paired now gets it with its session token
+    Response init = api.post("/api/sync/init", null, new JsonObject().put("device_name", "Later").put("device_type", "desktop"));
+    String temp = init.data().getString("temp_token");
+    Response claim = api.send(io.vertx.core.http.HttpMethod.POST, "/api/sync/claim", null,
+        io.vertx.core.buffer.Buffer.buffer(new JsonObject().put("temp_token", temp).encode()),
+        java.util.Map.of("Cookie", cookie, "Content-Type", "application/json"));
+    assertEquals(200, claim.status, claim.toString());
+    Response paired = api.post("/api/sync/token", null, new JsonObject().put("temp_token", temp));
+    assertEquals(200, paired.status, paired.toString());
+    JsonObject travelled = paired.data().getJsonObject("sync_config");
+    assertEquals(false, travelled.getBoolean("sync_secrets"), paired.toString());
+    assertEquals(true, travelled.getBoolean("sync_history"), paired.toString());
+    // and it stays with this account
+    String stranger = Pairing.pairDevice(api, Pairing.register(api, "config-stranger@example.com"), "Stranger");
+    assertEquals(true, api.get("/api/sync/config", stranger).data().getBoolean("sync_secrets"));
   }
 
   JsonArray awaitAudit(String token, String eventType) throws InterruptedException {

@@ -69,9 +69,12 @@ public final class PasswordHasher {
     }
   }
 
-  /** Spends the same work as a real verification, for unknown accounts. */
-  public void verifyDummy(String password) {
-    verify(password, dummy);
+  /**
+   * Spends the same work as a real verification, for unknown accounts: one Argon2 derivation with this
+   * hasher's parameters against a hash of a random password nobody knows, so it answers false.
+   */
+  public boolean verifyDummy(String password) {
+    return verify(password, dummy);
   }
 
   private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {

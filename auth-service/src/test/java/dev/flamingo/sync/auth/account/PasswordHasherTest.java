@@ -75,8 +75,34 @@ class PasswordHasherTest {
     assertTrue(hasher.verify("same password", b));
   }
 
+  /**
+   * The unknown-account path must do a real Argon2 verification (else a login reveals which e-mails have
+   * accounts) and never match. Argon2 is memory-hard: one derivation with m=19456 fills 19 MiB of blocks,
+   * so the bytes this thread allocates show that the derivation ran, with the real parameters, without
+   * measuring time.
+   */
   @Test
-  void dummyVerificationDoesNotThrow() {
-    hasher.verifyDummy("whatever");
+  void dummyVerificationRunsOneRealArgon2DerivationAndNeverMatches() {
+    for (String password : new String[] {"whatever", "", "not a real password ", "pässwörd-🔑", "x".repeat(200)}) {
+      assertFalse(hasher.verifyDummy(password), password);
+    }
+    String hash = hasher.hash("a real password");
+    hasher.verify("warm up", hash);
+    hasher.verifyDummy("warm up");
+    long real = allocatedBy(() -> assertFalse(hasher.verify("wrong password", hash)));
+    long dummy = allocatedBy(() -> assertFalse(hasher.verifyDummy("wrong password")));
+    long argon2Memory = 19_456L * 1024;
+    assertTrue(real >= argon2Memory, "a real verification fills Argon2's memory: " + real);
+    assertTrue(dummy >= argon2Memory, "the dummy verification must run Argon2 with m=19456 too, allocated " + dummy);
+    assertTrue(dummy < 2 * real, "one derivation, not several: " + dummy + " vs " + real);
+  }
+
+  private static long allocatedBy(Runnable work) {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    assertTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+    long before = threads.getCurrentThreadAllocatedBytes();
+    work.run();
+    return threads.getCurrentThreadAllocatedBytes() - before;
   }
 }

@@ -64,6 +64,11 @@ public final class Addresses {
   public static final String DATA_BLOB_PUT = "flamingo.data.v1.blob.put";
   public static final String DATA_BLOB_DELETE = "flamingo.data.v1.blob.delete";
   public static final String DATA_LIMITS = "flamingo.data.v1.limits";
+  /**
+   * account in context → {set, version, kek_id, created_at, updated_at} (set false: no other field). Reads the
+   * stored row only and never unwraps the key, so it answers even when the KEK cannot decrypt it.
+   */
+  public static final String DATA_KEY_STATUS = "flamingo.data.v1.key.status";
 
   // --- device-service -------------------------------------------------------------------------
   public static final String DEVICE_PING = "flamingo.device.v1.ping";

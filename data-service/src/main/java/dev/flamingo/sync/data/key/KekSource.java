@@ -4,27 +4,37 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.security.SecretFiles;
 import dev.flamingo.sync.common.security.Tokens;
 import dev.flamingo.sync.data.support.DataSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Where the key-encryption keys come from: {@code FLAMINGO_KEK} (+ {@code _ID}, {@code _PREVIOUS}), or,
- * when FLAMINGO_KEK is unset, the file {@code <FLAMINGO_SECRETS_DIR>/kek} (created once, mode 0600).
+ * when FLAMINGO_KEK is unset, the file {@code <FLAMINGO_SECRETS_DIR>/kek} (created once, mode 0600) with
+ * its id in {@code kek-id} when FLAMINGO_KEK_ID is unset; older KEKs may also be kept in {@code kek-previous}
+ * (that is how bin/backup and bin/restore carry them).
  * Logs where a KEK came from, never the key. Blocking: run it on a worker.
  */
 public final class KekSource {
   static final String FILE_NAME = "kek";
+  /** The id of the KEK in the kek file (when FLAMINGO_KEK_ID is unset); written by bin/restore. */
+  static final String ID_FILE_NAME = "kek-id";
+  /** Older KEKs, {@code id:base64} separated by commas or newlines, added to FLAMINGO_KEK_PREVIOUS's. */
+  static final String PREVIOUS_FILE_NAME = "kek-previous";
+  static final String DEFAULT_ID = "k1";
 
   private KekSource() {}
 
   public static KeyWrapper load(Settings s) {
-    String id = s.string(DataSettings.KEK_ID, "k1");
+    String id = s.string(DataSettings.KEK_ID, null);
     String kek = s.string(DataSettings.KEK, null);
     String origin = DataSettings.KEK;
+    String dir = s.string(Settings.SECRETS_DIR, null);
     if (kek == null) {
-      String dir = s.string(Settings.SECRETS_DIR, null);
       if (dir == null) {
         throw new IllegalStateException("data-service needs a key-encryption key: set " + DataSettings.KEK
             + " (base64 of 32 bytes, e.g. openssl rand -base64 32) or " + Settings.SECRETS_DIR
@@ -34,17 +44,46 @@ public final class KekSource {
       kek = SecretFiles.readOrCreate(file, "key-encryption key",
           () -> Base64.getEncoder().encodeToString(Tokens.randomBytes(32)));
       origin = file.toString();
+      if (id == null) {
+        id = readIfPresent(Path.of(dir, ID_FILE_NAME)); // the id that goes with the kek file (bin/restore puts it there)
+      }
     }
     Map<String, byte[]> previous = new HashMap<>();
-    for (String entry : s.list(DataSettings.KEK_PREVIOUS)) {
+    if (dir != null) {
+      String saved = readIfPresent(Path.of(dir, PREVIOUS_FILE_NAME));
+      if (saved != null) {
+        parsePrevious(List.of(saved.split("[,\\s]+")), PREVIOUS_FILE_NAME, previous);
+      }
+    }
+    parsePrevious(s.list(DataSettings.KEK_PREVIOUS), DataSettings.KEK_PREVIOUS, previous);
+    return new KeyWrapper(id == null ? DEFAULT_ID : id, decode(kek, origin), previous);
+  }
+
+  private static void parsePrevious(List<String> entries, String origin, Map<String, byte[]> into) {
+    for (String entry : entries) {
+      if (entry.isBlank()) {
+        continue;
+      }
       int colon = entry.indexOf(':');
       if (colon < 1) {
-        throw new IllegalStateException(DataSettings.KEK_PREVIOUS + " entries look like id:base64");
+        throw new IllegalStateException(origin + " entries look like id:base64");
       }
       String previousId = entry.substring(0, colon);
-      previous.put(previousId, decode(entry.substring(colon + 1), DataSettings.KEK_PREVIOUS + " (" + previousId + ")"));
+      into.put(previousId, decode(entry.substring(colon + 1), origin + " (" + previousId + ")"));
     }
-    return new KeyWrapper(id, decode(kek, origin), previous);
+  }
+
+  /** The trimmed content of {@code file}, or null when it does not exist or is blank. */
+  private static String readIfPresent(Path file) {
+    try {
+      if (!Files.exists(file)) {
+        return null;
+      }
+      String text = Files.readString(file).trim();
+      return text.isEmpty() ? null : text;
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   static byte[] decode(String base64, String origin) {

@@ -38,6 +38,17 @@ public final class KeyService {
         .put("updated_at", k.updatedAt().toInstant().toString())));
   }
 
+  /** {set, version, kek_id, created_at, updated_at} from the row alone: the key is never unwrapped here. */
+  public Future<JsonObject> status(JsonObject body, RequestContext ctx) {
+    long account = ctx.requireAccount();
+    return store.status(account).map(r -> Reply.data(r == null ? new JsonObject().put("set", false) : new JsonObject()
+        .put("set", true)
+        .put("version", r.version())
+        .put("kek_id", r.kekId())
+        .put("created_at", r.createdAt().toInstant().toString())
+        .put("updated_at", r.updatedAt().toInstant().toString())));
+  }
+
   /** {master_key, expected_version? | if_match?} → {version}. */
   public Future<JsonObject> put(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();

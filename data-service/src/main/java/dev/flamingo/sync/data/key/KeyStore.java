@@ -37,6 +37,32 @@ public final class KeyStore {
         .map(rows -> rows.size() == 0 ? null : StoredKey.of(rows.iterator().next()));
   }
 
+  /** A stored key's metadata, without the wrapped bytes. */
+  public record KeyStatus(int version, String kekId, OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
+
+  /** The key's metadata (the wrapped bytes are not even selected), or null. */
+  public Future<KeyStatus> status(long account) {
+    return pool.preparedQuery("select version, kek_id, created_at, updated_at from master_keys where account_id = $1")
+        .execute(Tuple.of(account))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row r = rows.iterator().next();
+          return new KeyStatus(r.getInteger("version"), r.getString("kek_id"), r.getOffsetDateTime("created_at"),
+              r.getOffsetDateTime("updated_at"));
+        });
+  }
+
+  /** Every KEK id that wraps at least one stored key. */
+  public Future<List<String>> kekIdsInUse() {
+    return pool.query("select distinct kek_id from master_keys order by kek_id").execute().map(rows -> {
+      List<String> ids = new ArrayList<>();
+      rows.forEach(r -> ids.add(r.getString("kek_id")));
+      return ids;
+    });
+  }
+
   /** Inserts version 1; false when a key appeared meanwhile. */
   public Future<Boolean> insertFirst(SqlClient client, long account, Wrapped w) {
     return client.preparedQuery("insert into master_keys (account_id, wrapped_key, iv, kek_id, version) "

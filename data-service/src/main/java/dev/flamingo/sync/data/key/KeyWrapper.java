@@ -34,6 +34,11 @@ public final class KeyWrapper {
     return currentId;
   }
 
+  /** Whether rows wrapped under {@code kekId} can be read (it is the current or a previous KEK). */
+  public boolean knows(String kekId) {
+    return keks.containsKey(kekId);
+  }
+
   public Wrapped wrap(long account, byte[] key) {
     byte[] iv = Tokens.randomBytes(12);
     return new Wrapped(crypt(Cipher.ENCRYPT_MODE, keks.get(currentId), iv, account, key), iv, currentId);
