@@ -17,8 +17,9 @@ import java.util.function.Function;
  * shares. Over the limit: 429 with {@code Retry-After} and the envelope; the first request over the limit
  * in a window (cluster-wide) is reported to {@code onLimited}, every one to the metrics.
  *
- * <p>Counter keys are {@code name:sha256(subject):window}: neither an e-mail nor an address travels or
- * rests in the cluster's (unencrypted) Hazelcast structures.
+ * <p>Counter keys are {@code name:COUNT/SECONDS:sha256(subject):window}: neither an e-mail nor an address
+ * travels or rests in the cluster's (unencrypted) Hazelcast structures, and gateways configured with
+ * different limits for a route (a rolling change) keep separate counts.
  *
  * <p>A limiter that counts failures only takes a count before forwarding (so parallel attempts cannot
  * slip past the limit) and gives it back when the answer is not a 401.
@@ -33,6 +34,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
   private final Function<RoutingContext, String> subject;
   private final boolean failuresOnly;
   private final Consumer<JsonObject> onLimited;
+  private final String prefix;
 
   RateLimiter(String name, String spec, WindowCounter counter, Function<RoutingContext, String> subject,
       boolean failuresOnly, Consumer<JsonObject> onLimited) {
@@ -47,6 +49,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
     this.subject = subject;
     this.failuresOnly = failuresOnly;
     this.onLimited = onLimited;
+    this.prefix = name + ':' + limit + '/' + windowMillis / 1000 + ':';
   }
 
   @Override
@@ -108,7 +111,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
   }
 
   private String key(String who, long now) {
-    return name + ':' + Tokens.sha256Hex(name + ':' + who) + ':' + now / windowMillis;
+    return prefix + Tokens.sha256Hex(name + ':' + who) + ':' + now / windowMillis;
   }
 
   private long windowEnd(long now) {
