@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -21,11 +23,16 @@ import java.util.function.Function;
  * travels or rests in the cluster's (unencrypted) Hazelcast structures, and gateways configured with
  * different limits for a route (a rolling change) keep separate counts.
  *
+ * <p>Once the shared count of a subject is over the limit, this gateway remembers it until the window
+ * ends and refuses that subject's further requests without asking the cluster: a flood costs one shared
+ * round trip per gateway and window, not one per request.
+ *
  * <p>A limiter that counts failures only takes a count before forwarding (so parallel attempts cannot
  * slip past the limit) and gives it back when the answer is not a 401.
  */
 public final class RateLimiter implements Handler<RoutingContext> {
   private static final long EXPIRY_SLACK_MILLIS = 1000;
+  private static final int MAX_REMEMBERED = 10_000;
 
   private final String name;
   private final int limit;
@@ -35,6 +42,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
   private final boolean failuresOnly;
   private final Consumer<JsonObject> onLimited;
   private final String prefix;
+  private final Map<String, Long> overUntil = new ConcurrentHashMap<>(); // key -> end of its window
 
   RateLimiter(String name, String spec, WindowCounter counter, Function<RoutingContext, String> subject,
       boolean failuresOnly, Consumer<JsonObject> onLimited) {
@@ -98,6 +106,11 @@ public final class RateLimiter implements Handler<RoutingContext> {
   }
 
   private Future<Long> admit(String key, long ttl, long now, String ip) {
+    Long until = overUntil.get(key);
+    if (until != null && until > now) {
+      Observability.count("rate_limit_hits", "limit", name);
+      return Future.succeededFuture(Math.max(1, (until - now + 999) / 1000));
+    }
     return counter.add(key, 1, ttl).map(count -> {
       if (count <= limit) {
         return 0L;
@@ -106,8 +119,19 @@ public final class RateLimiter implements Handler<RoutingContext> {
       if (count == limit + 1) {
         onLimited.accept(new JsonObject().put("limit", name).put("ip", ip));
       }
+      remember(key, windowEnd(now), now);
       return Math.max(1, (windowEnd(now) - now + 999) / 1000);
     });
+  }
+
+  private void remember(String key, long until, long now) {
+    if (overUntil.size() >= MAX_REMEMBERED) {
+      overUntil.values().removeIf(end -> end <= now);
+      if (overUntil.size() >= MAX_REMEMBERED) {
+        overUntil.clear(); // only a shortcut: the shared count still refuses
+      }
+    }
+    overUntil.put(key, until);
   }
 
   private String key(String who, long now) {
