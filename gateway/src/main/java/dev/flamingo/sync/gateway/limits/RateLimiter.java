@@ -28,7 +28,8 @@ import java.util.function.Function;
  * round trip per gateway and window, not one per request.
  *
  * <p>A limiter that counts failures only takes a count before forwarding (so parallel attempts cannot
- * slip past the limit) and gives it back when the answer is not a 401.
+ * slip past the limit) and gives it back when the answer is not a 401. With {@link KnownNetworks}, a
+ * client from a network where the subject signed in before is not held to that limit.
  */
 public final class RateLimiter implements Handler<RoutingContext> {
   private static final long EXPIRY_SLACK_MILLIS = 1000;
@@ -40,12 +41,18 @@ public final class RateLimiter implements Handler<RoutingContext> {
   private final WindowCounter counter;
   private final Function<RoutingContext, String> subject;
   private final boolean failuresOnly;
+  private final KnownNetworks known;
   private final Consumer<JsonObject> onLimited;
   private final String prefix;
   private final Map<String, Long> overUntil = new ConcurrentHashMap<>(); // key -> end of its window
 
   RateLimiter(String name, String spec, WindowCounter counter, Function<RoutingContext, String> subject,
       boolean failuresOnly, Consumer<JsonObject> onLimited) {
+    this(name, spec, counter, subject, failuresOnly, null, onLimited);
+  }
+
+  RateLimiter(String name, String spec, WindowCounter counter, Function<RoutingContext, String> subject,
+      boolean failuresOnly, KnownNetworks known, Consumer<JsonObject> onLimited) {
     String[] parts = spec.split("/");
     if (parts.length != 2) {
       throw new IllegalArgumentException("Rate limit for " + name + " must look like 'COUNT/SECONDS', was " + spec);
@@ -56,6 +63,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
     this.counter = counter;
     this.subject = subject;
     this.failuresOnly = failuresOnly;
+    this.known = known;
     this.onLimited = onLimited;
     this.prefix = name + ':' + limit + '/' + windowMillis / 1000 + ':';
   }
@@ -88,39 +96,52 @@ public final class RateLimiter implements Handler<RoutingContext> {
     long now = System.currentTimeMillis();
     String key = key(who, now);
     long ttl = ttl(now);
-    return admit(key, ttl, now, ip).onSuccess(retryAfter -> {
-      if (retryAfter == 0 && failuresOnly) {
-        ctx.addHeadersEndHandler(v -> {
-          if (ctx.response().getStatusCode() != 401) {
-            counter.add(key, -1, ttl);
+    return admit(key, ttl, now, ip)
+        .compose(d -> d.seconds() == 0 || known == null ? Future.succeededFuture(d)
+            : known.known(who, ClientKey.ipBucket(ip)).map(k -> k ? new Decision(0, d.counted()) : d))
+        .map(d -> {
+          if (d.seconds() == 0 && failuresOnly) {
+            ctx.addHeadersEndHandler(v -> settle(ctx.response().getStatusCode(), who, ip, key, ttl, d.counted()));
           }
+          return d.seconds();
         });
-      }
-    });
+  }
+
+  /** A failures-only limit keeps the count of a failed login (401) and gives back any other. */
+  private void settle(int status, String who, String ip, String key, long ttl, boolean counted) {
+    if (status != 401 && counted) {
+      counter.add(key, -1, ttl);
+    }
+    if (status == 200 && known != null) {
+      known.remember(who, ClientKey.ipBucket(ip));
+    }
   }
 
   /** Counts one request of {@code who} now; 0 when it may pass, else the seconds to wait. */
   public Future<Long> admit(String who, String ip) {
     long now = System.currentTimeMillis();
-    return admit(key(who, now), ttl(now), now, ip);
+    return admit(key(who, now), ttl(now), now, ip).map(Decision::seconds);
   }
 
-  private Future<Long> admit(String key, long ttl, long now, String ip) {
+  /** The seconds to wait (0: pass) and whether the shared count was taken. */
+  private record Decision(long seconds, boolean counted) {}
+
+  private Future<Decision> admit(String key, long ttl, long now, String ip) {
     Long until = overUntil.get(key);
     if (until != null && until > now) {
       Observability.count("rate_limit_hits", "limit", name);
-      return Future.succeededFuture(Math.max(1, (until - now + 999) / 1000));
+      return Future.succeededFuture(new Decision(Math.max(1, (until - now + 999) / 1000), false));
     }
     return counter.add(key, 1, ttl).map(count -> {
       if (count <= limit) {
-        return 0L;
+        return new Decision(0, true);
       }
       Observability.count("rate_limit_hits", "limit", name);
       if (count == limit + 1) {
         onLimited.accept(new JsonObject().put("limit", name).put("ip", ip));
       }
       remember(key, windowEnd(now), now);
-      return Math.max(1, (windowEnd(now) - now + 999) / 1000);
+      return new Decision(Math.max(1, (windowEnd(now) - now + 999) / 1000), true);
     });
   }
 

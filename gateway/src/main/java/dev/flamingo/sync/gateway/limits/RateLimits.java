@@ -20,7 +20,8 @@ public final class RateLimits {
    * Generous on purpose: anyone can fail logins for someone else's address, so this limit is a cap on
    * distributed guessing of one account (with 20/900, under 2,000 guesses a day however many addresses
    * an attacker has), not a lock-out. Only failed logins (401) count, the lock lifts at the end of the
-   * window, and the per-address limit still applies to each client.
+   * window, it never applies from a network where the account signed in within 30 days
+   * ({@link KnownNetworks}), and the per-address limit still applies to each client.
    */
   public static final String LOGIN_EMAIL_DEFAULT = "20/900";
   static final int MAX_ENTRIES = 200_000;
@@ -39,7 +40,8 @@ public final class RateLimits {
   /** Limits {@code spec} failed logins per e-mail (requests without an e-mail in the body pass). */
   public RateLimiter perLoginEmail(Vertx vertx, String name, String spec, Consumer<JsonObject> onLimited) {
     WindowCounter c = counter(vertx);
-    return limiters.computeIfAbsent(name, n -> new RateLimiter(n, spec, c, RateLimits::email, true, onLimited));
+    return limiters.computeIfAbsent(name,
+        n -> new RateLimiter(n, spec, c, RateLimits::email, true, new KnownNetworks(c), onLimited));
   }
 
   /** The counters of this process (created on first use). */
