@@ -12,6 +12,7 @@ import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.HttpFailures;
 import dev.flamingo.sync.gateway.http.InvalidRequests;
 import dev.flamingo.sync.gateway.http.TransportSecurity;
+import dev.flamingo.sync.gateway.limits.LimitChain;
 import dev.flamingo.sync.gateway.limits.RateLimiter;
 import dev.flamingo.sync.gateway.limits.RateLimits;
 import dev.flamingo.sync.gateway.routes.AccountRoutes;
@@ -84,7 +85,9 @@ public class GatewayVerticle extends VerticleBase {
     AccountRoutes accounts = new AccountRoutes(bus, loginCookie);
     accounts.mount(router, auth, sameOrigin,
         limiter(audit, "register", settings.string(Settings.RATE_LIMIT_REGISTER, "10/3600")),
-        limiter(audit, "login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")));
+        new LimitChain(limiter(audit, "login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")),
+            limits.perLoginEmail(vertx, "login_email", settings.string(RateLimits.LOGIN_EMAIL_SETTING,
+                RateLimits.LOGIN_EMAIL_DEFAULT), hit -> rateLimitHit(audit, hit))));
     new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
         limiter(audit, "init", settings.string(Settings.RATE_LIMIT_INIT, "30/60")),
         limiter(audit, "token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")));
@@ -129,7 +132,11 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   private RateLimiter limiter(AuditEvents audit, String name, String spec) {
-    return limits.limiter(name, spec, hit -> audit.publish("rate_limit.hit",
-        RequestContext.anonymous(null, hit.getString("ip"), null), null, null, new JsonObject().put("limit", name)));
+    return limits.perIp(vertx, name, spec, hit -> rateLimitHit(audit, hit));
+  }
+
+  private static void rateLimitHit(AuditEvents audit, JsonObject hit) {
+    audit.publish("rate_limit.hit", RequestContext.anonymous(null, hit.getString("ip"), null), null, null,
+        new JsonObject().put("limit", hit.getString("limit")));
   }
 }

@@ -22,6 +22,8 @@ import java.time.Instant;
  */
 public final class Authenticator {
   public static final String COOKIE = LoginCookie.PLAIN;
+  /** How often a validation answer that raced an eviction is asked again before giving up. */
+  private static final int RACE_RETRIES = 1;
 
   private final Vertx vertx;
   private final BusForwarder bus;
@@ -116,11 +118,20 @@ public final class Authenticator {
       continueAs(ctx, cached.getLong("account_id"), null, null);
       return;
     }
+    validateBrowser(ctx, jwt, key, refuse, RACE_RETRIES);
+  }
+
+  private void validateBrowser(RoutingContext ctx, String jwt, String key, Runnable refuse, int retries) {
+    EvictionMarks.Ticket ticket = browsers.begin(System.currentTimeMillis());
     bus.request(Contexts.get(ctx), Addresses.AUTH_BROWSER_VALIDATE, new JsonObject().put("browser_token", jwt))
         .onSuccess(reply -> {
           JsonObject data = reply.getJsonObject("data");
           long account = data.getLong("account_id");
-          browsers.put(key, String.valueOf(account), data, System.currentTimeMillis(), Long.MAX_VALUE);
+          if (!browsers.putUnlessStale(key, String.valueOf(account), data, ticket, System.currentTimeMillis(),
+              Long.MAX_VALUE)) {
+            raced(ctx, retries, () -> validateBrowser(ctx, jwt, key, refuse, retries - 1));
+            return;
+          }
           continueAs(ctx, account, null, null);
         })
         .onFailure(t -> {
@@ -144,14 +155,37 @@ public final class Authenticator {
       continueAs(ctx, cached.getLong("account_id"), cached.getString("session_id"), cached.getString("device_id"));
       return;
     }
+    validateSession(ctx, token, key, RACE_RETRIES);
+  }
+
+  private void validateSession(RoutingContext ctx, String token, String key, int retries) {
+    EvictionMarks.Ticket ticket = sessions.begin(System.currentTimeMillis());
     bus.request(Contexts.get(ctx), Addresses.AUTH_SESSION_VALIDATE, new JsonObject().put("session_token", token))
         .onSuccess(reply -> {
           JsonObject data = reply.getJsonObject("data");
           long expires = Instant.parse(data.getString("expires_at")).toEpochMilli();
-          sessions.put(key, data.getString("session_id"), data, System.currentTimeMillis(), expires);
+          if (!sessions.putUnlessStale(key, data.getString("session_id"), data, ticket, System.currentTimeMillis(),
+              expires)) {
+            raced(ctx, retries, () -> validateSession(ctx, token, key, retries - 1));
+            return;
+          }
           continueAs(ctx, data.getLong("account_id"), data.getString("session_id"), data.getString("device_id"));
         })
         .onFailure(t -> Envelope.error(ctx, (ServiceException) t));
+  }
+
+  /**
+   * The answer said "valid", but its session/account was evicted (revoked, rotated, stamp changed) while
+   * we waited, so it may predate the revocation: neither cached nor used. Ask again; the new question
+   * starts after the eviction, so its answer is current. If that races too, refuse without claiming
+   * the credential is bad (503, retry).
+   */
+  private static void raced(RoutingContext ctx, int retries, Runnable again) {
+    if (retries > 0) {
+      again.run();
+    } else {
+      Envelope.error(ctx, 503, "Could not confirm the credential, retry");
+    }
   }
 
   private void continueAs(RoutingContext ctx, long account, String session, String device) {

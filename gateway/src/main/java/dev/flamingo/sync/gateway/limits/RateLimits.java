@@ -1,15 +1,67 @@
 package dev.flamingo.sync.gateway.limits;
 
+import dev.flamingo.sync.gateway.http.Contexts;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-/** The rate limiters of one gateway process, shared by all its verticle instances. */
+/**
+ * The rate limiters of one gateway process, shared by all its verticle instances, and the counters
+ * behind them: on a clustered node the cluster's shared counters (failing open to local ones), in the
+ * one-JVM server local ones.
+ */
 public final class RateLimits {
-  private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  /** Failed logins per e-mail address, across all client addresses ("COUNT/SECONDS"). */
+  public static final String LOGIN_EMAIL_SETTING = "FLAMINGO_RATE_LIMIT_LOGIN_EMAIL";
+  /**
+   * Generous on purpose: anyone can fail logins for someone else's address, so this limit is a cap on
+   * distributed guessing of one account (with 20/900, under 2,000 guesses a day however many addresses
+   * an attacker has), not a lock-out. Only failed logins (401) count, the lock lifts at the end of the
+   * window, it never applies from a network where the account signed in within 30 days
+   * ({@link KnownNetworks}), and the per-address limit still applies to each client.
+   */
+  public static final String LOGIN_EMAIL_DEFAULT = "20/900";
+  static final int MAX_ENTRIES = 200_000;
+  static final long SHARED_TIMEOUT_MILLIS = 500;
 
-  public RateLimiter limiter(String name, String spec, Consumer<JsonObject> onLimited) {
-    return limiters.computeIfAbsent(name, n -> new RateLimiter(n, spec, onLimited));
+  private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private WindowCounter counter;
+
+  /** Limits {@code spec} requests per client IP bucket ({@link ClientKey#ipBucket}). */
+  public RateLimiter perIp(Vertx vertx, String name, String spec, Consumer<JsonObject> onLimited) {
+    WindowCounter c = counter(vertx);
+    return limiters.computeIfAbsent(name, n -> new RateLimiter(n, spec, c,
+        ctx -> ClientKey.ipBucket(Contexts.get(ctx).clientIp()), false, onLimited));
+  }
+
+  /** Limits {@code spec} failed logins per e-mail (requests without an e-mail in the body pass). */
+  public RateLimiter perLoginEmail(Vertx vertx, String name, String spec, Consumer<JsonObject> onLimited) {
+    WindowCounter c = counter(vertx);
+    return limiters.computeIfAbsent(name,
+        n -> new RateLimiter(n, spec, c, RateLimits::email, true, new KnownNetworks(c), onLimited));
+  }
+
+  /** The counters of this process (created on first use). */
+  public synchronized WindowCounter counter(Vertx vertx) {
+    if (counter == null) {
+      LocalWindowCounter local = new LocalWindowCounter(MAX_ENTRIES);
+      counter = vertx.isClustered()
+          ? new FailOpenCounter(new HazelcastWindowCounter(vertx, MAX_ENTRIES), local, SHARED_TIMEOUT_MILLIS)
+          : local;
+    }
+    return counter;
+  }
+
+  private static String email(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      Object email = body == null ? null : body.getValue("email");
+      return email instanceof String s && !s.isBlank() ? ClientKey.email(s) : null;
+    } catch (RuntimeException notJson) {
+      return null; // the route answers the bad body itself
+    }
   }
 }
