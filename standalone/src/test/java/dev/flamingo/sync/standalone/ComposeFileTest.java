@@ -46,6 +46,11 @@ class ComposeFileTest {
       assertTrue(String.valueOf(env.get("FLAMINGO_KEK")).startsWith("${"), "secrets come from the environment");
       Map<String, Object> build = (Map<String, Object>) s.get("build");
       assertEquals(name, ((Map<String, Object>) build.get("args")).get("SERVICE"), name + " image builds its own jar");
+      // the event bus runs mutual TLS: every service gets the cluster's certificates, read-only
+      String tlsDir = String.valueOf(env.get("FLAMINGO_CLUSTER_TLS_DIR"));
+      assertTrue(tlsDir.startsWith("/"), name + " FLAMINGO_CLUSTER_TLS_DIR");
+      assertTrue(String.valueOf(s.get("volumes")).contains(":" + tlsDir + ":ro"), name + " mounts the certificates read-only");
+      assertEquals(null, env.get("FLAMINGO_CLUSTER_INSECURE"), name + " never runs an open bus");
     }
     Map<String, Object> gateway = (Map<String, Object>) services.get("gateway");
     int replicas = (Integer) ((Map<String, Object>) gateway.get("deploy")).get("replicas");
