@@ -46,9 +46,7 @@ public class AuthVerticle extends VerticleBase {
 
   private Future<Void> wire(Settings settings, String secret) {
     Outbox audit = new Outbox();
-    relay = new OutboxRelay(vertx, pool, audit.store(), Addresses.DEVICE_EVENTS_DELIVER,
-        OutboxRelay.Settings.defaults()).start();
-    audit.onCommitted(relay::kick);
+    relay = OutboxRelay.startFor(vertx, pool, audit);
     BrowserTokens browserTokens = new BrowserTokens(vertx, secret, settings.number(Settings.BROWSER_LOGIN_HOURS, 12) * 3600);
     AccountService accounts = new AccountService(vertx, pool, new AccountStore(pool), new PasswordHasher(), browserTokens,
         audit, settings.bool(Settings.SIGNUPS_ALLOWED, true));

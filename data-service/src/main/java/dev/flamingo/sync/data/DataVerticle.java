@@ -43,9 +43,7 @@ public class DataVerticle extends VerticleBase {
           return KekCheck.verify(keyStore, wrapper).map(ok -> keyStore).onFailure(e -> pool.close());
         }).compose(keyStore -> {
           Outbox outbox = new Outbox();
-          relay = new OutboxRelay(vertx, pool, outbox.store(), Addresses.DEVICE_EVENTS_DELIVER,
-              OutboxRelay.Settings.defaults()).start();
-          outbox.onCommitted(relay::kick);
+          relay = OutboxRelay.startFor(vertx, pool, outbox);
           Events events = new Events(vertx, outbox);
           ConfigStore configStore = new ConfigStore(pool);
           ConfigService config = new ConfigService(configStore, events);

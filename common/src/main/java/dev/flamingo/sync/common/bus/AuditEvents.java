@@ -19,17 +19,22 @@ public final class AuditEvents {
 
   public void publish(String type, RequestContext ctx, Long accountId, String deviceId, JsonObject metadata) {
     try {
-      vertx.eventBus().publish(Addresses.EVENT_AUDIT, new JsonObject()
-          .put("event_id", UUID.randomUUID().toString())
-          .put("event_type", type)
-          .put("account_id", accountId)
-          .put("device_id", deviceId)
-          .put("ip", ctx.clientIp())
-          .put("user_agent", ctx.userAgent())
-          .put("metadata", metadata == null ? new JsonObject() : metadata)
-          .put("created_at", Instant.now().toString()));
+      vertx.eventBus().publish(Addresses.EVENT_AUDIT, event(type, ctx, accountId, deviceId, metadata));
     } catch (RuntimeException ignored) {
       // auditing must never fail the user's request
     }
+  }
+
+  /** A new audit event in the one shape every service uses (published here, or written to an outbox). */
+  public static JsonObject event(String type, RequestContext ctx, Long accountId, String deviceId, JsonObject metadata) {
+    return new JsonObject()
+        .put("event_id", UUID.randomUUID().toString())
+        .put("event_type", type)
+        .put("account_id", accountId)
+        .put("device_id", deviceId)
+        .put("ip", ctx.clientIp())
+        .put("user_agent", ctx.userAgent())
+        .put("metadata", metadata == null ? new JsonObject() : metadata)
+        .put("created_at", Instant.now().toString());
   }
 }

@@ -1,13 +1,13 @@
 package dev.flamingo.sync.common.outbox;
 
 import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
-import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -68,15 +68,7 @@ public final class Outbox {
    */
   public Future<Void> audit(SqlClient tx, String type, RequestContext ctx, Long accountId, String deviceId,
       JsonObject metadata) {
-    return add(tx, Addresses.EVENT_AUDIT, new JsonObject()
-        .put("event_id", UUID.randomUUID().toString())
-        .put("event_type", type)
-        .put("account_id", accountId)
-        .put("device_id", deviceId)
-        .put("ip", ctx.clientIp())
-        .put("user_agent", ctx.userAgent())
-        .put("metadata", metadata == null ? new JsonObject() : metadata)
-        .put("created_at", Instant.now().toString()));
+    return add(tx, Addresses.EVENT_AUDIT, AuditEvents.event(type, ctx, accountId, deviceId, metadata));
   }
 
   public OutboxStore store() {

@@ -62,6 +62,17 @@ public final class OutboxRelay {
   }
 
   /** Starts relaying (call it on the owning verticle's context: the timers run there). */
+  /**
+   * The usual wiring for a service: a relay of {@code outbox} to device-service's deliver address with
+   * the default settings, started, and kicked whenever the outbox commits events.
+   */
+  public static OutboxRelay startFor(Vertx vertx, Pool pool, Outbox outbox) {
+    OutboxRelay relay = new OutboxRelay(vertx, pool, outbox.store(),
+        dev.flamingo.sync.common.bus.Addresses.DEVICE_EVENTS_DELIVER, Settings.defaults()).start();
+    outbox.onCommitted(relay::kick);
+    return relay;
+  }
+
   public OutboxRelay start() {
     context = vertx.getOrCreateContext();
     schedule(0);
