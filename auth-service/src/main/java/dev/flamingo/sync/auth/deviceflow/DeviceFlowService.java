@@ -1,5 +1,7 @@
 package dev.flamingo.sync.auth.deviceflow;
 
+import dev.flamingo.sync.common.text.DisplayText;
+
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore.TempToken;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.support.Fields;

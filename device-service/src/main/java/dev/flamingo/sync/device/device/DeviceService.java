@@ -1,5 +1,7 @@
 package dev.flamingo.sync.device.device;
 
+import dev.flamingo.sync.common.text.DisplayText;
+
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
@@ -189,8 +191,8 @@ public final class DeviceService {
     if (length < 1 || length > SessionCreated.NAME_MAX) {
       return Future.failedFuture(ServiceException.badRequest("name must be 1 to 100 characters"));
     }
-    if (name.codePoints().anyMatch(Character::isISOControl)) {
-      return Future.failedFuture(ServiceException.badRequest("name must not contain control characters"));
+    if (name.codePoints().anyMatch(DisplayText::forbidden)) {
+      return Future.failedFuture(ServiceException.badRequest("name must not contain control or bidirectional formatting characters"));
     }
     UUID id = Fields.uuid(Fields.requestString(body, "id"));
     if (id == null) {

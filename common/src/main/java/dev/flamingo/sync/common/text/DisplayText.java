@@ -1,24 +1,25 @@
-package dev.flamingo.sync.auth.deviceflow;
+package dev.flamingo.sync.common.text;
 
 import dev.flamingo.sync.common.bus.ServiceException;
 
 /**
  * Text a client chooses and a person later reads (the device name and type on the authorize page, the
  * dashboard, the audit log): no control characters (C0, DEL, C1) and no bidirectional-formatting
- * characters, which could make "Work laptop" display as something else. As device-service's rename.
+ * characters, which could make "Work laptop" display as something else. Used at pairing (auth-service)
+ * and on rename (device-service).
  */
-final class DisplayText {
+public final class DisplayText {
   private DisplayText() {}
 
   /** {@code value} unchanged, or a 400 naming {@code field}. */
-  static String check(String field, String value) {
+  public static String check(String field, String value) {
     if (value.codePoints().anyMatch(DisplayText::forbidden)) {
       throw ServiceException.badRequest(field + " must not contain control or bidirectional formatting characters");
     }
     return value;
   }
 
-  static boolean forbidden(int c) {
+  public static boolean forbidden(int c) {
     return c <= 0x1F || (c >= 0x7F && c <= 0x9F)
         || c == 0x200E || c == 0x200F
         || (c >= 0x202A && c <= 0x202E)
