@@ -62,7 +62,7 @@ class BrowserFlowTest {
     base = "http://localhost:" + port;
     server = OneBoxServer.start(port, new JsonObject()
         .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1));
-    client = server.api;
+    client = server.api();
     Files.createDirectories(SHOTS);
 
     ChromeOptions options = new ChromeOptions();
@@ -144,7 +144,7 @@ class BrowserFlowTest {
   @Test
   void expiredAndUnknownTokensShowARestartPage() throws Exception {
     String loginUrl = init("Old request");
-    try (Connection c = server.db.connect()) {
+    try (Connection c = server.db().connect()) {
       c.createStatement().execute("update auth.temp_tokens set expires_at = now() - interval '1 minute'");
     }
     browser.get(loginUrl);
@@ -187,7 +187,7 @@ class BrowserFlowTest {
     String form = "<form id=f method=POST enctype=text/plain action='" + base + "/api/sync/claim'>"
         + "<input name='{\"temp_token\":\"" + tokenOf(loginUrl) + "\",\"x\":\"' value='\"}'></form>"
         + "<script>document.getElementById('f').submit()</script>";
-    HttpServer evil = server.vertx.createHttpServer().requestHandler(r -> r.response()
+    HttpServer evil = server.vertx().createHttpServer().requestHandler(r -> r.response()
         .putHeader("Content-Type", "text/html").end(form)).listen(0, "127.0.0.1").await();
     String evilOrigin = "http://localhost:" + evil.actualPort();
     try {

@@ -30,7 +30,7 @@ class HostCookieTest {
   static void start() {
     server = OneBoxServer.start(new JsonObject()
         .put(Settings.PUBLIC_URL, ORIGIN).put(Services.GATEWAY_INSTANCES, 1));
-    api = server.api;
+    api = server.api();
   }
 
   @AfterAll

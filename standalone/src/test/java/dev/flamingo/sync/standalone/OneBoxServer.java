@@ -12,19 +12,7 @@ import io.vertx.core.json.JsonObject;
  * database, the shared test config plus the test's own settings, and a client on its port. Closing it
  * closes the client, the server and the database.
  */
-final class OneBoxServer implements AutoCloseable {
-  final TestDatabase db;
-  final Vertx vertx;
-  final int port;
-  final ApiClient api;
-
-  private OneBoxServer(TestDatabase db, Vertx vertx, int port, ApiClient api) {
-    this.db = db;
-    this.vertx = vertx;
-    this.port = port;
-    this.api = api;
-  }
-
+record OneBoxServer(TestDatabase db, Vertx vertx, int port, ApiClient api) implements AutoCloseable {
   /** Starts on a free port with {@link TestConfig#base} plus {@code settings}. */
   static OneBoxServer start(JsonObject settings) {
     return start(TestCluster.freePort(), settings);

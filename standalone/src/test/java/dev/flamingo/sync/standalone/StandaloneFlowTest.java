@@ -33,7 +33,7 @@ class StandaloneFlowTest {
   @BeforeAll
   static void start() {
     server = OneBoxServer.start(new JsonObject().put(Services.GATEWAY_INSTANCES, 2));
-    api = server.api;
+    api = server.api();
   }
 
   @AfterAll
