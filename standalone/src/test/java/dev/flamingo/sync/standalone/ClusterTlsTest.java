@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flamingo.sync.auth.AuthVerticle;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.RequestContext;
-import dev.flamingo.sync.data.DataVerticle;
-import dev.flamingo.sync.device.DeviceVerticle;
 import dev.flamingo.sync.gateway.GatewayVerticle;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
@@ -27,12 +24,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The trusted cluster: gateway, auth, data and device as clustered nodes whose event bus runs mutual TLS
@@ -47,7 +44,8 @@ class ClusterTlsTest {
   static final int STRANGER_OTHER_CA = 5;
   static final int MEMBER = 6;
 
-  static ServiceNodes nodes;
+  @RegisterExtension
+  static final ServiceNodes nodes = new ServiceNodes(7);
   static ApiClient gw;
   /** A second gateway with a short bus timeout: sends routed to a stranger's consumer time out quickly. */
   static ApiClient impatient;
@@ -57,23 +55,13 @@ class ClusterTlsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    nodes = ServiceNodes.create(7);
-    nodes.start(0, new AuthVerticle());
-    nodes.start(1, new DataVerticle());
-    nodes.start(2, new DeviceVerticle());
+    nodes.startServices(0, 1, 2);
     GatewayVerticle verticle = new GatewayVerticle();
     Vertx gateway = nodes.start(3, verticle);
     GatewayVerticle quick = new GatewayVerticle();
     ServiceNodes.deploy(gateway, quick, nodes.config.copy().put("FLAMINGO_BUS_TIMEOUT_MS", 1500));
     gw = nodes.client(verticle);
     impatient = nodes.client(quick);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (nodes != null) {
-      nodes.close();
-    }
   }
 
   @Test

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flamingo.sync.auth.AuthVerticle;
 import dev.flamingo.sync.common.config.Settings;
-import dev.flamingo.sync.data.DataVerticle;
-import dev.flamingo.sync.device.DeviceVerticle;
 import dev.flamingo.sync.gateway.GatewayVerticle;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
@@ -20,12 +17,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The device flow end to end over a real Hazelcast cluster: two gateways, auth-service, data-service
@@ -37,7 +34,8 @@ class DeviceFlowClusterTest {
   static final String TEMP = "^flm_temp_[0-9a-f]{64}$";
   static final String SESSION = "^flm_sync_[0-9a-f]{128}$";
 
-  static ServiceNodes nodes;
+  @RegisterExtension
+  static final ServiceNodes nodes = new ServiceNodes(5);
   static ApiClient gw1;
   static ApiClient gw2;
 
@@ -47,23 +45,13 @@ class DeviceFlowClusterTest {
 
   @BeforeAll
   static void start() {
-    nodes = ServiceNodes.create(5);
-    nodes.start(4, new DeviceVerticle());
-    nodes.start(0, new AuthVerticle());
-    nodes.start(1, new DataVerticle());
+    nodes.startServices(0, 1, 4);
     GatewayVerticle first = new GatewayVerticle();
     GatewayVerticle second = new GatewayVerticle();
     nodes.start(2, first);
     nodes.start(3, second, nodes.config.copy().put(Settings.RATE_LIMIT_INIT, "3/60"));
     gw1 = nodes.client(first);
     gw2 = nodes.client(second);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (nodes != null) {
-      nodes.close();
-    }
   }
 
   @Test

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flamingo.sync.auth.AuthVerticle;
 import dev.flamingo.sync.common.security.Tokens;
-import dev.flamingo.sync.data.DataVerticle;
 import dev.flamingo.sync.device.DeviceVerticle;
 import dev.flamingo.sync.gateway.GatewayVerticle;
 import dev.flamingo.sync.testing.ApiClient;
@@ -27,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * No audit event is lost: device-service is stopped for 30 s while accounts register, pair devices, rotate,
@@ -40,26 +38,17 @@ class OutboxDeliveryTest {
   static final long DOWN_MS = 30_000;
   static final int ACCOUNTS = 3;
 
-  static ServiceNodes nodes;
+  @RegisterExtension
+  static final ServiceNodes nodes = new ServiceNodes(4);
   static Vertx deviceNode;
   static ApiClient api;
 
   @BeforeAll
   static void start() {
-    nodes = ServiceNodes.create(4);
-    deviceNode = nodes.start(3, new DeviceVerticle());
-    nodes.start(0, new AuthVerticle());
-    nodes.start(1, new DataVerticle());
+    deviceNode = nodes.startServices(0, 1, 3);
     GatewayVerticle g = new GatewayVerticle();
     nodes.start(2, g);
     api = nodes.client(g);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (nodes != null) {
-      nodes.close();
-    }
   }
 
   /** What one account did while device-service was away. */
