@@ -40,7 +40,11 @@ public final class SharedLimiterBench {
 
   /** µs per admit, wall clock, admits issued from the node's event loop. */
   static double run(Vertx node, RateLimiter limiter, int n, int inFlight, boolean oneClient) {
-    return BenchLoop.run(node, n, inFlight, i -> limiter.admit(ClientKey.ipBucket(oneClient ? "10.0.0.1"
-        : "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255)), "x"));
+    return BenchLoop.run(node, n, inFlight, i -> limiter.admit(ClientKey.ipBucket(oneClient ? "10.0.0.1" : ip(i)), "x"));
+  }
+
+  /** The i-th client's address: 10.x.y.z. */
+  private static String ip(int i) {
+    return "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
   }
 }
