@@ -14,23 +14,13 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The audit log over the bus: batched writes, the caller's view, pagination, retention. */
 class AuditLogTest {
-  static Fixture f;
-
-  @BeforeAll
-  static void start() {
-    f = new Fixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final Fixture f = new Fixture();
 
   static JsonObject event(String type, Long account, String ip, int seq, Instant at) {
     JsonObject e = new JsonObject()

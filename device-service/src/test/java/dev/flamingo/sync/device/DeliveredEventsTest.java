@@ -9,26 +9,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DEVICE_EVENTS_DELIVER (the producers' outbox relays): the reply comes only once the event is stored, and
  * redeliveries (at least once) and the old published copies change nothing.
  */
 class DeliveredEventsTest {
-  static Fixture f;
-
-  @BeforeAll
-  static void start() {
-    f = new Fixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final Fixture f = new Fixture();
 
   private static JsonObject deliver(UUID eventId, String topic, JsonObject payload) {
     JsonObject body = new JsonObject().put("event_id", eventId.toString()).put("topic", topic).put("payload", payload);

@@ -19,24 +19,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Devices over the bus: created from session events, listed, renamed, revoked; last seen. */
 class DeviceServiceTest {
-  static Fixture f;
-
-  @BeforeAll
-  static void start() {
-    f = new Fixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final Fixture f = new Fixture();
 
   @BeforeEach
   void authAnswers() {

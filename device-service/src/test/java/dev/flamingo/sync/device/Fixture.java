@@ -26,26 +26,40 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One device-service for a test class: a fresh database, the verticle deployed on a plain Vert.x, a
  * fake auth-service on {@code AUTH_SESSION_REVOKE_DEVICES}, and a pool on schema {@code device} for SQL
- * checks. Drive it from the test thread.
+ * checks. Drive it from the test thread. Register it with {@code @RegisterExtension static final Fixture f =
+ * new Fixture();}: it starts before the class's first test and closes after its last.
  */
-final class Fixture implements AutoCloseable {
+final class Fixture implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   enum AuthMode { OK, SILENT, FAIL }
 
   private static final AtomicLong ACCOUNTS = new AtomicLong(1000 + (System.nanoTime() % 1000) * 1000);
 
-  final TestDatabase db;
-  final Vertx vertx;
-  final DeviceVerticle verticle;
-  final Pool sql;
+  TestDatabase db;
+  Vertx vertx;
+  DeviceVerticle verticle;
+  Pool sql;
   /** What the fake auth-service received. */
   final List<JsonObject> authRequests = new CopyOnWriteArrayList<>();
   volatile AuthMode authMode = AuthMode.OK;
 
-  Fixture() {
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  private void start() {
     db = TestDatabase.create();
     vertx = Vertx.vertx();
     JsonObject config = new JsonObject()
@@ -141,10 +155,16 @@ final class Fixture implements AutoCloseable {
   @Override
   public void close() {
     try {
-      sql.close().await();
-      vertx.close().await();
+      if (sql != null) {
+        sql.close().await();
+      }
+      if (vertx != null) {
+        vertx.close().await();
+      }
     } finally {
-      db.close();
+      if (db != null) {
+        db.close();
+      }
     }
   }
 }

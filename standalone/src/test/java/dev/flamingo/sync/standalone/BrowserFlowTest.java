@@ -7,8 +7,6 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import dev.flamingo.sync.testing.TestCluster;
-import dev.flamingo.sync.testing.TestDatabase;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -46,8 +44,7 @@ class BrowserFlowTest {
   static final String DRIVER = "/usr/bin/chromedriver";
   static final Path SHOTS = Path.of("target", "screenshots");
 
-  static TestDatabase db;
-  static Vertx vertx;
+  static OneBoxServer server;
   static ApiClient client;
   static String base;
   static WebDriver browser;
@@ -60,14 +57,12 @@ class BrowserFlowTest {
       Assumptions.assumeTrue(present, "chromium and chromium-driver are not installed (CI installs them)");
     }
     assertTrue(present, "CI must have /usr/bin/chromium and /usr/bin/chromedriver (.ci/run installs them)");
-    db = TestDatabase.create();
-    vertx = Vertx.vertx();
     int port = TestCluster.freePort();
     // localhost, so that an attacker page on another localhost port is same-site but cross-origin
     base = "http://localhost:" + port;
-    Services.deployAll(vertx, new Settings(TestConfig.base(db.url()).put(Settings.HTTP_PORT, port)
-        .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1))).await();
-    client = new ApiClient(vertx, port);
+    server = OneBoxServer.start(port, new JsonObject()
+        .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1));
+    client = server.api();
     Files.createDirectories(SHOTS);
 
     ChromeOptions options = new ChromeOptions();
@@ -89,14 +84,8 @@ class BrowserFlowTest {
     if (browser != null) {
       browser.quit();
     }
-    if (client != null) {
-      client.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    if (db != null) {
-      db.close();
+    if (server != null) {
+      server.close();
     }
   }
 
@@ -155,7 +144,7 @@ class BrowserFlowTest {
   @Test
   void expiredAndUnknownTokensShowARestartPage() throws Exception {
     String loginUrl = init("Old request");
-    try (Connection c = db.connect()) {
+    try (Connection c = server.db().connect()) {
       c.createStatement().execute("update auth.temp_tokens set expires_at = now() - interval '1 minute'");
     }
     browser.get(loginUrl);
@@ -198,7 +187,7 @@ class BrowserFlowTest {
     String form = "<form id=f method=POST enctype=text/plain action='" + base + "/api/sync/claim'>"
         + "<input name='{\"temp_token\":\"" + tokenOf(loginUrl) + "\",\"x\":\"' value='\"}'></form>"
         + "<script>document.getElementById('f').submit()</script>";
-    HttpServer evil = vertx.createHttpServer().requestHandler(r -> r.response()
+    HttpServer evil = server.vertx().createHttpServer().requestHandler(r -> r.response()
         .putHeader("Content-Type", "text/html").end(form)).listen(0, "127.0.0.1").await();
     String evilOrigin = "http://localhost:" + evil.actualPort();
     try {

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flamingo.sync.auth.AuthVerticle;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.RequestContext;
-import dev.flamingo.sync.data.DataVerticle;
-import dev.flamingo.sync.device.DeviceVerticle;
 import dev.flamingo.sync.gateway.GatewayVerticle;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import dev.flamingo.sync.testing.TestCluster;
-import dev.flamingo.sync.testing.TestDatabase;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -29,12 +24,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The trusted cluster: gateway, auth, data and device as clustered nodes whose event bus runs mutual TLS
@@ -49,52 +44,24 @@ class ClusterTlsTest {
   static final int STRANGER_OTHER_CA = 5;
   static final int MEMBER = 6;
 
-  static TestDatabase db;
-  static TestCluster cluster;
-  static Vertx client;
+  @RegisterExtension
+  static final ServiceNodes nodes = new ServiceNodes(7);
   static ApiClient gw;
   /** A second gateway with a short bus timeout: sends routed to a stranger's consumer time out quickly. */
   static ApiClient impatient;
-  static JsonObject config;
   static String token;
   static String keyB64;
   static long accountId;
 
   @BeforeAll
   static void start() throws Exception {
-    db = TestDatabase.create();
-    cluster = new TestCluster(7);
-    config = TestConfig.base(db.url());
-    Vertx auth = cluster.startNode(0, config);
-    Vertx data = cluster.startNode(1, config);
-    Vertx devices = cluster.startNode(2, config);
-    Vertx gateway = cluster.startNode(3, config);
-    auth.deployVerticle(new AuthVerticle(), new DeploymentOptions().setConfig(config)).await();
-    data.deployVerticle(new DataVerticle(), new DeploymentOptions().setConfig(config)).await();
-    devices.deployVerticle(new DeviceVerticle(), new DeploymentOptions().setConfig(config)).await();
+    nodes.startServices(0, 1, 2);
     GatewayVerticle verticle = new GatewayVerticle();
-    gateway.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await();
+    Vertx gateway = nodes.start(3, verticle);
     GatewayVerticle quick = new GatewayVerticle();
-    gateway.deployVerticle(quick, new DeploymentOptions().setConfig(config.copy()
-        .put("FLAMINGO_BUS_TIMEOUT_MS", 1500))).await();
-    client = Vertx.vertx();
-    gw = new ApiClient(client, verticle.actualPort());
-    impatient = new ApiClient(client, quick.actualPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (gw != null) {
-      gw.close();
-      impatient.close();
-      client.close().await();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (db != null) {
-      db.close();
-    }
+    ServiceNodes.deploy(gateway, quick, nodes.config.copy().put("FLAMINGO_BUS_TIMEOUT_MS", 1500));
+    gw = nodes.client(verticle);
+    impatient = nodes.client(quick);
   }
 
   @Test
@@ -110,7 +77,7 @@ class ClusterTlsTest {
     Response put = gw.put("/api/sync/data/environment", token, StandaloneFlowTest.encrypt(key, "[{\"name\":\"prod\"}]"));
     assertEquals(200, put.status, put.toString());
     assertEquals("[{\"name\":\"prod\"}]", StandaloneFlowTest.decrypt(key, gw.get("/api/sync/data/environment", token).data()));
-    try (Connection c = db.connect(); ResultSet rs = c.createStatement()
+    try (Connection c = nodes.db.connect(); ResultSet rs = c.createStatement()
         .executeQuery("SELECT id FROM auth.accounts WHERE email = 'tls@example.com'")) {
       assertTrue(rs.next());
       accountId = rs.getLong(1);
@@ -120,7 +87,7 @@ class ClusterTlsTest {
   @Test
   @Order(2)
   void aMemberWithTheClustersCertificateIsTrusted() {
-    Vertx member = cluster.startNode(MEMBER, config);
+    Vertx member = nodes.cluster.startNode(MEMBER, nodes.config);
     try {
       JsonObject reply = forgedKeyGet(member).await();
       assertEquals(keyB64, reply.getJsonObject("data").getString("master_key"),
@@ -144,7 +111,7 @@ class ClusterTlsTest {
 
   private void assertStrangerLearnsNothing(int index, Path certificates) {
     assertEquals(200, impatient.get("/api/sync/config", token).status, "warms the gateway's session cache");
-    Vertx stranger = cluster.startNode(index, config, certificates);
+    Vertx stranger = nodes.cluster.startNode(index, nodes.config, certificates);
     try {
       int members = ((VertxInternal) stranger).clusterManager().getNodes().size();
       assertTrue(members >= 5, "the stranger joined Hazelcast with the cluster name (sees " + members + " members)");
@@ -189,7 +156,7 @@ class ClusterTlsTest {
   @Test
   @Order(5)
   void aClusteredNodeRefusesToStartWithoutCertificates() {
-    JsonObject noTls = config.copy().put("FLAMINGO_CLUSTER_NAME", "nobody")
+    JsonObject noTls = nodes.config.copy().put("FLAMINGO_CLUSTER_NAME", "nobody")
         .put("FLAMINGO_CLUSTER_HOST", "127.0.0.1").put("FLAMINGO_CLUSTER_PORT", TestCluster.freePort());
     Throwable refused = dev.flamingo.sync.common.cluster.ClusterBootstrap
         .start(new dev.flamingo.sync.common.config.Settings(noTls))
@@ -207,8 +174,8 @@ class ClusterTlsTest {
     Path onOld = bundle(oldCa, newCa, oldCa);
     Path onNew = bundle(oldCa, newCa, newCa);
     try (TestCluster rotating = new TestCluster(2)) {
-      Vertx a = rotating.startNode(0, config, onOld);
-      Vertx b = rotating.startNode(1, config, onNew);
+      Vertx a = rotating.startNode(0, nodes.config, onOld);
+      Vertx b = rotating.startNode(1, nodes.config, onNew);
       b.eventBus().<String>consumer("rotation.echo", m -> m.reply("pong " + m.body())).completion().await();
       a.eventBus().<String>consumer("rotation.echo.back", m -> m.reply("back " + m.body())).completion().await();
       assertEquals("pong old", a.eventBus().<String>request("rotation.echo", "old").await().body());

@@ -8,9 +8,6 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.security.Tokens;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
-import dev.flamingo.sync.testing.TestCluster;
-import dev.flamingo.sync.testing.TestDatabase;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -33,33 +30,22 @@ class CookieApiTest {
   static final String EVIL = "http://evil.example";
   static final long MAX_BLOB_BODY = 64 * 1024;
 
-  static TestDatabase db;
-  static Vertx vertx;
+  static OneBoxServer server;
   static ApiClient api;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.create();
-    vertx = Vertx.vertx();
-    int port = TestCluster.freePort();
-    Settings settings = new Settings(TestConfig.base(db.url()).put(Settings.HTTP_PORT, port)
+    server = OneBoxServer.start(new JsonObject()
         .put(Settings.PUBLIC_URL, ORIGIN).put(Settings.MAX_BODY_BYTES, MAX_BLOB_BODY)
         .put(Settings.AUTH_CACHE_SECONDS, 300).put(Services.GATEWAY_INSTANCES, 2)
         .put(Settings.TRUSTED_PROXIES, "127.0.0.0/8, ::1/128")); // the test client plays a proxy in this range
-    Services.deployAll(vertx, settings).await();
-    api = new ApiClient(vertx, port);
+    api = server.api();
   }
 
   @AfterAll
   static void stop() {
-    if (api != null) {
-      api.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    if (db != null) {
-      db.close();
+    if (server != null) {
+      server.close();
     }
   }
 

@@ -6,17 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flamingo.sync.auth.AuthVerticle;
 import dev.flamingo.sync.common.config.Settings;
-import dev.flamingo.sync.data.DataVerticle;
-import dev.flamingo.sync.device.DeviceVerticle;
 import dev.flamingo.sync.gateway.GatewayVerticle;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
-import dev.flamingo.sync.testing.TestCluster;
-import dev.flamingo.sync.testing.TestDatabase;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -24,13 +17,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The device flow end to end over a real Hazelcast cluster: two gateways, auth-service, data-service
@@ -42,9 +34,8 @@ class DeviceFlowClusterTest {
   static final String TEMP = "^flm_temp_[0-9a-f]{64}$";
   static final String SESSION = "^flm_sync_[0-9a-f]{128}$";
 
-  static TestDatabase db;
-  static TestCluster cluster;
-  static Vertx client;
+  @RegisterExtension
+  static final ServiceNodes nodes = new ServiceNodes(5);
   static ApiClient gw1;
   static ApiClient gw2;
 
@@ -54,43 +45,13 @@ class DeviceFlowClusterTest {
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.create();
-    cluster = new TestCluster(5);
-    JsonObject config = TestConfig.base(db.url());
-    Vertx auth = cluster.startNode(0, config);
-    Vertx data = cluster.startNode(1, config);
-    Vertx g1 = cluster.startNode(2, config);
-    Vertx g2 = cluster.startNode(3, config);
-    Vertx devices = cluster.startNode(4, config);
-    deploy(devices, DeviceVerticle::new, config);
-    deploy(auth, AuthVerticle::new, config);
-    deploy(data, DataVerticle::new, config);
+    nodes.startServices(0, 1, 4);
     GatewayVerticle first = new GatewayVerticle();
     GatewayVerticle second = new GatewayVerticle();
-    deploy(g1, () -> first, config);
-    deploy(g2, () -> second, config.copy().put(Settings.RATE_LIMIT_INIT, "3/60"));
-    client = Vertx.vertx();
-    gw1 = new ApiClient(client, first.actualPort());
-    gw2 = new ApiClient(client, second.actualPort());
-  }
-
-  static void deploy(Vertx node, Supplier<io.vertx.core.Deployable> verticle, JsonObject config) {
-    node.deployVerticle(verticle.get(), new DeploymentOptions().setConfig(config)).await();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (gw1 != null) {
-      gw1.close();
-      gw2.close();
-      client.close().await();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (db != null) {
-      db.close();
-    }
+    nodes.start(2, first);
+    nodes.start(3, second, nodes.config.copy().put(Settings.RATE_LIMIT_INIT, "3/60"));
+    gw1 = nodes.client(first);
+    gw2 = nodes.client(second);
   }
 
   @Test

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
-import dev.flamingo.sync.testing.TestCluster;
-import dev.flamingo.sync.testing.TestDatabase;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -26,30 +23,20 @@ import org.junit.jupiter.api.Test;
 class HostCookieTest {
   static final String ORIGIN = "https://sync.example";
 
-  static TestDatabase db;
-  static Vertx vertx;
+  static OneBoxServer server;
   static ApiClient api;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.create();
-    vertx = Vertx.vertx();
-    int port = TestCluster.freePort();
-    Services.deployAll(vertx, new Settings(TestConfig.base(db.url()).put(Settings.HTTP_PORT, port)
-        .put(Settings.PUBLIC_URL, ORIGIN).put(Services.GATEWAY_INSTANCES, 1))).await();
-    api = new ApiClient(vertx, port);
+    server = OneBoxServer.start(new JsonObject()
+        .put(Settings.PUBLIC_URL, ORIGIN).put(Services.GATEWAY_INSTANCES, 1));
+    api = server.api();
   }
 
   @AfterAll
   static void stop() {
-    if (api != null) {
-      api.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    if (db != null) {
-      db.close();
+    if (server != null) {
+      server.close();
     }
   }
 

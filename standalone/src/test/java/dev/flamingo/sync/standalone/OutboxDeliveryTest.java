@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flamingo.sync.auth.AuthVerticle;
 import dev.flamingo.sync.common.security.Tokens;
-import dev.flamingo.sync.data.DataVerticle;
 import dev.flamingo.sync.device.DeviceVerticle;
 import dev.flamingo.sync.gateway.GatewayVerticle;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
-import dev.flamingo.sync.testing.TestCluster;
-import dev.flamingo.sync.testing.TestDatabase;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -30,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * No audit event is lost: device-service is stopped for 30 s while accounts register, pair devices, rotate,
@@ -43,49 +38,17 @@ class OutboxDeliveryTest {
   static final long DOWN_MS = 30_000;
   static final int ACCOUNTS = 3;
 
-  static TestDatabase db;
-  static TestCluster cluster;
+  @RegisterExtension
+  static final ServiceNodes nodes = new ServiceNodes(4);
   static Vertx deviceNode;
-  static JsonObject config;
-  static Vertx client;
   static ApiClient api;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.create();
-    cluster = new TestCluster(4);
-    config = TestConfig.base(db.url());
-    Vertx auth = cluster.startNode(0, config);
-    Vertx data = cluster.startNode(1, config);
-    Vertx gateway = cluster.startNode(2, config);
-    deviceNode = cluster.startNode(3, config);
-    deploy(deviceNode, new DeviceVerticle());
-    deploy(auth, new AuthVerticle());
-    deploy(data, new DataVerticle());
+    deviceNode = nodes.startServices(0, 1, 3);
     GatewayVerticle g = new GatewayVerticle();
-    deploy(gateway, g);
-    client = Vertx.vertx();
-    api = new ApiClient(client, g.actualPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (client != null) {
-        client.close().await();
-      }
-      if (cluster != null) {
-        cluster.close();
-      }
-    } finally {
-      if (db != null) {
-        db.close();
-      }
-    }
-  }
-
-  static String deploy(Vertx node, io.vertx.core.Deployable verticle) {
-    return node.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await();
+    nodes.start(2, g);
+    api = nodes.client(g);
   }
 
   /** What one account did while device-service was away. */
@@ -116,7 +79,7 @@ class OutboxDeliveryTest {
     assertFalse(deviceEvents.isEmpty());
 
     Thread.sleep(Math.max(0, DOWN_MS - (System.currentTimeMillis() - stoppedAt)));
-    deploy(deviceNode, new DeviceVerticle());
+    nodes.deploy(deviceNode, new DeviceVerticle());
 
     // the relays deliver what waited (their back-off is at most 10 s)
     long deadline = System.currentTimeMillis() + 40_000;
@@ -186,7 +149,7 @@ class OutboxDeliveryTest {
     Map<UUID, String> events = new HashMap<>();
     String sql = "select event_id, payload->>'event_type' from %s.outbox where topic = 'flamingo.events.audit'";
     for (String schema : List.of("auth", "data")) {
-      try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql.formatted(schema));
+      try (Connection c = nodes.db.connect(); PreparedStatement ps = c.prepareStatement(sql.formatted(schema));
            ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           events.put((UUID) rs.getObject(1), rs.getString(2));
@@ -198,7 +161,7 @@ class OutboxDeliveryTest {
 
   private List<UUID> pendingDeviceEvents() throws SQLException {
     List<UUID> ids = new ArrayList<>();
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = nodes.db.connect(); PreparedStatement ps = c.prepareStatement(
         "select event_id from auth.outbox where topic <> 'flamingo.events.audit'"); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         ids.add((UUID) rs.getObject(1));
@@ -214,7 +177,7 @@ class OutboxDeliveryTest {
   /** How many audit rows each of these event ids has. */
   private Map<UUID, Integer> storedKeys(java.util.Set<UUID> keys) throws SQLException {
     Map<UUID, Integer> stored = new HashMap<>();
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = nodes.db.connect(); PreparedStatement ps = c.prepareStatement(
         "select event_key, count(*) from device.audit_log where event_key = any(?) group by event_key")) {
       ps.setArray(1, c.createArrayOf("uuid", keys.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
@@ -229,7 +192,7 @@ class OutboxDeliveryTest {
   /** The stored events of these accounts (and the sync.init events of this run, which have no account) by type. */
   private Map<String, Integer> storedTypes(List<Account> accounts, String run) throws SQLException {
     Map<String, Integer> types = new TreeMap<>();
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = nodes.db.connect(); PreparedStatement ps = c.prepareStatement(
         "select event_type, count(*) from device.audit_log where account_id = any(?) "
             + "or (event_type = 'sync.init' and metadata->>'device_name' like ?) group by event_type")) {
       ps.setArray(1, c.createArrayOf("bigint", ids(accounts)));
@@ -254,7 +217,7 @@ class OutboxDeliveryTest {
   }
 
   private Object scalar(String sql, Object... params) throws SQLException {
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = nodes.db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         if (params[i] instanceof Object[] array) {
           ps.setArray(i + 1, c.createArrayOf(array instanceof UUID[] ? "uuid" : "bigint", array));

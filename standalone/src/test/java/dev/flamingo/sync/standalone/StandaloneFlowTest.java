@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
-import dev.flamingo.sync.testing.TestCluster;
-import dev.flamingo.sync.testing.TestDatabase;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -31,31 +27,19 @@ import org.junit.jupiter.api.Test;
  */
 class StandaloneFlowTest {
   static final SecureRandom RANDOM = new SecureRandom();
-  static TestDatabase db;
-  static Vertx vertx;
+  static OneBoxServer server;
   static ApiClient api;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.create();
-    vertx = Vertx.vertx();
-    int port = TestCluster.freePort();
-    Settings settings = new Settings(TestConfig.base(db.url()).put(Settings.HTTP_PORT, port)
-        .put(Services.GATEWAY_INSTANCES, 2));
-    Services.deployAll(vertx, settings).await();
-    api = new ApiClient(vertx, port);
+    server = OneBoxServer.start(new JsonObject().put(Services.GATEWAY_INSTANCES, 2));
+    api = server.api();
   }
 
   @AfterAll
   static void stop() {
-    if (api != null) {
-      api.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    if (db != null) {
-      db.close();
+    if (server != null) {
+      server.close();
     }
   }
 

@@ -3,12 +3,10 @@ package dev.flamingo.sync.gateway.bench;
 import dev.flamingo.sync.gateway.limits.ClientKey;
 import dev.flamingo.sync.gateway.limits.RateLimiter;
 import dev.flamingo.sync.gateway.limits.RateLimits;
+import dev.flamingo.sync.testing.BenchLoop;
 import dev.flamingo.sync.testing.TestCluster;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cost of one shared rate-limit check (not a test): two clustered nodes on loopback, N admits from
@@ -42,42 +40,11 @@ public final class SharedLimiterBench {
 
   /** µs per admit, wall clock, admits issued from the node's event loop. */
   static double run(Vertx node, RateLimiter limiter, int n, int inFlight, boolean oneClient) {
-    Promise<Void> done = Promise.promise();
-    AtomicInteger issued = new AtomicInteger();
-    AtomicInteger finished = new AtomicInteger();
-    long start = System.nanoTime();
-    node.runOnContext(v -> {
-      for (int i = 0; i < inFlight; i++) {
-        next(limiter, n, issued, finished, done, oneClient);
-      }
-    });
-    done.future().await();
-    return (System.nanoTime() - start) / 1000.0 / n;
+    return BenchLoop.run(node, n, inFlight, i -> limiter.admit(ClientKey.ipBucket(oneClient ? "10.0.0.1" : ip(i)), "x"));
   }
 
-  private static void next(RateLimiter limiter, int n, AtomicInteger issued, AtomicInteger finished,
-      Promise<Void> done, boolean oneClient) {
-    while (true) { // a loop, not recursion: an admit answered from memory completes at once
-      int i = issued.getAndIncrement();
-      if (i >= n) {
-        return;
-      }
-      String ip = oneClient ? "10.0.0.1" : "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
-      Future<Long> admit = limiter.admit(ClientKey.ipBucket(ip), "x");
-      if (!admit.isComplete()) {
-        admit.onComplete(ar -> {
-          if (finished.incrementAndGet() == n) {
-            done.complete();
-          } else {
-            next(limiter, n, issued, finished, done, oneClient);
-          }
-        });
-        return;
-      }
-      if (finished.incrementAndGet() == n) {
-        done.complete();
-        return;
-      }
-    }
+  /** The i-th client's address: 10.x.y.z. */
+  private static String ip(int i) {
+    return "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
   }
 }

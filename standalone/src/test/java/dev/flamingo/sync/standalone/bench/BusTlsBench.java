@@ -1,12 +1,11 @@
 package dev.flamingo.sync.standalone.bench;
 
+import dev.flamingo.sync.testing.BenchLoop;
 import dev.flamingo.sync.testing.TestCluster;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cost of mutual TLS on the clustered event bus (not a test): two clustered nodes on loopback, a
@@ -36,33 +35,6 @@ public final class BusTlsBench {
 
   /** µs per request/reply, wall clock. */
   static double run(Vertx node, JsonObject body, int n, int inFlight) {
-    Promise<Void> done = Promise.promise();
-    AtomicInteger issued = new AtomicInteger();
-    AtomicInteger finished = new AtomicInteger();
-    long start = System.nanoTime();
-    node.runOnContext(v -> {
-      for (int i = 0; i < inFlight; i++) {
-        next(node, body, n, issued, finished, done);
-      }
-    });
-    done.future().await();
-    return (System.nanoTime() - start) / 1000.0 / n;
-  }
-
-  private static void next(Vertx node, JsonObject body, int n, AtomicInteger issued, AtomicInteger finished, Promise<Void> done) {
-    if (issued.getAndIncrement() >= n) {
-      return;
-    }
-    node.eventBus().request("bench.echo", body).onComplete(ar -> {
-      if (ar.failed()) {
-        done.tryFail(ar.cause());
-        return;
-      }
-      if (finished.incrementAndGet() == n) {
-        done.tryComplete();
-      } else {
-        next(node, body, n, issued, finished, done);
-      }
-    });
+    return BenchLoop.run(node, n, inFlight, i -> node.eventBus().request("bench.echo", body));
   }
 }
