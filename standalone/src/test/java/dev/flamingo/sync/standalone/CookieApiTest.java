@@ -192,13 +192,17 @@ class CookieApiTest {
           Buffer.buffer(new JsonObject().put("email", "proxied@example.com").put("password", "wrong again").encode()),
           Map.of("X-Forwarded-For", "203.0.113.77, 127.0.0.9", "Origin", ORIGIN)); // 127.0.0.9: a trusted hop, skipped
       assertEquals(401, proxied.status);
+      // the access log writes its line once the response has gone out: wait for both lines
+      long until = System.currentTimeMillis() + 10_000;
+      while (!(logged(lines, "auth-failure ip=10.0.0.1 ") && logged(lines, "auth-failure ip=203.0.113.77 "))
+          && System.currentTimeMillis() < until) {
+        Thread.sleep(20);
+      }
     } finally {
       security.detachAppender(lines);
     }
-    assertTrue(lines.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("auth-failure ip=10.0.0.1 ")),
-        lines.list.toString());
-    assertTrue(lines.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("auth-failure ip=203.0.113.77 ")),
-        lines.list.toString());
+    assertTrue(logged(lines, "auth-failure ip=10.0.0.1 "), lines.list.toString());
+    assertTrue(logged(lines, "auth-failure ip=203.0.113.77 "), lines.list.toString());
     long deadline = System.currentTimeMillis() + 10_000;
     String audit = "";
     while (!audit.contains("203.0.113.77") && System.currentTimeMillis() < deadline) {
@@ -207,6 +211,14 @@ class CookieApiTest {
     }
     assertTrue(audit.contains("\"203.0.113.77\""), "the failed login is audited with the client's address: " + audit);
     assertFalse(audit.contains("127.0.0.9"), audit);
+  }
+
+  /** Whether a line starting with {@code prefix} was appended (the appender appends under its own lock). */
+  static boolean logged(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines,
+      String prefix) {
+    synchronized (lines) {
+      return lines.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith(prefix));
+    }
   }
 
   static JsonObject blob(int base64Length) {
