@@ -42,16 +42,32 @@ public final class Database {
   public static void migrate(Settings settings, String schema) {
     PgConnectOptions options = connectOptions(settings.dbUrl());
     ensureDatabase(options);
-    Flyway.configure()
-        .dataSource(jdbcUrl(options, options.getDatabase()), options.getUser(), emptyToNull(options.getPassword()))
-        .schemas(schema)
-        .defaultSchema(schema)
-        .createSchemas(true)
-        .locations("classpath:db/" + schema)
-        .loggers("slf4j")
-        .load()
-        .migrate();
+    String url = jdbcUrl(options, options.getDatabase());
+    // several instances of a service (verticle instances in one JVM, replicas in a cluster) start together:
+    // one migrates at a time, the others then find nothing to do. Flyway's own lock let two of them insert
+    // the same history row.
+    synchronized (MIGRATIONS) {
+      try (java.sql.Connection lock = java.sql.DriverManager.getConnection(url, properties(options));
+           java.sql.PreparedStatement take = lock.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
+        take.setString(1, "flamingo-migrate-" + schema);
+        take.execute();
+        Flyway.configure()
+            .dataSource(url, options.getUser(), emptyToNull(options.getPassword()))
+            .schemas(schema)
+            .defaultSchema(schema)
+            .createSchemas(true)
+            .locations("classpath:db/" + schema)
+            .loggers("slf4j")
+            .load()
+            .migrate();
+        // the session lock ends with the connection
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot migrate schema " + schema + ": " + e.getMessage(), e);
+      }
+    }
   }
+
+  private static final Object MIGRATIONS = new Object();
 
   /** The ping of a service: {service, ok: true, status: "UP"} when its database answers, else 503. */
   public static ServiceHandler ping(Pool pool, String service) {
