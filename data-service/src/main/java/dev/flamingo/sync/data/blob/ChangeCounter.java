@@ -1,5 +1,6 @@
 package dev.flamingo.sync.data.blob;
 
+import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -15,8 +16,20 @@ public final class ChangeCounter {
 
   /** The account's next version; call it first in the transaction (it is the lock). */
   public static Future<Long> next(SqlClient tx, long account) {
+    DbStatements.one();
     return tx.preparedQuery("insert into change_seq (account_id, last_version) values ($1, 1) on conflict (account_id) "
             + "do update set last_version = change_seq.last_version + 1 returning last_version")
         .execute(Tuple.of(account)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * Locks the account's counter row without moving it (creating it at 0 when missing), so that the
+   * transaction's next statements see every earlier change of the account and no other can start.
+   */
+  public static Future<Void> hold(SqlClient tx, long account) {
+    DbStatements.one();
+    return tx.preparedQuery("insert into change_seq (account_id, last_version) values ($1, 0) on conflict (account_id) "
+            + "do update set last_version = change_seq.last_version")
+        .execute(Tuple.of(account)).mapEmpty();
   }
 }
