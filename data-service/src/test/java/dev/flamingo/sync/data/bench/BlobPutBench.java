@@ -44,16 +44,46 @@ public final class BlobPutBench {
         vertx.deployVerticle(new DataVerticle(), new DeploymentOptions().setConfig(config)).await();
         for (String form : forms) {
           run(vertx, form, body, n / 4, inflight, accounts); // warm-up
+          long cpu0 = processCpuNanos();
+          long pg0 = postgresCpuTicks(db);
           long t0 = System.nanoTime();
           run(vertx, form, body, n, inflight, accounts);
           double us = (System.nanoTime() - t0) / 1000.0 / n;
-          System.out.printf("%s form: %d PUTs, %d in flight, %d accounts: %.1f µs/PUT%n", form, n, inflight, accounts, us);
+          double cpu = (processCpuNanos() - cpu0) / 1000.0 / n;
+          double pg = (postgresCpuTicks(db) - pg0) * 10_000.0 / n; // USER_HZ = 100: a tick is 10 ms
+          System.out.printf("%s form: %d PUTs, %d in flight, %d accounts: %.1f µs/PUT wall, %.1f µs/PUT JVM CPU,"
+              + " %.1f µs/PUT Postgres backend CPU%n", form, n, inflight, accounts, us, cpu, pg);
         }
       } finally {
         vertx.close().await();
       }
     }
     System.exit(0);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** utime + stime (ticks) of the Postgres backends serving this database, from /proc (same machine only). */
+  private static long postgresCpuTicks(TestDatabase db) {
+    long ticks = 0;
+    try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
+         java.sql.ResultSet rs = st.executeQuery("select pid from pg_stat_activity where datname = current_database() "
+             + "and pid <> pg_backend_pid()")) {
+      while (rs.next()) {
+        java.nio.file.Path stat = java.nio.file.Path.of("/proc/" + rs.getInt(1) + "/stat");
+        if (java.nio.file.Files.exists(stat)) {
+          String text = java.nio.file.Files.readString(stat);
+          String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    } catch (java.sql.SQLException | java.io.IOException e) {
+      return 0;
+    }
+    return ticks;
   }
 
   private static void run(Vertx vertx, String form, JsonObject body, int n, int inflight, int accounts) {
