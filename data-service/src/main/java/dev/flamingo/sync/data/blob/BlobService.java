@@ -121,6 +121,7 @@ public final class BlobService {
   }
 
   private Future<PutOutcome> underLock(long account, BlobBody b) {
+    Observability.count("blob_put_raced");
     DbStatements.transaction();
     return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account)
         .compose(held -> store.put(tx, account, b, limits.maxAccountBytes()))

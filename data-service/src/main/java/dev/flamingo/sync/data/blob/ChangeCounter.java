@@ -7,9 +7,11 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * The account-wide change counter: every change to an account's blobs (write, delete, the drop on a key
- * rotation) takes the next value inside its transaction. Taking it locks the account's counter row until
- * the transaction ends, so an account's changes are serialized and commit in version order; a
- * transaction that rolls back gives its value back.
+ * rotation) takes the next value inside its transaction, before it touches a blob row. Taking it locks the
+ * account's counter row until the transaction ends, so an account's changes are serialized and commit in
+ * version order; a transaction that rolls back gives its value back. The one-statement blob PUT
+ * ({@link BlobStore#put}) takes it as a compare-and-set from the value its snapshot saw, so it too moves the
+ * counter only when nothing else changed the account meanwhile.
  */
 public final class ChangeCounter {
   private ChangeCounter() {}
