@@ -8,6 +8,7 @@ import dev.flamingo.sync.common.outbox.Outbox;
 import dev.flamingo.sync.common.outbox.OutboxRelay;
 import dev.flamingo.sync.data.blob.BlobService;
 import dev.flamingo.sync.data.blob.BlobStore;
+import dev.flamingo.sync.data.blob.BlobWire;
 import dev.flamingo.sync.data.config.ConfigService;
 import dev.flamingo.sync.data.config.ConfigStore;
 import dev.flamingo.sync.data.key.KekCheck;
@@ -16,6 +17,7 @@ import dev.flamingo.sync.data.key.KeyStore;
 import dev.flamingo.sync.data.key.KekSource;
 import dev.flamingo.sync.data.key.KeyWrapper;
 import dev.flamingo.sync.data.support.DataSettings;
+import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.data.support.Events;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -48,7 +50,9 @@ public class DataVerticle extends VerticleBase {
           ConfigStore configStore = new ConfigStore(pool);
           ConfigService config = new ConfigService(configStore, events);
           KeyService keys = new KeyService(keyStore, wrapper, events);
-          BlobService blobs = new BlobService(new BlobStore(pool), configStore, limits, events);
+          BlobService blobs = new BlobService(new BlobStore(pool), limits, events);
+          BlobWire wire = new BlobWire(blobs);
+          DbStatements.register();
           return new ServiceConsumers(vertx)
               .on(Addresses.DATA_PING, Database.ping(pool, "data"))
               .on(Addresses.DATA_CONFIG_GET, config::get)
@@ -56,8 +60,8 @@ public class DataVerticle extends VerticleBase {
               .on(Addresses.DATA_KEY_GET, keys::get)
               .on(Addresses.DATA_KEY_PUT, keys::put)
               .on(Addresses.DATA_BLOB_LIST, blobs::list)
-              .on(Addresses.DATA_BLOB_GET, blobs::get)
-              .on(Addresses.DATA_BLOB_PUT, blobs::put)
+              .onWire(Addresses.DATA_BLOB_GET, wire::get)
+              .onWire(Addresses.DATA_BLOB_PUT, wire::put)
               .on(Addresses.DATA_BLOB_DELETE, blobs::delete)
               .on(Addresses.DATA_LIMITS, blobs::limits)
               .on(Addresses.DATA_KEY_STATUS, keys::status)

@@ -50,8 +50,12 @@ final class DataFixture implements AutoCloseable {
 
   /** A fresh database and a deployed DataVerticle with KEK id "t1" plus {@code extra} config. */
   static DataFixture start(JsonObject extra) {
+    return start(Vertx.vertx(), extra);
+  }
+
+  /** As {@link #start(JsonObject)} on a given Vert.x (e.g. one built with test metrics); closed with the fixture. */
+  static DataFixture start(Vertx vertx, JsonObject extra) {
     TestDatabase db = TestDatabase.create();
-    Vertx vertx = Vertx.vertx();
     byte[] kek = randomBytes(32);
     JsonObject config = new JsonObject()
         .put("FLAMINGO_DB_URL", db.url())

@@ -2,10 +2,12 @@ package dev.flamingo.sync.common.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * Registers the bus actions of a service. Every consumer gets the same treatment here, once: the
  * contract version is checked, a missing body is an empty object, a {@link ServiceException} becomes a
  * failed reply with its status, and anything unexpected is logged and answered 500 without details.
+ * A {@link WireHandler} (registered with {@link #onWire}) may also answer in the text form of
+ * {@link WireFormat} ({@link TextReply}), with the same treatment of the contract version and failures.
  */
 public final class ServiceConsumers {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceConsumers.class);
@@ -24,24 +28,49 @@ public final class ServiceConsumers {
     this.vertx = vertx;
   }
 
+  /**
+   * A bus action that sees the whole message (body of any type, headers) and answers either a reply body
+   * ({@code JsonObject}, see {@link Reply}) or a {@link TextReply}.
+   */
+  @FunctionalInterface
+  public interface WireHandler {
+    Future<?> handle(Message<Object> message, RequestContext context);
+  }
+
   public ServiceConsumers on(String address, ServiceHandler handler) {
+    return register(address, message -> {
+      Object raw = message.body();
+      JsonObject body = raw instanceof JsonObject json ? json : new JsonObject();
+      return handler.handle(body, RequestContext.of(message));
+    });
+  }
+
+  /** Registers an action that may answer in the text form (see {@link WireHandler}). */
+  public ServiceConsumers onWire(String address, WireHandler handler) {
+    return register(address, message -> handler.handle(message, RequestContext.of(message)));
+  }
+
+  private ServiceConsumers register(String address, Function<Message<Object>, Future<?>> handler) {
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, message -> {
       String version = message.headers().get(RequestContext.H_CONTRACT);
       if (version != null && !RequestContext.CONTRACT_VERSION.equals(version)) {
         message.fail(400, "Unsupported contract version " + version + " for " + address);
         return;
       }
-      Future<JsonObject> result;
+      Future<?> result;
       try {
-        Object raw = message.body();
-        JsonObject body = raw instanceof JsonObject json ? json : new JsonObject();
-        result = handler.handle(body, RequestContext.of(message));
+        result = handler.apply(message);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
       result.onComplete(ar -> {
         if (ar.succeeded()) {
-          message.reply(ar.result() == null ? Reply.data(null) : ar.result());
+          Object reply = ar.result();
+          if (reply instanceof TextReply text) {
+            message.reply(text.body(), text.deliveryOptions());
+          } else {
+            message.reply(reply == null ? Reply.data(null) : reply);
+          }
         } else if (ar.cause() instanceof ServiceException se) {
           Failures.fail(message, se);
         } else {

@@ -1,10 +1,12 @@
 package dev.flamingo.sync.common.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -72,5 +74,46 @@ class ServiceConsumersTest {
     ReplyException e = assertThrows(ReplyException.class,
         () -> vertx.eventBus().request("t.nobody", new JsonObject(), ctx.toDeliveryOptions(2000)).await());
     assertEquals(503, Failures.fromThrowable(e).status());
+  }
+
+  @Test
+  void aWireHandlerAnswersTextWithStatusAndHeadersOrAJsonObject() {
+    new ServiceConsumers(vertx).onWire("t.wire", (message, c) -> TextReply.accepted(message.headers())
+        ? Future.succeededFuture(TextReply.of(message.body() instanceof Buffer b && b.length() > 0 ? 200 : 304,
+            Buffer.buffer("{\"success\":true,\"data\":" + c.accountId() + "}")).withHeader("ETag", "\"7\""))
+        : Future.succeededFuture(Reply.data(c.accountId()))).ready().await();
+    DeliveryOptions text = ctx.toDeliveryOptions(2000).addHeader(WireFormat.H_ACCEPT, WireFormat.TEXT);
+    Message<Object> ok = vertx.eventBus().request("t.wire", Buffer.buffer("x"), text).await();
+    assertEquals("{\"success\":true,\"data\":42}", ((Buffer) ok.body()).toString());
+    assertNull(ok.headers().get(WireFormat.H_STATUS));
+    assertEquals("\"7\"", ok.headers().get(WireFormat.H_HEADER_PREFIX + "ETag"));
+    Message<Object> notModified = vertx.eventBus().request("t.wire", Buffer.buffer(), text).await();
+    assertEquals("304", notModified.headers().get(WireFormat.H_STATUS));
+    Message<Object> json = vertx.eventBus().request("t.wire", new JsonObject(), ctx.toDeliveryOptions(2000)).await();
+    assertEquals(new JsonObject().put("data", 42L), json.body());
+  }
+
+  @Test
+  void aWireHandlerFailsLikeAnyOther() {
+    new ServiceConsumers(vertx)
+        .onWire("t.wire.fail", (message, c) -> {
+          throw new ServiceException(412, "Stale", new JsonObject().put("version", 3));
+        })
+        .onWire("t.wire.bug", (message, c) -> Future.failedFuture(new IllegalStateException("secret internals")))
+        .ready().await();
+    DeliveryOptions text = ctx.toDeliveryOptions(2000).addHeader(WireFormat.H_ACCEPT, WireFormat.TEXT);
+    ServiceException se = Failures.fromThrowable(assertThrows(ReplyException.class,
+        () -> vertx.eventBus().request("t.wire.fail", Buffer.buffer(), text).await()));
+    assertEquals(412, se.status());
+    assertEquals(3, se.data().getInteger("version"));
+    ReplyException bug = assertThrows(ReplyException.class,
+        () -> vertx.eventBus().request("t.wire.bug", Buffer.buffer(), text).await());
+    assertEquals(500, bug.failureCode());
+    assertEquals("Internal server error", bug.getMessage());
+    DeliveryOptions v2 = ctx.toDeliveryOptions(2000);
+    v2.getHeaders().set(RequestContext.H_CONTRACT, "2");
+    ReplyException version = assertThrows(ReplyException.class,
+        () -> vertx.eventBus().request("t.wire.bug", Buffer.buffer(), v2).await());
+    assertEquals(400, version.failureCode());
   }
 }

@@ -4,9 +4,9 @@ import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.ops.Observability;
-import dev.flamingo.sync.data.config.ConfigStore;
 import dev.flamingo.sync.data.support.DataSettings;
 import dev.flamingo.sync.data.support.DataTypes;
+import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.data.support.Events;
 import dev.flamingo.sync.data.support.Versions;
 import io.vertx.core.Future;
@@ -18,22 +18,21 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Encrypted blobs. Plain PUTs are last-write-wins (the shipped client needs that); a PUT or DELETE with
- * If-Match is refused with 412 when stale. Every change runs in one transaction that first takes the
- * account's next version ({@link ChangeCounter}, a row lock): the precondition, the quota and the write
- * see one state, versions only go up, nothing is half-written, and it is committed before the reply.
+ * If-Match is refused with 412 when stale. Every change takes the account's next version ({@link ChangeCounter},
+ * a row lock held to commit) in the statement or transaction that makes it: the precondition, the quota and
+ * the write see one state, versions only go up, nothing is half-written, and it is committed before the
+ * reply. A PUT is one statement (see {@link BlobStore#put}); a DELETE is a transaction.
  */
 public final class BlobService {
   static final String PRECONDITION_FAILED = "Precondition failed: the stored version is newer";
   static final String BAD_SINCE = "since must be a version number or an ISO-8601 time";
 
   private final BlobStore store;
-  private final ConfigStore config;
   private final DataSettings limits;
   private final Events events;
 
-  public BlobService(BlobStore store, ConfigStore config, DataSettings limits, Events events) {
+  public BlobService(BlobStore store, DataSettings limits, Events events) {
     this.store = store;
-    this.config = config;
     this.limits = limits;
     this.events = events;
   }
@@ -68,8 +67,21 @@ public final class BlobService {
         .put("latest_version", listing.latestVersion())));
   }
 
+  /** A read item, and whether the request's If-None-Match matched it (a 304). */
+  record Fetched(BlobItem item, boolean notModified) {}
+
+  /** A committed write. */
+  record Written(String type, long version, int size, Instant updatedAt) {}
+
   /** {type, if_none_match?} → the item with ETag and Last-Modified; 304 when the ETag matches. */
   public Future<JsonObject> get(JsonObject body, RequestContext ctx) {
+    return fetch(body, ctx).map(f -> f.notModified()
+        ? cacheHeaders(Reply.withStatus(Reply.data(null), 304), f.item().version(), f.item().updatedAt())
+        : cacheHeaders(Reply.data(f.item().toJson()), f.item().version(), f.item().updatedAt()));
+  }
+
+  /** The item a GET names, in one statement; 404 when missing, 400 on a malformed request. */
+  Future<Fetched> fetch(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     String type = DataTypes.require(body.getValue("type"));
     Object ifNoneMatch = body.getValue("if_none_match");
@@ -78,43 +90,55 @@ public final class BlobService {
       if (item == null) {
         throw notFound(type);
       }
-      if (Versions.noneMatch(ifNoneMatch, item.getLong("version"))) {
-        return cacheHeaders(Reply.withStatus(Reply.data(null), 304), item);
-      }
-      return cacheHeaders(Reply.data(item), item);
+      return new Fetched(item, Versions.noneMatch(ifNoneMatch, item.version()));
     });
   }
 
   /** {type, encrypted_blob, nonce, checksum?, if_match? | expected_version?} → {data_type, version, blob_size_bytes}. */
   public Future<JsonObject> put(JsonObject body, RequestContext ctx) {
+    return write(body, ctx).map(w -> cacheHeaders(Reply.data(new JsonObject().put("data_type", w.type())
+        .put("version", w.version()).put("blob_size_bytes", w.size())), w.version(), w.updatedAt()));
+  }
+
+  /**
+   * Validates and writes a PUT: one statement ({@link BlobStore#put}) unless another write of the same
+   * account committed while it ran; then once more in a transaction that first holds the account's counter
+   * row, where nothing can race it (BEGIN, hold, the statement, COMMIT).
+   */
+  Future<Written> write(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     BlobBody b = BlobBody.parse(body);
     if (b.size() > limits.maxBlobBytes()) {
       throw new ServiceException(413, "encrypted_blob is larger than the limit of " + limits.maxBlobBytes() + " bytes");
     }
-    return config.get(account).compose(settings -> {
-      if (!settings.getBoolean(DataTypes.CONFIG_KEY.get(b.type()))) {
-        return Future.failedFuture(new ServiceException(409, "Sync of " + b.type() + " is disabled in sync config"));
-      }
-      return store.pool().withTransaction(tx -> ChangeCounter.next(tx, account)
-          .compose(next -> store.currentAndOthers(tx, account, b.type()).compose(state -> {
-            long current = state[0];
-            if (b.ifMatch() != null && current != b.ifMatch()) {
-              return Future.failedFuture(preconditionFailed(current < 0 ? null : current));
-            }
-            if (state[1] + b.size() > limits.maxAccountBytes()) {
-              return Future.failedFuture(new ServiceException(413, "This account's synced data would exceed the limit of "
-                  + limits.maxAccountBytes() + " bytes"));
-            }
-            return store.upsert(tx, account, b.type(), b.blob(), b.nonce(), b.checksum(), b.size(), next);
-          })));
-    }).map(item -> {
-      long version = item.getLong("version");
-      events.changed(account, b.type(), version, false);
-      Observability.count("blob_bytes_written", b.size());
-      return cacheHeaders(Reply.data(new JsonObject().put("data_type", b.type()).put("version", version)
-          .put("blob_size_bytes", b.size())), item);
-    });
+    return store.put(store.pool(), account, b, limits.maxAccountBytes())
+        .compose(outcome -> outcome.status() != PutOutcome.RACED ? decided(outcome, b) : underLock(account, b))
+        .map(outcome -> {
+          events.changed(account, b.type(), outcome.version(), false);
+          Observability.count("blob_bytes_written", b.size());
+          return new Written(b.type(), outcome.version(), b.size(), outcome.updatedAt());
+        });
+  }
+
+  private Future<PutOutcome> underLock(long account, BlobBody b) {
+    Observability.count("blob_put_raced");
+    DbStatements.transaction();
+    return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account)
+        .compose(held -> store.put(tx, account, b, limits.maxAccountBytes()))
+        .compose(outcome -> outcome.status() == PutOutcome.RACED
+            ? Future.failedFuture(new IllegalStateException("blob PUT raced while holding the account's counter"))
+            : decided(outcome, b)));
+  }
+
+  private Future<PutOutcome> decided(PutOutcome outcome, BlobBody b) {
+    return switch (outcome.status()) {
+      case PutOutcome.OK -> Future.succeededFuture(outcome);
+      case 409 -> Future.failedFuture(new ServiceException(409, "Sync of " + b.type() + " is disabled in sync config"));
+      case 412 -> Future.failedFuture(preconditionFailed(outcome.current()));
+      case 413 -> Future.failedFuture(new ServiceException(413, "This account's synced data would exceed the limit of "
+          + limits.maxAccountBytes() + " bytes"));
+      default -> Future.failedFuture(new IllegalStateException("unexpected blob PUT outcome " + outcome.status()));
+    };
   }
 
   /** {type, if_match?} → message "Synced <type> cleared"; the delete takes a version too. */
@@ -122,6 +146,7 @@ public final class BlobService {
     long account = ctx.requireAccount();
     String type = DataTypes.require(body.getValue("type"));
     Long ifMatch = Versions.expected(body);
+    DbStatements.transaction();
     return store.pool().withTransaction(tx -> ChangeCounter.next(tx, account)
         .compose(next -> store.delete(tx, account, type, ifMatch).compose(deleted -> deleted
             ? Future.succeededFuture(next)
@@ -149,8 +174,8 @@ public final class BlobService {
     return new ServiceException(412, PRECONDITION_FAILED, new JsonObject().put("version", current));
   }
 
-  private static JsonObject cacheHeaders(JsonObject reply, JsonObject item) {
-    Reply.withHeader(reply, "ETag", Versions.etag(item.getLong("version")));
-    return Reply.withHeader(reply, "Last-Modified", Versions.httpDate(Instant.parse(item.getString("updated_at"))));
+  private static JsonObject cacheHeaders(JsonObject reply, long version, Instant updatedAt) {
+    Reply.withHeader(reply, "ETag", Versions.etag(version));
+    return Reply.withHeader(reply, "Last-Modified", Versions.httpDate(updatedAt));
   }
 }

@@ -1,5 +1,7 @@
 package dev.flamingo.sync.data.blob;
 
+import dev.flamingo.sync.data.support.DataTypes;
+import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +11,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /** SQL for encrypted blobs (the account's change counter is {@link ChangeCounter}). */
 public final class BlobStore {
@@ -27,36 +31,80 @@ public final class BlobStore {
     return pool;
   }
 
-  /** The current version of one item (-1 when missing) and the bytes the account's other items use. */
-  public Future<long[]> currentAndOthers(SqlClient tx, long account, String type) {
-    return tx.preparedQuery("select (select version from blobs where account_id = $1 and data_type = $2), "
-            + "(select coalesce(sum(blob_size_bytes), 0) from blobs where account_id = $1 and data_type <> $2)")
-        .execute(Tuple.of(account, type)).map(rows -> {
+  /**
+   * The blob PUT as one statement, per type (the sync-config column is the type's). It decides from the
+   * statement's snapshot: 409 when the type is disabled (no sync_config row: the defaults, all enabled), 412
+   * when If-Match ($7) names another version than the item's (a missing item is -1, as before), 413 when the
+   * account's other items plus this one exceed the quota ($8); else it takes the account's next version and
+   * upserts the item.
+   *
+   * <p>Taking the version is a compare-and-set on the account's counter row: it moves from the value the
+   * snapshot saw to that plus one, and only then. ON CONFLICT DO UPDATE … WHERE is evaluated by Postgres
+   * against the newest committed row (READ COMMITTED, after waiting for its lock), and every change to an
+   * account's blobs moves that counter in its own transaction (PUT, DELETE, the drop on a key rotation). So
+   * when the set succeeds no change of the account committed after the snapshot: the If-Match and quota
+   * checks were made on the current state, and the counter row stays locked (counter first, then the blob
+   * row, the same order as every other writer) until the statement commits, so versions commit in order.
+   * When it fails (a concurrent write won) nothing is written and the counter does not move: the outcome is
+   * {@link PutOutcome#RACED}. A refusal writes nothing either: it is a read of one consistent state.
+   */
+  public Future<PutOutcome> put(SqlClient client, long account, BlobBody b, long maxAccountBytes) {
+    DbStatements.one();
+    return client.preparedQuery(PUT_SQL.get(b.type()))
+        .execute(Tuple.tuple(Arrays.asList(account, b.type(), b.blob(), b.nonce(), b.checksum(), b.size(), b.ifMatch(),
+            maxAccountBytes)))
+        .map(rows -> {
           Row r = rows.iterator().next();
-          Long version = r.getLong(0);
-          return new long[] {version == null ? -1 : version, r.getLong(1)};
+          int status = r.getInteger("status");
+          Long current = r.getLong("cur");
+          Long version = r.getLong("version");
+          if (status == PutOutcome.OK && version == null) {
+            return new PutOutcome(PutOutcome.RACED, current, 0, null);
+          }
+          return status == PutOutcome.OK
+              ? new PutOutcome(status, current, version, r.getOffsetDateTime("updated_at").toInstant())
+              : new PutOutcome(status, current, 0, null);
         });
   }
 
-  public Future<JsonObject> upsert(SqlClient tx, long account, String type, String blob, String nonce, String checksum,
-      int size, long version) {
-    return tx.preparedQuery("insert into blobs (account_id, data_type, encrypted_blob, nonce, checksum, blob_size_bytes, "
-            + "version, updated_at) values ($1, $2, $3, $4, $5, $6, $7, now()) on conflict (account_id, data_type) do update "
-            + "set encrypted_blob = excluded.encrypted_blob, nonce = excluded.nonce, checksum = excluded.checksum, "
-            + "blob_size_bytes = excluded.blob_size_bytes, version = excluded.version, updated_at = now() "
-            + "returning " + COLUMNS)
-        .execute(Tuple.tuple(Arrays.asList(account, type, blob, nonce, checksum, size, version)))
-        .map(rows -> item(rows.iterator().next()));
+  private static final Map<String, String> PUT_SQL = new HashMap<>();
+
+  static {
+    DataTypes.CONFIG_KEY.forEach((type, column) -> PUT_SQL.put(type, putSql(column)));
   }
 
-  public Future<JsonObject> get(long account, String type) {
+  private static String putSql(String configColumn) {
+    return "with snap as (select "
+        + "(select last_version from change_seq where account_id = $1) as last, "
+        + "(select version from blobs where account_id = $1 and data_type = $2) as cur, "
+        + "(select coalesce(sum(blob_size_bytes), 0) from blobs where account_id = $1 and data_type <> $2) as others, "
+        + "coalesce((select " + configColumn + " from sync_config where account_id = $1), true) as enabled), "
+        + "verdict as (select case when not enabled then 409 "
+        + "when $7::bigint is not null and coalesce(cur, -1) <> $7::bigint then 412 "
+        + "when others + $6::int > $8::bigint then 413 else 200 end as status, last, cur from snap), "
+        + "seq as (insert into change_seq as s (account_id, last_version) "
+        + "select $1, coalesce(last, 0) + 1 from verdict where status = 200 "
+        + "on conflict (account_id) do update set last_version = excluded.last_version "
+        + "where s.last_version = excluded.last_version - 1 returning last_version), "
+        + "up as (insert into blobs (account_id, data_type, encrypted_blob, nonce, checksum, blob_size_bytes, version, "
+        + "updated_at) select $1, $2, $3, $4, $5, $6, last_version, now() from seq "
+        + "on conflict (account_id, data_type) do update set encrypted_blob = excluded.encrypted_blob, "
+        + "nonce = excluded.nonce, checksum = excluded.checksum, blob_size_bytes = excluded.blob_size_bytes, "
+        + "version = excluded.version, updated_at = excluded.updated_at returning version, updated_at) "
+        + "select v.status, v.cur, u.version, u.updated_at from verdict v left join up u on true";
+  }
+
+  /** One item, or null: one statement. */
+  public Future<BlobItem> get(long account, String type) {
+    DbStatements.one();
     return pool.preparedQuery("select " + COLUMNS + " from blobs where account_id = $1 and data_type = $2")
         .execute(Tuple.of(account, type))
-        .map(rows -> rows.size() == 0 ? null : item(rows.iterator().next()));
+        .map(rows -> rows.size() == 0 ? null : blobItem(rows.iterator().next()));
   }
 
   /** The version of one item, or null when missing. */
   public Future<Long> version(SqlClient client, long account, String type) {
+    DbStatements.one();
     return client.preparedQuery("select version from blobs where account_id = $1 and data_type = $2")
         .execute(Tuple.of(account, type))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
@@ -68,6 +116,7 @@ public final class BlobStore {
    * version misses nothing committed meanwhile.
    */
   public Future<Listing> list(long account, Long sinceVersion, OffsetDateTime sinceTime) {
+    DbStatements.one();
     return pool.preparedQuery("select s.latest, b." + COLUMNS.replace(", ", ", b.") + " from "
             + "(select coalesce((select last_version from change_seq where account_id = $1), 0) as latest) s "
             + "left join blobs b on b.account_id = $1 and ($2::bigint is null or b.version > $2) "
@@ -87,6 +136,7 @@ public final class BlobStore {
 
   /** Deletes one item (only at {@code ifVersion} when given); true when a row went. */
   public Future<Boolean> delete(SqlClient tx, long account, String type, Long ifVersion) {
+    DbStatements.one();
     return tx.preparedQuery("delete from blobs where account_id = $1 and data_type = $2 "
             + "and ($3::bigint is null or version = $3)")
         .execute(Tuple.of(account, type, ifVersion))
@@ -94,13 +144,12 @@ public final class BlobStore {
   }
 
   static JsonObject item(Row r) {
-    return new JsonObject()
-        .put("data_type", r.getString("data_type"))
-        .put("encrypted_blob", r.getString("encrypted_blob"))
-        .put("nonce", r.getString("nonce"))
-        .put("version", r.getLong("version"))
-        .put("checksum", r.getString("checksum"))
-        .put("blob_size_bytes", r.getInteger("blob_size_bytes"))
-        .put("updated_at", r.getOffsetDateTime("updated_at").toInstant().toString());
+    return blobItem(r).toJson();
+  }
+
+  static BlobItem blobItem(Row r) {
+    return new BlobItem(r.getString("data_type"), r.getString("encrypted_blob"), r.getString("nonce"),
+        r.getLong("version"), r.getString("checksum"), r.getInteger("blob_size_bytes"),
+        r.getOffsetDateTime("updated_at").toInstant());
   }
 }

@@ -1,22 +1,37 @@
 package dev.flamingo.sync.data.blob;
 
+import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 /**
  * The account-wide change counter: every change to an account's blobs (write, delete, the drop on a key
- * rotation) takes the next value inside its transaction. Taking it locks the account's counter row until
- * the transaction ends, so an account's changes are serialized and commit in version order; a
- * transaction that rolls back gives its value back.
+ * rotation) takes the next value inside its transaction, before it touches a blob row. Taking it locks the
+ * account's counter row until the transaction ends, so an account's changes are serialized and commit in
+ * version order; a transaction that rolls back gives its value back. The one-statement blob PUT
+ * ({@link BlobStore#put}) takes it as a compare-and-set from the value its snapshot saw, so it too moves the
+ * counter only when nothing else changed the account meanwhile.
  */
 public final class ChangeCounter {
   private ChangeCounter() {}
 
   /** The account's next version; call it first in the transaction (it is the lock). */
   public static Future<Long> next(SqlClient tx, long account) {
+    DbStatements.one();
     return tx.preparedQuery("insert into change_seq (account_id, last_version) values ($1, 1) on conflict (account_id) "
             + "do update set last_version = change_seq.last_version + 1 returning last_version")
         .execute(Tuple.of(account)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * Locks the account's counter row without moving it (creating it at 0 when missing), so that the
+   * transaction's next statements see every earlier change of the account and no other can start.
+   */
+  public static Future<Void> hold(SqlClient tx, long account) {
+    DbStatements.one();
+    return tx.preparedQuery("insert into change_seq (account_id, last_version) values ($1, 0) on conflict (account_id) "
+            + "do update set last_version = change_seq.last_version")
+        .execute(Tuple.of(account)).mapEmpty();
   }
 }

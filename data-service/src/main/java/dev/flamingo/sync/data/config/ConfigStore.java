@@ -1,5 +1,6 @@
 package dev.flamingo.sync.data.config;
 
+import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -22,6 +23,7 @@ public final class ConfigStore {
 
   /** The config as the contract shows it; updated_at is null when never changed. */
   public Future<JsonObject> get(SqlClient client, long account) {
+    DbStatements.one();
     return client.preparedQuery("select * from sync_config where account_id = $1").execute(Tuple.of(account))
         .map(rows -> rows.size() == 0 ? defaults() : json(rows.iterator().next()));
   }
@@ -36,6 +38,7 @@ public final class ConfigStore {
 
   /** Applies the given booleans (null = unchanged); the whole row after the change. */
   public Future<JsonObject> update(SqlClient client, long account, Boolean[] values) {
+    DbStatements.one();
     return client.preparedQuery("insert into sync_config (account_id, sync_history, sync_environments, sync_secrets, "
             + "sync_collections, sync_settings) values ($1, coalesce($2, true), coalesce($3, true), coalesce($4, true), "
             + "coalesce($5, true), coalesce($6, true)) on conflict (account_id) do update set "

@@ -1,5 +1,6 @@
 package dev.flamingo.sync.data.key;
 
+import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
@@ -55,6 +56,7 @@ public final class KeyService {
     byte[] key = masterKey(body);
     Long expected = Versions.expected(body);
     KeyWrapper.Wrapped wrapped = wrapper.wrap(account, key);
+    DbStatements.transaction();
     return store.pool().withTransaction(tx -> store.get(tx, account, true).compose(current -> {
       if (current == null) {
         if (expected != null && expected != 0) {

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.data.key;
 
 import dev.flamingo.sync.data.key.KeyWrapper.Wrapped;
+import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -32,6 +33,7 @@ public final class KeyStore {
   }
 
   public Future<StoredKey> get(SqlClient client, long account, boolean forUpdate) {
+    DbStatements.one();
     return client.preparedQuery("select * from master_keys where account_id = $1" + (forUpdate ? " for update" : ""))
         .execute(Tuple.of(account))
         .map(rows -> rows.size() == 0 ? null : StoredKey.of(rows.iterator().next()));
@@ -42,6 +44,7 @@ public final class KeyStore {
 
   /** The key's metadata (the wrapped bytes are not even selected), or null. */
   public Future<KeyStatus> status(long account) {
+    DbStatements.one();
     return pool.preparedQuery("select version, kek_id, created_at, updated_at from master_keys where account_id = $1")
         .execute(Tuple.of(account))
         .map(rows -> {
@@ -56,6 +59,7 @@ public final class KeyStore {
 
   /** Every KEK id that wraps at least one stored key. */
   public Future<List<String>> kekIdsInUse() {
+    DbStatements.one();
     return pool.query("select distinct kek_id from master_keys order by kek_id").execute().map(rows -> {
       List<String> ids = new ArrayList<>();
       rows.forEach(r -> ids.add(r.getString("kek_id")));
@@ -65,6 +69,7 @@ public final class KeyStore {
 
   /** Inserts version 1; false when a key appeared meanwhile. */
   public Future<Boolean> insertFirst(SqlClient client, long account, Wrapped w) {
+    DbStatements.one();
     return client.preparedQuery("insert into master_keys (account_id, wrapped_key, iv, kek_id, version) "
             + "values ($1, $2, $3, $4, 1) on conflict (account_id) do nothing")
         .execute(Tuple.of(account, Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId()))
@@ -72,6 +77,7 @@ public final class KeyStore {
   }
 
   public Future<Void> replace(SqlClient client, long account, Wrapped w, int version) {
+    DbStatements.one();
     return client.preparedQuery("update master_keys set wrapped_key = $2, iv = $3, kek_id = $4, version = $5, "
             + "updated_at = now() where account_id = $1")
         .execute(Tuple.of(account, Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId(), version))
@@ -79,12 +85,14 @@ public final class KeyStore {
   }
 
   public Future<Integer> deleteBlobs(SqlClient client, long account) {
+    DbStatements.one();
     return client.preparedQuery("delete from blobs where account_id = $1").execute(Tuple.of(account))
         .map(rows -> rows.rowCount());
   }
 
   /** Rows wrapped with another KEK than {@code kekId}. */
   public Future<List<StoredKey>> wrappedWithOther(String kekId, int limit) {
+    DbStatements.one();
     return pool.preparedQuery("select * from master_keys where kek_id <> $1 limit $2").execute(Tuple.of(kekId, limit))
         .map(rows -> {
           List<StoredKey> keys = new ArrayList<>();
@@ -95,6 +103,7 @@ public final class KeyStore {
 
   /** Re-wraps one row if it still has the old wrapping (no lost concurrent rotation). */
   public Future<Boolean> rewrap(StoredKey old, Wrapped w) {
+    DbStatements.one();
     return pool.preparedQuery("update master_keys set wrapped_key = $2, iv = $3, kek_id = $4 "
             + "where account_id = $1 and version = $5 and kek_id = $6")
         .execute(Tuple.tuple(List.of(old.accountId(), Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId(),

@@ -1,0 +1,143 @@
+package dev.flamingo.sync.data.blob;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.bus.TextReply;
+import dev.flamingo.sync.common.bus.WireFormat;
+import dev.flamingo.sync.data.support.Versions;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * The blob GET and PUT over the bus in both forms of {@link WireFormat}: without its headers, the JsonObject
+ * contract of {@link BlobService}; with {@code flamingo-accept: text}, the reply is the HTTP body (the
+ * envelope written straight from the row, the 4 KiB string never goes through a JsonObject) plus the status
+ * and ETag / Last-Modified as reply headers; with {@code flamingo-content: text}, the PUT body is the client's
+ * raw JSON, parsed once here as the gateway would (same 400 texts), its arguments taken from headers.
+ */
+public final class BlobWire {
+  static final String ARG_TYPE = WireFormat.H_ARG_PREFIX + "type";
+  static final String ARG_IF_MATCH = WireFormat.H_ARG_PREFIX + "if_match";
+  static final String ARG_IF_NONE_MATCH = WireFormat.H_ARG_PREFIX + "if_none_match";
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final BlobService blobs;
+
+  public BlobWire(BlobService blobs) {
+    this.blobs = blobs;
+  }
+
+  public Future<?> get(Message<Object> message, RequestContext ctx) {
+    JsonObject body = message.body() instanceof JsonObject json ? json : new JsonObject();
+    if (!TextReply.accepted(message.headers())) {
+      return blobs.get(body, ctx);
+    }
+    return blobs.fetch(body, ctx).map(f -> {
+      BlobItem item = f.item();
+      TextReply reply = f.notModified() ? TextReply.of(304, Buffer.buffer()) : TextReply.of(200, envelope(item));
+      return cacheHeaders(reply, item.version(), item.updatedAt());
+    });
+  }
+
+  public Future<?> put(Message<Object> message, RequestContext ctx) {
+    JsonObject body = request(message);
+    if (!TextReply.accepted(message.headers())) {
+      return blobs.put(body, ctx);
+    }
+    return blobs.write(body, ctx).map(w -> cacheHeaders(TextReply.of(200, envelope(w)), w.version(), w.updatedAt()));
+  }
+
+  /** The PUT's JSON body: as sent, or (text content) the client's bytes parsed once with the arguments added. */
+  static JsonObject request(Message<Object> message) {
+    Object raw = message.body();
+    MultiMap headers = message.headers();
+    if (!WireFormat.TEXT.equals(headers.get(WireFormat.H_CONTENT)) || !(raw instanceof Buffer buffer)) {
+      return raw instanceof JsonObject json ? json : new JsonObject();
+    }
+    JsonObject body = parse(buffer);
+    copy(headers, ARG_TYPE, body, "type");
+    copy(headers, ARG_IF_MATCH, body, "if_match");
+    copy(headers, ARG_IF_NONE_MATCH, body, "if_none_match");
+    return body;
+  }
+
+  /** As the gateway reads a JSON body: empty is an empty object, else a JSON object or 400. */
+  static JsonObject parse(Buffer buffer) {
+    if (buffer.length() == 0) {
+      return new JsonObject();
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(buffer);
+    } catch (DecodeException e) {
+      throw new ServiceException(400, "Invalid JSON body");
+    }
+    if (!(value instanceof JsonObject json)) {
+      throw new ServiceException(400, "Request body must be a JSON object");
+    }
+    return json;
+  }
+
+  private static void copy(MultiMap headers, String header, JsonObject body, String field) {
+    String value = headers.get(header);
+    if (value != null) {
+      body.put(field, value);
+    }
+  }
+
+  private static TextReply cacheHeaders(TextReply reply, long version, Instant updatedAt) {
+    return reply.withHeader("ETag", Versions.etag(version)).withHeader("Last-Modified", Versions.httpDate(updatedAt));
+  }
+
+  /** {"success":true,"data":{data_type, encrypted_blob, nonce, version, checksum, blob_size_bytes, updated_at}}. */
+  static Buffer envelope(BlobItem item) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(item.blob().length() + 256);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeBooleanField("success", true);
+      g.writeObjectFieldStart("data");
+      g.writeStringField("data_type", item.dataType());
+      g.writeStringField("encrypted_blob", item.blob());
+      g.writeStringField("nonce", item.nonce());
+      g.writeNumberField("version", item.version());
+      g.writeStringField("checksum", item.checksum());
+      g.writeNumberField("blob_size_bytes", item.size());
+      g.writeStringField("updated_at", item.updatedAt().toString());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Buffer.buffer(out.toByteArray());
+  }
+
+  /** {"success":true,"data":{data_type, version, blob_size_bytes}}. */
+  static Buffer envelope(BlobService.Written w) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeBooleanField("success", true);
+      g.writeObjectFieldStart("data");
+      g.writeStringField("data_type", w.type());
+      g.writeNumberField("version", w.version());
+      g.writeNumberField("blob_size_bytes", w.size());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Buffer.buffer(out.toByteArray());
+  }
+}
