@@ -62,6 +62,9 @@ public final class ClusterBootstrap {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // leaving waits for partition replicas to move, 600 s at most by default: nothing kept in Hazelcast
+    // (bus subscriptions, rate-limit counters) is worth that long a shutdown or test tear-down
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", "15");
     // listen on the operator's interface only (Hazelcast binds every interface by default)
     config.setProperty("hazelcast.socket.bind.any", "false");
     // notice a killed member in seconds, not the default minute
