@@ -4,26 +4,19 @@ import dev.flamingo.sync.common.bus.ServiceException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Writes every API answer as the contract's envelope {@code {success, data?, error?, message?}}.
  * The only place the gateway turns a service reply or an error into HTTP. The envelope is written as
- * one buffer (its constant parts pre-encoded, the content length set) in one {@code end}.
+ * one buffer in one {@code end} (the content length set), its constant headers pre-encoded.
  */
 public final class Envelope {
   private static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
   private static final CharSequence JSON_UTF8 = HttpHeaders.createOptimized("application/json; charset=utf-8");
   private static final CharSequence CACHE_CONTROL = HttpHeaders.CACHE_CONTROL;
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
-  private static final byte[] OK_DATA = bytes("{\"success\":true,\"data\":");
-  private static final byte[] MESSAGE = bytes(",\"message\":");
-  private static final byte[] FAILED_ERROR = bytes("{\"success\":false,\"error\":");
-  private static final byte[] DATA = bytes(",\"data\":");
-  private static final byte[] END = bytes("}");
 
   private Envelope() {}
 
@@ -43,12 +36,13 @@ public final class Envelope {
       response.end();
       return;
     }
-    Buffer body = Buffer.buffer(256).appendBytes(OK_DATA).appendBuffer(Json.encodeToBuffer(reply.getValue("data")));
-    String message = reply.getString("message");
-    if (message != null) {
-      body.appendBytes(MESSAGE).appendBuffer(Json.encodeToBuffer(message));
+    // encoded once, straight into the response's buffer: splicing pre-encoded parts around an encoded
+    // 4 KiB value measured slower (one more copy of the value)
+    JsonObject body = new JsonObject().put("success", true).put("data", reply.getValue("data"));
+    if (reply.getString("message") != null) {
+      body.put("message", reply.getString("message"));
     }
-    write(response, body.appendBytes(END));
+    write(response, body.toBuffer());
   }
 
   public static void ok(RoutingContext ctx, Object data) {
@@ -91,21 +85,17 @@ public final class Envelope {
       response.reset();
       return;
     }
-    Buffer body = Buffer.buffer(128).appendBytes(FAILED_ERROR).appendBuffer(Json.encodeToBuffer(error));
+    JsonObject body = new JsonObject().put("success", false).put("error", error);
     if (data != null) {
-      body.appendBytes(DATA).appendBuffer(data.toBuffer());
+      body.put("data", data);
     }
     response.setStatusCode(status);
-    write(response, body.appendBytes(END));
+    write(response, body.toBuffer());
   }
 
   private static void write(HttpServerResponse response, Buffer body) {
     response.putHeader(CONTENT_TYPE, JSON_UTF8);
     response.putHeader(CACHE_CONTROL, NO_STORE);
     response.end(body);
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
