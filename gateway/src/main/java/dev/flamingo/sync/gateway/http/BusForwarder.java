@@ -2,18 +2,23 @@ package dev.flamingo.sync.gateway.http;
 
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.bus.RequestContext;
-import io.vertx.core.Future;
 import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.bus.WireFormat;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Sends a bus request with the caller's context and answers the HTTP request with the envelope. */
 public final class BusForwarder {
   private final Vertx vertx;
   private final long timeoutMs;
+  private final TextForm textForm = new TextForm();
 
   public BusForwarder(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
@@ -23,12 +28,12 @@ public final class BusForwarder {
   private static final int READ_RETRIES = 2;
   private static final long RETRY_DELAY_MS = 250;
 
-  private Future<JsonObject> requestRetrying(RequestContext context, String address, JsonObject body, int retries) {
-    return request(context, address, body).recover(t -> {
+  private <T> Future<T> retrying(Function<Void, Future<T>> attempt, int retries) {
+    return attempt.apply(null).recover(t -> {
       if (retries <= 0 || ((ServiceException) t).status() != 503) {
         return Future.failedFuture(t);
       }
-      return vertx.timer(RETRY_DELAY_MS).compose(v -> requestRetrying(context, address, body, retries - 1));
+      return vertx.timer(RETRY_DELAY_MS).compose(v -> retrying(attempt, retries - 1));
     });
   }
 
@@ -45,13 +50,46 @@ public final class BusForwarder {
    * died under it, is retried on another instance: reads are idempotent, writes are not retried.
    */
   public void forward(RoutingContext ctx, String address, JsonObject body) {
-    boolean idempotent = ctx.request().method() == HttpMethod.GET;
-    requestRetrying(Contexts.get(ctx), address, body, idempotent ? READ_RETRIES : 0).onComplete(ar -> {
+    RequestContext context = Contexts.get(ctx);
+    retrying(v -> request(context, address, body), retriesFor(ctx)).onComplete(ar -> {
       if (ar.succeeded()) {
         Envelope.reply(ctx, ar.result());
       } else {
         Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
       }
     });
+  }
+
+  /**
+   * Forwards asking for the text form of the reply ({@link WireFormat}); {@code body} is a JsonObject, or
+   * the raw request body (a Buffer) when {@code headers} say so. An answer in the old form is still taken.
+   */
+  public void forwardText(RoutingContext ctx, String address, Object body, Map<String, String> headers) {
+    RequestContext context = Contexts.get(ctx);
+    retrying(v -> requestText(context, address, body, headers), retriesFor(ctx)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        textForm.answered(TextReply.isText(ar.result()));
+        TextReply.write(ctx, ar.result());
+      } else {
+        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
+      }
+    });
+  }
+
+  /** What this gateway has learned about the services' support of the text form. */
+  public TextForm textForm() {
+    return textForm;
+  }
+
+  private Future<Message<Object>> requestText(RequestContext context, String address, Object body,
+      Map<String, String> headers) {
+    DeliveryOptions options = context.toDeliveryOptions(timeoutMs).addHeader(WireFormat.H_ACCEPT, WireFormat.TEXT);
+    headers.forEach(options::addHeader);
+    return vertx.eventBus().request(address, body, options)
+        .recover(t -> Future.failedFuture(Failures.fromThrowable(t)));
+  }
+
+  private static int retriesFor(RoutingContext ctx) {
+    return ctx.request().method() == HttpMethod.GET ? READ_RETRIES : 0;
   }
 }

@@ -5,14 +5,19 @@ import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.DeferredBody;
 import dev.flamingo.sync.gateway.http.JsonBodies;
+import dev.flamingo.sync.common.bus.WireFormat;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Sync config, key escrow and encrypted blobs (data-service). Conditional headers travel in the body as
- * {@code if_match} / {@code if_none_match}; the path's type as {@code type}.
+ * {@code if_match} / {@code if_none_match}; the path's type as {@code type}. A blob GET and PUT ask for
+ * the compact text form of the reply ({@link WireFormat}).
  */
 public final class DataRoutes {
   private final BusForwarder bus;
@@ -30,7 +35,31 @@ public final class DataRoutes {
     // wrapped: Vert.x Web would otherwise insist on running a BodyHandler before the authentication
     router.put("/api/sync/data/:type").handler(new DeferredBody()).handler(auth::requireBearer)
         .handler(ctx -> body.handle(ctx))
-        .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_PUT, conditional(ctx, typed(ctx, JsonBodies.object(ctx)))));
+        .handler(this::putBlob);
+  }
+
+  /**
+   * In the text form when the data-service speaks it: the body travels as it came, the path's type and
+   * the conditional headers as {@code flamingo-arg-*} headers; else as the parsed JSON object.
+   */
+  private void putBlob(RoutingContext ctx) {
+    if (!bus.textForm().uploadsAsText()) {
+      bus.forwardText(ctx, Addresses.DATA_BLOB_PUT, conditional(ctx, typed(ctx, JsonBodies.object(ctx))), Map.of());
+      return;
+    }
+    Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+    Map<String, String> headers = new HashMap<>(8);
+    headers.put(WireFormat.H_CONTENT, WireFormat.TEXT);
+    headers.put(WireFormat.H_ARG_PREFIX + "type", ctx.pathParam("type"));
+    putIfPresent(headers, WireFormat.H_ARG_PREFIX + "if_match", ctx.request().getHeader("If-Match"));
+    putIfPresent(headers, WireFormat.H_ARG_PREFIX + "if_none_match", ctx.request().getHeader("If-None-Match"));
+    bus.forwardText(ctx, Addresses.DATA_BLOB_PUT, raw == null ? Buffer.buffer() : raw, headers);
+  }
+
+  private static void putIfPresent(Map<String, String> headers, String name, String value) {
+    if (value != null) {
+      headers.put(name, value);
+    }
   }
 
   public void mount(Router router, Authenticator auth) {
@@ -48,7 +77,8 @@ public final class DataRoutes {
         .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_LIST,
             new JsonObject().put("since", ctx.request().getParam("since"))));
     router.get("/api/sync/data/:type").handler(auth::requireBearer)
-        .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_GET, conditional(ctx, typed(ctx, new JsonObject()))));
+        .handler(ctx -> bus.forwardText(ctx, Addresses.DATA_BLOB_GET, conditional(ctx, typed(ctx, new JsonObject())),
+            Map.of()));
     router.delete("/api/sync/data/:type").handler(auth::requireBearer)
         .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_DELETE, conditional(ctx, typed(ctx, new JsonObject()))));
   }
