@@ -7,6 +7,7 @@
   report.py rss PID...              -> VmRSS of the processes together, MiB
   report.py statements URL...       -> "SOURCE COUNT": flamingo_db_statements_total summed over the /metrics
                                        pages, else the Vert.x SQL client's query count, else "none 0"
+  report.py memory URL              -> heap, non-heap, metaspace and direct memory the JVM reports
   report.py table ROWS META [--write RESULTS.md]
 """
 import os, re, sys, urllib.request
@@ -78,6 +79,23 @@ def statements(urls):
         if name in seen:
             return f"{name} {sums[name]:.0f}"
     return "none 0"
+
+
+def memory(url):
+    """What the JVM says it holds (Micrometer's jvm_* gauges), next to the RSS that the OS sees."""
+    text = urllib.request.urlopen(url, timeout=10).read().decode()
+    used = {"heap": 0.0, "nonheap": 0.0, "Metaspace": 0.0, "direct": 0.0}
+    for line in text.splitlines():
+        if line.startswith("jvm_memory_used_bytes{"):
+            value = float(line.rsplit(" ", 1)[1])
+            used["heap" if 'area="heap"' in line else "nonheap"] += value
+            if 'id="Metaspace"' in line:
+                used["Metaspace"] += value
+        elif line.startswith("jvm_buffer_memory_used_bytes{") and 'id="direct"' in line:
+            used["direct"] += float(line.rsplit(" ", 1)[1])
+    mib = {k: v / 1048576 for k, v in used.items()}
+    return (f"heap used {mib['heap']:.0f} MiB, non-heap {mib['nonheap']:.0f} MiB (metaspace {mib['Metaspace']:.0f}), "
+            f"direct buffers {mib['direct']:.0f} MiB")
 
 
 def fmt(value, digits=0):
@@ -188,6 +206,8 @@ if __name__ == "__main__":
         print(cpu(args))
     elif cmd == "rss":
         print(rss(args))
+    elif cmd == "memory":
+        print(memory(args[0]))
     elif cmd == "statements":
         print(statements(args))
     elif cmd == "table":

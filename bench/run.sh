@@ -12,7 +12,8 @@
 # Needs wrk, pgbench, psql, curl, openssl, python3, a JDK 17 and Maven (to build the jars if missing), and
 # PostgreSQL at 127.0.0.1:5432 (user postgres, trust). Every process it starts is stopped at the end and the
 # databases it creates are dropped. Env: BENCH_NODE_JAVA_OPTS (the cluster JVMs' options, default: the same
-# as bin/standalone's defaults), JAVA_OPTS (passed to bin/standalone as usual), BENCH_PGBENCH_DIR.
+# as bin/standalone's defaults), JAVA_OPTS (passed to bin/standalone as usual), BENCH_PGBENCH_DIR, BENCH_JFR=DIR
+# (a JFR profile of every server JVM during the mix runs, DIR/<run>-<pid>.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -133,6 +134,12 @@ measure() {  # measure KEY SCRIPT SECONDS URL...: one wrk per URL, the connectio
   local key=$1 script=$2 dur=$3; shift 3
   local n=$# i=0 ws=() files=()
   local cpu0 st0 cpu1 st1 rps p50 p99 requests errors src
+  if [ -n "${BENCH_JFR:-}" ] && [ "${key#mix-}" != "$key" ]; then   # a profile of each JVM during the mix
+    mkdir -p "$BENCH_JFR"
+    for p in "${server_pids[@]}"; do
+      jcmd "$p" JFR.start name=bench duration="${dur}s" settings=profile filename="$(realpath "$BENCH_JFR")/$key-$p.jfr" >/dev/null || true
+    done
+  fi
   cpu0=$(report cpu "${server_pids[@]}")
   read -r src st0 < <(report statements "${metric_urls[@]}")
   for url in "$@"; do
@@ -217,6 +224,7 @@ log "one JVM: app boot ${ssecs}s"
 measure boot-standalone boot.lua "$ssecs" "$base"
 log "one JVM: pairing storm ${ssecs}s, $storm_workers in parallel"
 storm storm-standalone "$base" "$work/standalone.log"
+log "one JVM: RSS $(report rss "${pid[standalone]}") MiB; $(report memory "$base/metrics" || echo 'no JVM memory metrics')"
 stop "${pid[standalone]}"; unset 'pid[standalone]'
 
 # ---------------------------------------------------------------- 3. the cluster: four JVMs, bus on mutual TLS
