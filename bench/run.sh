@@ -65,6 +65,7 @@ cleanup() {
   if [ "$rc" -ne 0 ]; then
     echo "bench: failed (exit $rc); the last lines of the server logs:" >&2
     for f in "$work"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -n 15 "$f" >&2; }; done
+    if [ -s "${rows:-}" ]; then echo; echo "What was measured before the failure:"; python3 bench/report.py table "$rows" "$meta" || true; fi
   fi
   rm -rf "$work"
   exit "$rc"
@@ -82,11 +83,21 @@ await() {  # await URL SECONDS [PID]: until URL answers 2xx; fails early if PID 
   echo "bench: $url not up after $limit s" >&2
   return 1
 }
-free_ports() { python3 -c '
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"; }
+free_ports() {  # N ports that are free now and below the ephemeral range, which outgoing connections draw from
+  python3 -c '
+import random, socket, sys
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+ports, port = [], random.randrange(10000, max(10001, low - 2000))
+while len(ports) < int(sys.argv[1]) and port < low:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port)); ports.append(port)
+    except OSError:
+        pass
+    finally:
+        s.close()
+    port += 1
+print(" ".join(map(str, ports)))' "$1"; }
 
 # The jars: build when missing or older than the sources (as bin/standalone does).
 jars=(standalone/target/standalone-0.1.0-SNAPSHOT-fat.jar gateway/target/gateway-0.1.0-SNAPSHOT-fat.jar
