@@ -2,6 +2,7 @@
 
   report.py wrk FILE...             -> "req/s p50_ms p99_ms requests errors" (several files: one wrk per
                                        gateway; req/s and requests add up, p50/p99 are the worst of them)
+  report.py rps FILE...             -> req/s of wrk runs added up
   report.py pgbench FILE            -> "tps latency_avg_ms"
   report.py cpu PID...              -> utime+stime of the processes, in microseconds
   report.py rss PID...              -> VmRSS of the processes together, MiB
@@ -35,6 +36,11 @@ def wrk(paths):
         sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
         errors += sum(int(x) for x in sock.groups()) if sock else 0
     return f"{rps:.1f} {p50:.2f} {p99:.2f} {requests} {errors}"
+
+
+def rps(paths):
+    total = sum(float(re.search(r"Requests/sec:\s+([\d.]+)", open(p).read()).group(1)) for p in paths)
+    return f"{total:.1f}"
 
 
 def pgbench(path):
@@ -182,7 +188,8 @@ def table(rows_path, meta_path):
         out.append(f"| {label} | {fmt(r[2])} | {fmt(r[4], 2)} | {ratio} | {r[8] if r[8] else '—'} |")
     out.append("")
     out.append(f"Two gateways: two wrk processes, one per gateway, with {meta['conns']} connections split between them "
-               "(req/s added, p99 the worse of the two). Each row runs as long as the main run.")
+               "(req/s added, p99 the worse of the two). 1 × 1 is the cluster row above; each other row runs "
+               f"{meta['ssecs']} s after a warm-up (new JVMs need one), the layouts in the order 2 × 1, 2 × 2, 1 × 2.")
     return "\n".join(out) + "\n"
 
 
@@ -200,6 +207,8 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "wrk":
         print(wrk(args))
+    elif cmd == "rps":
+        print(rps(args))
     elif cmd == "pgbench":
         print(pgbench(args[0]))
     elif cmd == "cpu":

@@ -131,15 +131,23 @@ rows=$work/rows.tsv
 server_pids=()
 metric_urls=()
 stmt_source=
-warm() {  # warm SCRIPT SECONDS URL...: JIT and caches, not measured
-  local script=$1 dur=$2; shift 2
-  local i=0 ws=()
-  for url in "$@"; do
-    BENCH_SEED=$((i + 50)) BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" \
-      wrk -t1 -c$(( conns / $# > 0 ? conns / $# : 1 )) -d"${dur}s" -s "bench/$script" "$url" >/dev/null &
-    ws+=($!); i=$((i + 1))
+warm() {  # warm SCRIPT MAX_SECONDS URL...: 5 s rounds (JIT, caches, pools) until req/s moves by less than 10 %
+  local script=$1 max=$2; shift 2
+  local prev=0 cur=0 round=0
+  while [ $(( (round + 1) * 5 )) -le "$max" ]; do
+    local i=0 ws=() files=()
+    for url in "$@"; do
+      BENCH_SEED=$((round * 10 + i + 50)) BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" \
+        wrk -t1 -c$(( conns / $# > 0 ? conns / $# : 1 )) -d5s -s "bench/$script" "$url" > "$work/warm.$i.wrk" &
+      ws+=($!); files+=("$work/warm.$i.wrk"); i=$((i + 1))
+    done
+    wait "${ws[@]}"
+    cur=$(report rps "${files[@]}")
+    round=$((round + 1))
+    python3 -c "import sys; sys.exit(0 if $prev > 0 and abs($cur - $prev) < 0.1 * $prev else 1)" && break
+    prev=$cur
   done
-  wait "${ws[@]}"
+  log "warm-up: $(( round * 5 )) s, the last 5 s at $cur req/s"
 }
 measure() {  # measure KEY SCRIPT SECONDS URL...: one wrk per URL, the connections split between them
   local key=$1 script=$2 dur=$3; shift 3
@@ -228,8 +236,8 @@ python3 bench/setup.py "$base" "$accounts" "$work/tokens"
 vacuum
 server_pids=("${pid[standalone]}")
 metric_urls=("$base/metrics")
-log "one JVM: warm-up 5 s, then the mix ${secs}s"
-warm mix.lua 5 "$base"
+log "one JVM: warm-up (up to 20 s), then the mix ${secs}s"
+warm mix.lua 20 "$base"
 measure mix-standalone mix.lua "$secs" "$base"
 log "one JVM: app boot ${ssecs}s"
 measure boot-standalone boot.lua "$ssecs" "$base"
@@ -264,8 +272,8 @@ await "http://127.0.0.1:$ops_data1/health/ready" 180 "${pid[data-1]}"
 await "$g1/health/ready" 180 "${pid[gateway-1]}"   # ready: auth, data and device answer
 server_pids=("${pid[gateway-1]}" "${pid[auth]}" "${pid[data-1]}" "${pid[device]}")
 metric_urls=("$g1/metrics" "http://127.0.0.1:$ops_auth/metrics" "http://127.0.0.1:$ops_data1/metrics")
-log "cluster: warm-up 5 s, then the mix ${secs}s"
-warm mix.lua 5 "$g1"
+log "cluster: warm-up (up to 30 s), then the mix ${secs}s"
+warm mix.lua 30 "$g1"
 measure mix-cluster mix.lua "$secs" "$g1"
 log "cluster: app boot ${ssecs}s"
 measure boot-cluster boot.lua "$ssecs" "$g1"
@@ -278,23 +286,23 @@ node gateway-2 gateway FLAMINGO_CLUSTER_PORT="$hz_gw2" FLAMINGO_HTTP_PORT="$gw2"
 await "$g2/health/ready" 180 "${pid[gateway-2]}"
 server_pids+=("${pid[gateway-2]}")
 metric_urls+=("$g2/metrics")
-warm mix.lua 5 "$g1" "$g2"
-measure scale-2x1 mix.lua "$secs" "$g1" "$g2"
+warm mix.lua 20 "$g1" "$g2"
+measure scale-2x1 mix.lua "$ssecs" "$g1" "$g2"
 log "scale-out: a second data-service"
 node data-2 data-service FLAMINGO_CLUSTER_PORT="$hz_data2" FLAMINGO_OPS_PORT="$ops_data2"
 await "http://127.0.0.1:$ops_data2/health/ready" 180 "${pid[data-2]}"
 server_pids+=("${pid[data-2]}")
 metric_urls+=("http://127.0.0.1:$ops_data2/metrics")
 sleep 2   # its consumers' registrations reach every node
-warm mix.lua 5 "$g1" "$g2"
-measure scale-2x2 mix.lua "$secs" "$g1" "$g2"
+warm mix.lua 20 "$g1" "$g2"
+measure scale-2x2 mix.lua "$ssecs" "$g1" "$g2"
 log "scale-out: the second gateway stops (SIGTERM)"
 stop "${pid[gateway-2]}"; unset 'pid[gateway-2]'
 server_pids=("${pid[gateway-1]}" "${pid[auth]}" "${pid[data-1]}" "${pid[device]}" "${pid[data-2]}")
 metric_urls=("$g1/metrics" "http://127.0.0.1:$ops_auth/metrics" "http://127.0.0.1:$ops_data1/metrics"
   "http://127.0.0.1:$ops_data2/metrics")
-warm mix.lua 3 "$g1"
-measure scale-1x2 mix.lua "$secs" "$g1"
+warm mix.lua 5 "$g1"
+measure scale-1x2 mix.lua "$ssecs" "$g1"
 
 # ---------------------------------------------------------------- the tables
 case "$stmt_source" in

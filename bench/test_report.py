@@ -42,6 +42,12 @@ class WrkTest(unittest.TestCase):
         self.assertEqual("1500.5 3.00 40.00 28554 6", out)
 
 
+    def test_warm_up_rounds_add_up_throughput(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = report.rps([wrk_file(d, "a", "1.00ms", "2.00ms", "100.25"), wrk_file(d, "b", "1.00ms", "2.00ms", "50.50")])
+        self.assertEqual("150.8", out)
+
+
 class MetricsTest(unittest.TestCase):
     def serve(self, pages):
         class Handler(BaseHTTPRequestHandler):
