@@ -16,17 +16,16 @@
 # (a JFR profile of every server JVM during the mix runs, DIR/<run>-<pid>.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$(pwd)
 
 write=no
 if [ "${1:-}" = "--write" ]; then write=yes; shift; fi
 secs=${1:-20}; conns=${2:-16}; accounts=${3:-1000}
-ssecs=$(( secs / 2 > 5 ? secs / 2 : 5 ))   # app boot and pairing storm
+ssecs=$(( secs / 2 > 5 ? secs / 2 : 5 ))   # app boot, pairing storm and the scale-out rows
 cores=$(nproc)
 storm_workers=$(( cores * 2 ))
 pgdir=${BENCH_PGBENCH_DIR:-../shared/bench/pgbench}
 # keep in step with bin/standalone's defaults
-node_opts=${BENCH_NODE_JAVA_OPTS:-"-Xms64m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=128m -XX:+UseSerialGC"}
+node_opts=${BENCH_NODE_JAVA_OPTS:-"-Xms64m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=128m -XX:+UseG1GC"}
 opens=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
@@ -46,7 +45,7 @@ work=$(mktemp -d /tmp/flamingo-bench.XXXXXX)
 db=flamingo_bench_$$
 pgdb=flamingo_pgbench_$$
 declare -A pid=()
-psql_admin() { psql -q -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 "$@" postgres; }
+psql_admin() { PGOPTIONS="-c client_min_messages=warning" psql -q -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 "$@" postgres; }
 
 stop() {  # SIGTERM, up to 30 s to finish, then SIGKILL
   local p=$1
