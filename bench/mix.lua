@@ -6,6 +6,17 @@ local f = io.open(os.getenv("BENCH_BLOB"))
 local blob = f:read("*a")
 f:close()
 
+-- each wrk thread (and each wrk process, BENCH_SEED) walks its own random sequence of accounts
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+
+function init(args)
+  math.randomseed(os.time() + 7919 * (id or 0) + 104729 * tonumber(os.getenv("BENCH_SEED") or "0"))
+end
+
 request = function()
   local t = tokens[math.random(#tokens)]
   local h = { ["Authorization"] = "Bearer " .. t, ["Content-Type"] = "application/json" }

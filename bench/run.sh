@@ -1,34 +1,208 @@
 #!/usr/bin/env bash
-# Benchmark: the standalone server under wrk (the sync hot path mix) next to the pgbench baseline of
-# ../shared/bench/pgbench, in the same run, and prints both with their ratio and the server's memory.
-# Usage: bench/run.sh [seconds] [connections] [accounts]
+# The Flamingo Sync benchmark, in one go, on one machine:
+#   1. pgbench: the sync hot path as SQL (../shared/bench/pgbench), the database's own limit;
+#   2. the one-JVM server (bin/standalone with its default JVM options, access log on as in production);
+#   3. the cluster: gateway, auth-service, data-service, device-service as four JVMs from their fat jars on
+#      loopback, the event bus on mutual TLS (bin/cluster-certs);
+# each on the same mix (bench/mix.lua) and the same connections; then the app-boot and pairing-storm
+# scenarios on both layouts, and the cluster scaled out to 2 gateways and 2 data-services. Prints the tables
+# (markdown); --write also puts them into bench/RESULTS.md between its generated-section markers.
+#
+# Usage: bench/run.sh [--write] [seconds] [connections] [accounts]      (defaults: 20 16 1000)
+# Needs wrk, pgbench, psql, curl, openssl, python3, a JDK 17 and Maven (to build the jars if missing), and
+# PostgreSQL at 127.0.0.1:5432 (user postgres, trust). Every process it starts is stopped at the end and the
+# databases it creates are dropped. Env: BENCH_NODE_JAVA_OPTS (the cluster JVMs' options, default: the same
+# as bin/standalone's defaults), JAVA_OPTS (passed to bin/standalone as usual), BENCH_PGBENCH_DIR, BENCH_JFR=DIR
+# (a JFR profile of every server JVM during the mix runs, DIR/<run>-<pid>.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:-15}; conns=${2:-16}; accounts=${3:-50}
-port=18080
-work=$(mktemp -d)
-pg="postgresql://postgres@127.0.0.1:5432"
-psql -q -h 127.0.0.1 -U postgres -c "drop database if exists flamingo_bench with (force)" -c "create database flamingo_bench" postgres
-[ -f standalone/target/standalone-0.1.0-SNAPSHOT-fat.jar ] || mvn -B -q -DskipTests package
 
-FLAMINGO_DB_URL="$pg/flamingo_bench" FLAMINGO_HTTP_PORT=$port FLAMINGO_SECRETS_DIR="$work/secrets" \
-FLAMINGO_RATE_LIMIT_REGISTER=100000/60 FLAMINGO_RATE_LIMIT_INIT=100000/60 FLAMINGO_RATE_LIMIT_TOKEN=100000/60 \
-FLAMINGO_RATE_LIMIT_LOGIN=100000/60 FLAMINGO_LOG_LEVEL=WARN JAVA_OPTS="-Xmx1g" \
-  bin/standalone > "$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
-curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$work/server.log"; exit 1; }
+write=no
+if [ "${1:-}" = "--write" ]; then write=yes; shift; fi
+secs=${1:-20}; conns=${2:-16}; accounts=${3:-1000}
+ssecs=$(( secs / 2 > 5 ? secs / 2 : 5 ))   # app boot, pairing storm and the scale-out rows
+cores=$(nproc)
+storm_workers=$(( cores * 2 ))
+pgdir=${BENCH_PGBENCH_DIR:-../shared/bench/pgbench}
+# keep in step with bin/standalone's defaults
+node_opts=${BENCH_NODE_JAVA_OPTS:-"-Xms64m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=128m -XX:+UseG1GC"}
+opens=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
+  -Dhazelcast.logging.type=slf4j -Dvertx.logger-delegate-factory-class-name=io.vertx.core.logging.SLF4JLogDelegateFactory)
 
-python3 bench/setup.py "http://127.0.0.1:$port" "$accounts" "$work/tokens"
-# warm up the JIT, then measure
-BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" wrk -t2 -c"$conns" -d5s -s bench/mix.lua "http://127.0.0.1:$port" >/dev/null
-BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/mix.lua "http://127.0.0.1:$port" > "$work/wrk.txt"; cat "$work/wrk.txt"
-rss=$(ps -o rss= -p "$(pgrep -f standalone-0.1.0-SNAPSHOT-fat.jar | head -n 1)")
+for tool in wrk pgbench psql curl openssl python3 java; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk postgresql-client postgresql-contrib curl openssl)" >&2; exit 2; }
+done
+[ -d "$pgdir" ] || { echo "bench: no pgbench scripts in $pgdir (BENCH_PGBENCH_DIR)" >&2; exit 2; }
+psql -q -h 127.0.0.1 -U postgres -c "select 1" postgres >/dev/null || { echo "bench: PostgreSQL at 127.0.0.1:5432 (user postgres) does not answer" >&2; exit 2; }
 
-# the database baseline, same machine, same run
-psql -q -h 127.0.0.1 -U postgres -c "drop database if exists flamingo_pgbench with (force)" -c "create database flamingo_pgbench" postgres
-psql -q -h 127.0.0.1 -U postgres flamingo_pgbench <<'SQL'
+t0=$(date +%s)
+log() { printf '[%4ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
+report() { python3 bench/report.py "$@"; }
+
+work=$(mktemp -d /tmp/flamingo-bench.XXXXXX)
+db=flamingo_bench_$$
+pgdb=flamingo_pgbench_$$
+declare -A pid=()
+psql_admin() { PGOPTIONS="-c client_min_messages=warning" psql -q -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 "$@" postgres; }
+
+stop() {  # SIGTERM, up to 30 s to finish, then SIGKILL
+  local p=$1
+  kill "$p" 2>/dev/null || return 0
+  for _ in $(seq 1 60); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done
+  kill -9 "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  for p in "${pid[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pid[@]}"; do stop "$p"; done
+  jobs -p | while read -r j; do kill "$j" 2>/dev/null || true; done
+  psql_admin -c "drop database if exists $db with (force)" -c "drop database if exists $pgdb with (force)" 2>/dev/null || true
+  if [ "$rc" -ne 0 ]; then
+    echo "bench: failed (exit $rc); the last lines of the server logs:" >&2
+    for f in "$work"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -n 15 "$f" >&2; }; done
+    if [ -s "${rows:-}" ]; then echo; echo "What was measured before the failure:"; python3 bench/report.py table "$rows" "$meta" || true; fi
+  fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+await() {  # await URL SECONDS [PID]: until URL answers 2xx; fails early if PID died
+  local url=$1 limit=$2 p=${3:-}
+  for _ in $(seq 1 $(( limit * 2 ))); do
+    curl -sf -o /dev/null "$url" && return 0
+    if [ -n "$p" ] && ! kill -0 "$p" 2>/dev/null; then echo "bench: process $p died while waiting for $url" >&2; return 1; fi
+    sleep 0.5
+  done
+  echo "bench: $url not up after $limit s" >&2
+  return 1
+}
+free_ports() {  # N ports that are free now and below the ephemeral range, which outgoing connections draw from
+  python3 -c '
+import random, socket, sys
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+ports, port = [], random.randrange(10000, max(10001, low - 2000))
+while len(ports) < int(sys.argv[1]) and port < low:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port)); ports.append(port)
+    except OSError:
+        pass
+    finally:
+        s.close()
+    port += 1
+print(" ".join(map(str, ports)))' "$1"; }
+
+# The jars: build when missing or older than the sources (as bin/standalone does).
+jars=(standalone/target/standalone-0.1.0-SNAPSHOT-fat.jar gateway/target/gateway-0.1.0-SNAPSHOT-fat.jar
+  auth-service/target/auth-service-0.1.0-SNAPSHOT-fat.jar data-service/target/data-service-0.1.0-SNAPSHOT-fat.jar
+  device-service/target/device-service-0.1.0-SNAPSHOT-fat.jar)
+stale=no
+for j in "${jars[@]}"; do
+  if [ ! -f "$j" ] || [ -n "$(find . -path '*/target' -prune -o \( -name '*.java' -o -name '*.sql' -o -name 'pom.xml' -o -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.xml' \) -newer "$j" -print -quit)" ]; then stale=yes; fi
+done
+if [ "$stale" = yes ]; then log "building the jars (mvn -DskipTests package)"; mvn -B -q -DskipTests package; fi
+
+# --- run facts
+meta=$work/meta.tsv
+rows=$work/rows.tsv
+: > "$rows"
+{
+  printf 'when\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+  printf 'args\t%s\n' "$secs $conns $accounts"
+  printf 'secs\t%s\nssecs\t%s\nconns\t%s\naccounts\t%s\nstorm_workers\t%s\n' "$secs" "$ssecs" "$conns" "$accounts" "$storm_workers"
+  printf 'commit\t%s\n' "$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+  printf 'dirty\t%s\n' "$([ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && echo yes || echo no)"
+  printf 'cores\t%s\n' "$cores"
+  printf 'cpu\t%s\n' "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+  printf 'mem\t%s\n' "$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+  printf 'os\t%s\n' "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME" || uname -sr)"
+  printf 'pg\t%s\n' "$(psql -h 127.0.0.1 -U postgres -tAc 'show server_version' postgres | awk '{print $1}')"
+  printf 'java\t%s\n' "$(java -version 2>&1 | head -n 1 | sed 's/.*version "\([^"]*\)".*/\1/')"
+} > "$meta"
+
+# --- measuring: globals server_pids (the server JVMs) and metric_urls (their /metrics pages)
+server_pids=()
+metric_urls=()
+stmt_source=
+warm() {  # warm SCRIPT MAX_SECONDS URL...: 5 s rounds (JIT, caches, pools) until req/s moves by less than 10 %
+  local script=$1 max=$2; shift 2
+  local prev=0 cur=0 round=0
+  while [ $(( (round + 1) * 5 )) -le "$max" ]; do
+    local i=0 ws=() files=()
+    for url in "$@"; do
+      BENCH_SEED=$((round * 10 + i + 50)) BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" \
+        wrk -t1 -c$(( conns / $# > 0 ? conns / $# : 1 )) -d5s -s "bench/$script" "$url" > "$work/warm.$i.wrk" &
+      ws+=($!); files+=("$work/warm.$i.wrk"); i=$((i + 1))
+    done
+    wait "${ws[@]}"
+    cur=$(report rps "${files[@]}")
+    round=$((round + 1))
+    python3 -c "import sys; sys.exit(0 if $prev > 0 and abs($cur - $prev) < 0.1 * $prev else 1)" && break
+    prev=$cur
+  done
+  log "warm-up: $(( round * 5 )) s, the last 5 s at $cur req/s"
+}
+measure() {  # measure KEY SCRIPT SECONDS URL...: one wrk per URL, the connections split between them
+  local key=$1 script=$2 dur=$3; shift 3
+  local n=$# i=0 ws=() files=()
+  local cpu0 st0 cpu1 st1 rps p50 p99 requests errors src
+  if [ -n "${BENCH_JFR:-}" ] && [ "${key#mix-}" != "$key" ]; then   # a profile of each JVM during the mix
+    mkdir -p "$BENCH_JFR"
+    for p in "${server_pids[@]}"; do
+      jcmd "$p" JFR.start name=bench duration="${dur}s" settings=profile filename="$(realpath "$BENCH_JFR")/$key-$p.jfr" >/dev/null || true
+    done
+  fi
+  cpu0=$(report cpu "${server_pids[@]}")
+  read -r src st0 < <(report statements "${metric_urls[@]}")
+  for url in "$@"; do
+    local c=$(( conns / n + (i < conns % n ? 1 : 0) ))
+    local t=$(( n == 1 && c >= 2 ? 2 : 1 ))
+    BENCH_SEED=$i BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" \
+      wrk -t$t -c$c -d"${dur}s" --latency -s "bench/$script" "$url" > "$work/$key.$i.wrk" &
+    ws+=($!); files+=("$work/$key.$i.wrk"); i=$((i + 1))
+  done
+  wait "${ws[@]}"
+  cpu1=$(report cpu "${server_pids[@]}")
+  read -r src st1 < <(report statements "${metric_urls[@]}")
+  read -r rps p50 p99 requests errors < <(report wrk "${files[@]}")
+  local cpu_req stmt_req
+  cpu_req=$(python3 -c "print(round(($cpu1 - $cpu0) / max($requests, 1), 1))")
+  if [ "$src" = none ]; then stmt_req=-; else
+    stmt_req=$(python3 -c "print(round(($st1 - $st0) / max($requests, 1), 2))")
+    [ -n "$stmt_source" ] || stmt_source=$src
+  fi
+  printf '%s\t-\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n' "$key" "$rps" "$p50" "$p99" "$(report rss "${server_pids[@]}")" \
+    "$cpu_req" "$stmt_req" "$errors" >> "$rows"
+  log "$key: $rps req/s, p50 $p50 ms, p99 $p99 ms, $requests requests, $errors errors, $cpu_req µs CPU/req, stmt/req $stmt_req"
+}
+storm() {  # storm KEY URL LOGS...
+  local key=$1 url=$2; shift 2
+  local pairs pps p50 p99 errors cpu_us blocked
+  read -r pairs pps p50 p99 errors cpu_us < <(python3 bench/storm.py "$url" "$ssecs" "$storm_workers" "${server_pids[@]}")
+  blocked=$(cat "$@" | grep -c 'has been blocked' || true)
+  printf '%s\t-\t%s\t%s\t%s\t%s\t%s\t-\t%s\t%s\n' "$key" "$pps" "$p50" "$p99" "$(report rss "${server_pids[@]}")" \
+    "$(python3 -c "print(round($cpu_us / max($pairs, 1)))")" "$errors" "$blocked" >> "$rows"
+  log "$key: $pairs pairings, $pps pairs/s, p50 $p50 ms, p99 $p99 ms, $errors errors, blocked-thread warnings $blocked"
+}
+vacuum() { psql -q -h 127.0.0.1 -U postgres -c "vacuum analyze" "$db" 2>/dev/null || true; }
+
+jwt=$(openssl rand -hex 32)
+kek=$(openssl rand -base64 32)
+limits=(FLAMINGO_RATE_LIMIT_REGISTER=1000000/60 FLAMINGO_RATE_LIMIT_INIT=1000000/60 FLAMINGO_RATE_LIMIT_TOKEN=1000000/60
+  FLAMINGO_RATE_LIMIT_LOGIN=1000000/60 FLAMINGO_RATE_LIMIT_LOGIN_EMAIL=1000000/60)
+common_env=(FLAMINGO_DB_URL="postgresql://postgres@127.0.0.1:5432/$db" FLAMINGO_JWT_SECRET="$jwt" FLAMINGO_KEK="$kek"
+  FLAMINGO_SECRETS_DIR="$work/secrets" "${limits[@]}")
+
+# ---------------------------------------------------------------- 1. pgbench, the database's limit
+log "pgbench: loading 10,000 accounts x 5 blobs of 4 KiB"
+psql_admin -c "drop database if exists $pgdb with (force)" -c "create database $pgdb"
+psql -q -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 "$pgdb" <<'SQL'
 create table blobs(account_id bigint, data_type text, encrypted_blob text not null,
   nonce text not null, version bigint not null, checksum text, blob_size_bytes int,
   updated_at timestamptz not null default now(), primary key(account_id, data_type));
@@ -37,18 +211,113 @@ create table sessions(token_hash bytea primary key, account_id bigint not null,
 insert into blobs select a, t, repeat(md5(a::text), 128), 'AAAAAAAAAAAAAAAA', 1, 'x', 4096, now()
   from generate_series(1, 10000) a, unnest(array['history','environment','secret','collection','setting']) t;
 insert into sessions select sha256(a::text::bytea), a, a, now() + interval '90 days', null from generate_series(1, 10000) a;
-analyze;
+vacuum analyze;
 SQL
-b=../shared/bench/pgbench
+log "pgbench: ${secs}s at $conns connections"
 pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$conns" -j 2 -T "$secs" \
-  -f $b/read.sql@7 -f $b/write.sql@2 -f $b/auth.sql@1 flamingo_pgbench 2>/dev/null | tee "$work/pgbench.txt"
-psql -q -h 127.0.0.1 -U postgres -c "drop database if exists flamingo_pgbench with (force)" -c "drop database if exists flamingo_bench with (force)" postgres 2>/dev/null || true
+  -f "$pgdir/read.sql@7" -f "$pgdir/write.sql@2" -f "$pgdir/auth.sql@1" "$pgdb" > "$work/pgbench.txt" 2>&1
+read -r tps lat < <(report pgbench "$work/pgbench.txt")
+printf 'pgbench\t-\t%s\t-\t-\t-\t-\t1\t0\t%s\n' "$tps" "$lat" >> "$rows"
+log "pgbench: $tps tps, latency average $lat ms"
+psql_admin -c "drop database if exists $pgdb with (force)"
 
-server_rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
-pg_tps=$(awk '/^tps/ {print $3; exit}' "$work/pgbench.txt")
+# ---------------------------------------------------------------- 2. the one-JVM server
+psql_admin -c "drop database if exists $db with (force)" -c "create database $db"
+http=$(free_ports 1)
+log "one JVM: starting bin/standalone${JAVA_OPTS:+ (JAVA_OPTS=$JAVA_OPTS)}"
+env "${common_env[@]}" FLAMINGO_HTTP_PORT="$http" FLAMINGO_PUBLIC_URL="http://127.0.0.1:$http" \
+  bin/standalone > "$work/standalone.log" 2>&1 &
+pid[standalone]=$!   # bin/standalone execs java: this is the JVM
+base="http://127.0.0.1:$http"
+await "$base/health/ready" 120 "${pid[standalone]}"
+log "setup: $accounts accounts through the API (register, pair a device, key, five 4 KiB blobs)"
+python3 bench/setup.py "$base" "$accounts" "$work/tokens"
+vacuum
+server_pids=("${pid[standalone]}")
+metric_urls=("$base/metrics")
+log "one JVM: warm-up (up to 20 s), then the mix ${secs}s"
+warm mix.lua 20 "$base"
+measure mix-standalone mix.lua "$secs" "$base"
+log "one JVM: app boot ${ssecs}s"
+measure boot-standalone boot.lua "$ssecs" "$base"
+log "one JVM: pairing storm ${ssecs}s, $storm_workers in parallel"
+storm storm-standalone "$base" "$work/standalone.log"
+log "one JVM: RSS $(report rss "${pid[standalone]}") MiB; $(report memory "$base/metrics" || echo 'no JVM memory metrics')"
+stop "${pid[standalone]}"; unset 'pid[standalone]'
+
+# ---------------------------------------------------------------- 3. the cluster: four JVMs, bus on mutual TLS
+bin/cluster-certs "$work/certs" >/dev/null
+rm -f "$work/certs/ca.key"   # as on real nodes
+vacuum
+read -r hz_auth hz_device hz_data1 hz_data2 hz_gw1 hz_gw2 gw1 gw2 ops_auth ops_data1 ops_data2 < <(free_ports 11)
+members="127.0.0.1:$hz_auth,127.0.0.1:$hz_device,127.0.0.1:$hz_data1,127.0.0.1:$hz_data2,127.0.0.1:$hz_gw1,127.0.0.1:$hz_gw2"
+cluster_env=("${common_env[@]}" FLAMINGO_CLUSTER_NAME="flamingo-bench-$$" FLAMINGO_CLUSTER_HOST=127.0.0.1
+  FLAMINGO_CLUSTER_MEMBERS="$members" FLAMINGO_CLUSTER_TLS_DIR="$work/certs")
+node() {  # node NAME MODULE VAR=VALUE...
+  local name=$1 module=$2; shift 2
+  # shellcheck disable=SC2086
+  env "${cluster_env[@]}" "$@" java $node_opts "${opens[@]}" -jar "$module/target/$module-0.1.0-SNAPSHOT-fat.jar" \
+    > "$work/$name.log" 2>&1 &
+  pid[$name]=$!
+}
+log "cluster: starting auth, device, data, gateway (JAVA options: $node_opts)"
+node auth auth-service FLAMINGO_CLUSTER_PORT="$hz_auth" FLAMINGO_OPS_PORT="$ops_auth"
+node device device-service FLAMINGO_CLUSTER_PORT="$hz_device"   # device-service serves no ops port
+node data-1 data-service FLAMINGO_CLUSTER_PORT="$hz_data1" FLAMINGO_OPS_PORT="$ops_data1"
+node gateway-1 gateway FLAMINGO_CLUSTER_PORT="$hz_gw1" FLAMINGO_HTTP_PORT="$gw1" FLAMINGO_PUBLIC_URL="http://127.0.0.1:$gw1"
+g1="http://127.0.0.1:$gw1"; g2="http://127.0.0.1:$gw2"
+await "http://127.0.0.1:$ops_auth/health/ready" 180 "${pid[auth]}"
+await "http://127.0.0.1:$ops_data1/health/ready" 180 "${pid[data-1]}"
+await "$g1/health/ready" 180 "${pid[gateway-1]}"   # ready: auth, data and device answer
+server_pids=("${pid[gateway-1]}" "${pid[auth]}" "${pid[data-1]}" "${pid[device]}")
+metric_urls=("$g1/metrics" "http://127.0.0.1:$ops_auth/metrics" "http://127.0.0.1:$ops_data1/metrics")
+log "cluster: warm-up (up to 60 s: four fresh JVMs share the cores), then the mix ${secs}s"
+warm mix.lua 60 "$g1"
+measure mix-cluster mix.lua "$secs" "$g1"
+log "cluster: app boot ${ssecs}s"
+measure boot-cluster boot.lua "$ssecs" "$g1"
+log "cluster: pairing storm ${ssecs}s"
+storm storm-cluster "$g1" "$work"/auth.log "$work"/device.log "$work"/data-1.log "$work"/gateway-1.log
+log "cluster: RSS MiB gateway $(report rss "${pid[gateway-1]}"), auth $(report rss "${pid[auth]}"), data $(report rss "${pid[data-1]}"), device $(report rss "${pid[device]}")"
+
+# ---------------------------------------------------------------- 4. scaling out on this machine
+log "scale-out: a second gateway"
+node gateway-2 gateway FLAMINGO_CLUSTER_PORT="$hz_gw2" FLAMINGO_HTTP_PORT="$gw2" FLAMINGO_PUBLIC_URL="http://127.0.0.1:$gw2"
+await "$g2/health/ready" 180 "${pid[gateway-2]}"
+server_pids+=("${pid[gateway-2]}")
+metric_urls+=("$g2/metrics")
+warm mix.lua 15 "$g1" "$g2"
+measure scale-2x1 mix.lua "$ssecs" "$g1" "$g2"
+log "scale-out: a second data-service"
+node data-2 data-service FLAMINGO_CLUSTER_PORT="$hz_data2" FLAMINGO_OPS_PORT="$ops_data2"
+await "http://127.0.0.1:$ops_data2/health/ready" 180 "${pid[data-2]}"
+server_pids+=("${pid[data-2]}")
+metric_urls+=("http://127.0.0.1:$ops_data2/metrics")
+sleep 2   # its consumers' registrations reach every node
+warm mix.lua 15 "$g1" "$g2"
+measure scale-2x2 mix.lua "$ssecs" "$g1" "$g2"
+log "scale-out: the second gateway stops (SIGTERM)"
+stop "${pid[gateway-2]}"; unset 'pid[gateway-2]'
+server_pids=("${pid[gateway-1]}" "${pid[auth]}" "${pid[data-1]}" "${pid[device]}" "${pid[data-2]}")
+metric_urls=("$g1/metrics" "http://127.0.0.1:$ops_auth/metrics" "http://127.0.0.1:$ops_data1/metrics"
+  "http://127.0.0.1:$ops_data2/metrics")
+warm mix.lua 5 "$g1"
+measure scale-1x2 mix.lua "$ssecs" "$g1"
+log "scale-out: the second data-service stops (SIGTERM): 1 x 1 again, as warm as the rows before"
+stop "${pid[data-2]}"; unset 'pid[data-2]'
+server_pids=("${pid[gateway-1]}" "${pid[auth]}" "${pid[data-1]}" "${pid[device]}")
+metric_urls=("$g1/metrics" "http://127.0.0.1:$ops_auth/metrics" "http://127.0.0.1:$ops_data1/metrics")
+sleep 2   # its registrations leave every node
+warm mix.lua 5 "$g1"
+measure scale-1x1 mix.lua "$ssecs" "$g1"
+
+# ---------------------------------------------------------------- the tables
+case "$stmt_source" in
+  flamingo_db_statements_total) s="delta of \`flamingo_db_statements_total\` (all nodes) ÷ requests" ;;
+  vertx_sql_processing_time_seconds_count) s="\`flamingo_db_statements_total\` is absent: the Vert.x SQL client's query count (\`vertx_sql_processing_time_seconds_count\`, BEGIN/COMMIT included) ÷ requests" ;;
+  *) s="n/a (no statement counter on /metrics)" ;;
+esac
+printf 'stmt_source\t%s\n' "$s" >> "$meta"
+log "done in $(( $(date +%s) - t0 )) s"
 echo
-echo "== Flamingo Sync bench: ${secs}s, ${conns} connections, ${accounts} accounts =="
-echo "server (HTTP, 70/20/10 mix): ${server_rps} req/s"
-echo "pgbench baseline (same mix): ${pg_tps} tps"
-echo "ratio server/pgbench: $(python3 -c "print(round(${server_rps}/${pg_tps}, 3))")"
-echo "server RSS after the run: $((rss / 1024)) MiB"
+if [ "$write" = yes ]; then report table "$rows" "$meta" --write bench/RESULTS.md; else report table "$rows" "$meta"; fi
