@@ -11,8 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,19 +73,7 @@ public final class BlobWire {
 
   /** As the gateway reads a JSON body: empty is an empty object, else a JSON object or 400. */
   static JsonObject parse(Buffer buffer) {
-    if (buffer.length() == 0) {
-      return new JsonObject();
-    }
-    Object value;
-    try {
-      value = Json.decodeValue(buffer);
-    } catch (DecodeException e) {
-      throw new ServiceException(400, "Invalid JSON body");
-    }
-    if (!(value instanceof JsonObject json)) {
-      throw new ServiceException(400, "Request body must be a JSON object");
-    }
-    return json;
+    return dev.flamingo.sync.common.bus.JsonBody.object(buffer);
   }
 
   private static void copy(MultiMap headers, String header, JsonObject body, String field) {
