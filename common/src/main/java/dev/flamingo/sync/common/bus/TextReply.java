@@ -28,6 +28,35 @@ public record TextReply(int status, Map<String, String> headers, Buffer body) {
     return WireFormat.TEXT.equals(requestHeaders.get(WireFormat.H_ACCEPT));
   }
 
+  /**
+   * The reply a sender received in this form, read back from its bus headers: the status from
+   * {@link WireFormat#H_STATUS} (200 when absent, 500 when it is no HTTP status) and the HTTP headers
+   * from the prefixed ones. The inverse of {@link #deliveryOptions()}.
+   */
+  public static TextReply received(MultiMap replyHeaders, Buffer body) {
+    TextReply reply = of(statusOf(replyHeaders.get(WireFormat.H_STATUS)), body);
+    int prefix = WireFormat.H_HEADER_PREFIX.length();
+    for (Map.Entry<String, String> h : replyHeaders) {
+      String name = h.getKey();
+      if (name.length() > prefix && name.regionMatches(true, 0, WireFormat.H_HEADER_PREFIX, 0, prefix)) {
+        reply.withHeader(name.substring(prefix), h.getValue());
+      }
+    }
+    return reply;
+  }
+
+  private static int statusOf(String status) {
+    if (status == null) {
+      return 200;
+    }
+    try {
+      int code = Integer.parseInt(status.trim());
+      return code >= 200 && code <= 599 ? code : 500;
+    } catch (NumberFormatException e) {
+      return 500;
+    }
+  }
+
   DeliveryOptions deliveryOptions() {
     DeliveryOptions options = new DeliveryOptions();
     if (status != 200) {

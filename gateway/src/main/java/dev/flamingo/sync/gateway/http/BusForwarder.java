@@ -12,7 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Sends a bus request with the caller's context and answers the HTTP request with the envelope. */
 public final class BusForwarder {
@@ -28,8 +28,8 @@ public final class BusForwarder {
   private static final int READ_RETRIES = 2;
   private static final long RETRY_DELAY_MS = 250;
 
-  private <T> Future<T> retrying(Function<Void, Future<T>> attempt, int retries) {
-    return attempt.apply(null).recover(t -> {
+  private <T> Future<T> retrying(Supplier<Future<T>> attempt, int retries) {
+    return attempt.get().recover(t -> {
       if (retries <= 0 || ((ServiceException) t).status() != 503) {
         return Future.failedFuture(t);
       }
@@ -51,7 +51,7 @@ public final class BusForwarder {
    */
   public void forward(RoutingContext ctx, String address, JsonObject body) {
     RequestContext context = Contexts.get(ctx);
-    retrying(v -> request(context, address, body), retriesFor(ctx)).onComplete(ar -> {
+    retrying(() -> request(context, address, body), retriesFor(ctx)).onComplete(ar -> {
       if (ar.succeeded()) {
         Envelope.reply(ctx, ar.result());
       } else {
@@ -66,7 +66,7 @@ public final class BusForwarder {
    */
   public void forwardText(RoutingContext ctx, String address, Object body, Map<String, String> headers) {
     RequestContext context = Contexts.get(ctx);
-    retrying(v -> requestText(context, address, body, headers), retriesFor(ctx)).onComplete(ar -> {
+    retrying(() -> requestText(context, address, body, headers), retriesFor(ctx)).onComplete(ar -> {
       if (ar.succeeded()) {
         textForm.answered(TextReply.isText(ar.result()));
         TextReply.write(ctx, ar.result());

@@ -1,15 +1,10 @@
 package dev.flamingo.sync.gateway.http;
 
 import dev.flamingo.sync.common.bus.WireFormat;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.AbstractMap.SimpleImmutableEntry;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Writes a service's answer to a request sent with {@link WireFormat#H_ACCEPT} = text: a {@code Buffer}
@@ -27,37 +22,12 @@ public final class TextReply {
   public static void write(RoutingContext ctx, Message<?> reply) {
     Object body = reply.body();
     if (body instanceof Buffer buffer) {
-      MultiMap headers = reply.headers();
-      Envelope.text(ctx, status(headers), httpHeaders(headers), buffer);
+      var text = dev.flamingo.sync.common.bus.TextReply.received(reply.headers(), buffer);
+      Envelope.text(ctx, text.status(), text.headers().entrySet(), text.body());
     } else if (body instanceof JsonObject json) {
       Envelope.reply(ctx, json);
     } else {
       Envelope.reply(ctx, new JsonObject().putNull("data"));
     }
-  }
-
-  static int status(MultiMap headers) {
-    String status = headers.get(WireFormat.H_STATUS);
-    if (status == null) {
-      return 200;
-    }
-    try {
-      int code = Integer.parseInt(status.trim());
-      return code >= 200 && code <= 599 ? code : 500;
-    } catch (NumberFormatException e) {
-      return 500;
-    }
-  }
-
-  static List<Map.Entry<String, String>> httpHeaders(MultiMap headers) {
-    List<Map.Entry<String, String>> out = new ArrayList<>(2);
-    int prefix = WireFormat.H_HEADER_PREFIX.length();
-    for (Map.Entry<String, String> h : headers) {
-      String name = h.getKey();
-      if (name.length() > prefix && name.regionMatches(true, 0, WireFormat.H_HEADER_PREFIX, 0, prefix)) {
-        out.add(new SimpleImmutableEntry<>(name.substring(prefix), h.getValue()));
-      }
-    }
-    return out;
   }
 }
