@@ -86,7 +86,7 @@ public class GatewayVerticle extends VerticleBase {
     accounts.mount(router, auth, sameOrigin,
         limiter(audit, "register", settings.string(Settings.RATE_LIMIT_REGISTER, "10/3600")),
         new LimitChain(limiter(audit, "login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")),
-            limits.perLoginEmail(vertx, "login_email", settings.string(RateLimits.LOGIN_EMAIL_SETTING,
+            limits.perLoginEmail(vertx, "login_email", settings.string(Settings.RATE_LIMIT_LOGIN_EMAIL,
                 RateLimits.LOGIN_EMAIL_DEFAULT), hit -> rateLimitHit(audit, hit))));
     new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
         limiter(audit, "init", settings.string(Settings.RATE_LIMIT_INIT, "30/60")),

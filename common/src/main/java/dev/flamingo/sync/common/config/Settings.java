@@ -37,6 +37,8 @@ public final class Settings {
   public static final String RATE_LIMIT_TOKEN = "FLAMINGO_RATE_LIMIT_TOKEN";
   public static final String RATE_LIMIT_LOGIN = "FLAMINGO_RATE_LIMIT_LOGIN";
   public static final String RATE_LIMIT_REGISTER = "FLAMINGO_RATE_LIMIT_REGISTER";
+  /** Failed logins per e-mail address, across all client addresses ("COUNT/SECONDS"). */
+  public static final String RATE_LIMIT_LOGIN_EMAIL = "FLAMINGO_RATE_LIMIT_LOGIN_EMAIL";
   // auth
   public static final String SIGNUPS_ALLOWED = "FLAMINGO_SIGNUPS_ALLOWED";
   public static final String JWT_SECRET = "FLAMINGO_JWT_SECRET";

@@ -14,10 +14,9 @@ import java.util.function.Consumer;
  * one-JVM server local ones.
  */
 public final class RateLimits {
-  /** Failed logins per e-mail address, across all client addresses ("COUNT/SECONDS"). */
-  public static final String LOGIN_EMAIL_SETTING = "FLAMINGO_RATE_LIMIT_LOGIN_EMAIL";
   /**
-   * Generous on purpose: anyone can fail logins for someone else's address, so this limit is a cap on
+   * The default of {@code FLAMINGO_RATE_LIMIT_LOGIN_EMAIL}: failed logins per e-mail address, across all
+   * client addresses. Generous on purpose: anyone can fail logins for someone else's address, so this limit is a cap on
    * distributed guessing of one account (with 20/900, under 2,000 guesses a day however many addresses
    * an attacker has), not a lock-out. Only failed logins (401) count, the lock lifts at the end of the
    * window, it never applies from a network where the account signed in within 30 days

@@ -44,7 +44,7 @@ class ClusterLimitsTest {
   static void start() {
     JsonObject config = new JsonObject().put(Settings.HTTP_PORT, 0).put(Settings.TRUSTED_PROXIES, "127.0.0.1")
         .put(Settings.RATE_LIMIT_INIT, "5/60").put(Settings.RATE_LIMIT_LOGIN, "100/60")
-        .put(RateLimits.LOGIN_EMAIL_SETTING, "3/60");
+        .put(Settings.RATE_LIMIT_LOGIN_EMAIL, "3/60");
     nodeA = cluster.startNode(0, new JsonObject());
     nodeB = cluster.startNode(1, new JsonObject());
     gatewayA = deployGateway(nodeA, config);
