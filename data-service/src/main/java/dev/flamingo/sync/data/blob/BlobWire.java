@@ -11,10 +11,12 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -87,26 +89,37 @@ public final class BlobWire {
     return reply.withHeader("ETag", Versions.etag(version)).withHeader("Last-Modified", Versions.httpDate(updatedAt));
   }
 
-  /** {"success":true,"data":{data_type, encrypted_blob, nonce, version, checksum, blob_size_bytes, updated_at}}. */
+  private static final byte[] ENVELOPE_START = "{\"success\":true,\"data\":{\"data_type\":".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * {"success":true,"data":{data_type, encrypted_blob, nonce, version, checksum, blob_size_bytes, updated_at}},
+   * assembled straight into one buffer. {@code encrypted_blob} and {@code nonce} are copied as stored, without
+   * JSON string escaping: every stored value passed {@link BlobBody#isStandardBase64} on its way in (the base64
+   * alphabet needs no escaping), so the 4 KiB string is one array copy instead of a character-by-character
+   * escape check. A value that is not standard base64 (never written by this service) goes through the
+   * JSON encoder, so the envelope stays valid JSON whatever the row holds.
+   */
   static Buffer envelope(BlobItem item) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(item.blob().length() + 256);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeBooleanField("success", true);
-      g.writeObjectFieldStart("data");
-      g.writeStringField("data_type", item.dataType());
-      g.writeStringField("encrypted_blob", item.blob());
-      g.writeStringField("nonce", item.nonce());
-      g.writeNumberField("version", item.version());
-      g.writeStringField("checksum", item.checksum());
-      g.writeNumberField("blob_size_bytes", item.size());
-      g.writeStringField("updated_at", item.updatedAt().toString());
-      g.writeEndObject();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    String blob = item.blob();
+    Buffer out = Buffer.buffer(blob.length() + item.nonce().length() + 256);
+    out.appendBytes(ENVELOPE_START).appendString(Json.encode(item.dataType()));
+    out.appendString(",\"encrypted_blob\":");
+    base64String(out, blob);
+    out.appendString(",\"nonce\":");
+    base64String(out, item.nonce());
+    out.appendString(",\"version\":").appendString(Long.toString(item.version()));
+    out.appendString(",\"checksum\":").appendString(item.checksum() == null ? "null" : Json.encode(item.checksum()));
+    out.appendString(",\"blob_size_bytes\":").appendString(Integer.toString(item.size()));
+    out.appendString(",\"updated_at\":\"").appendString(item.updatedAt().toString()).appendString("\"}}");
+    return out;
+  }
+
+  private static void base64String(Buffer out, String value) {
+    if (BlobBody.isStandardBase64(value)) {
+      out.appendByte((byte) '"').appendBytes(value.getBytes(StandardCharsets.ISO_8859_1)).appendByte((byte) '"');
+    } else {
+      out.appendString(Json.encode(value));
     }
-    return Buffer.buffer(out.toByteArray());
   }
 
   /** {"success":true,"data":{data_type, version, blob_size_bytes}}. */
