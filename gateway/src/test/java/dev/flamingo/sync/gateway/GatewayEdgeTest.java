@@ -188,7 +188,9 @@ class GatewayEdgeTest {
     web.close();
     assertEquals(200, r.statusCode());
     String text = r.bodyAsString();
-    assertTrue(text.contains("vertx_http_server_requests_total"), "Vert.x HTTP metrics");
+    assertTrue(text.contains("flamingo_http_requests_seconds_count{class=\"4xx\"}"), "requests by status class");
+    assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics stay on");
+    assertFalse(text.contains("vertx_http_server_requests_total"), "Vert.x's per-request HTTP meters are off by default");
     assertTrue(text.contains("flamingo_http_errors_total{class=\"4xx\"}"), "our own counters");
   }
 }

@@ -1,5 +1,11 @@
 package dev.flamingo.sync.common.ops;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.micrometer.MetricsDomain;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -13,11 +19,36 @@ import org.junit.jupiter.api.Test;
 class ObservabilityTest {
   @Test
   void metricsDomainsCanBeLeftOutByName() {
-    assertEquals(Set.of(), Observability.disabledDomains(null));
-    assertEquals(Set.of("EVENT_BUS", "NAMED_POOLS"), Observability.disabledDomains("event_bus, NAMED_POOLS"));
+    Set<String> perRequest = Set.of(MetricsDomain.EVENT_BUS.toCategory(), MetricsDomain.HTTP_SERVER.toCategory());
+    assertEquals(perRequest, Observability.disabledDomains(null), "the default");
+    assertEquals(Set.of(), Observability.disabledDomains("none"));
+    assertEquals(Set.of(), Observability.disabledDomains(""));
+    assertEquals(Set.of(MetricsDomain.EVENT_BUS.toCategory(), MetricsDomain.NAMED_POOLS.toCategory()),
+        Observability.disabledDomains("event_bus, NAMED_POOLS"));
     assertThrows(IllegalArgumentException.class, () -> Observability.disabledDomains("EVENTBUS"));
     MicrometerMetricsOptions options = (MicrometerMetricsOptions) Observability.vertxOptions().getMetricsOptions();
-    assertEquals(Set.of(), options.getDisabledMetricsCategories()); // every domain on by default
+    assertEquals(perRequest, options.getDisabledMetricsCategories()); // the per-request meters off
+    assertTrue(options.isMetricsCategoryDisabled(MetricsDomain.HTTP_SERVER), "as Vert.x reads the setting");
+    assertFalse(options.isMetricsCategoryDisabled(MetricsDomain.NAMED_POOLS));
+  }
+
+  @Test
+  void requestsAreTimedByStatusClass() {
+    Vertx vertx = Vertx.vertx(Observability.vertxOptions());
+    try {
+      MeterRegistry registry = BackendRegistries.getDefaultNow();
+      Observability.recordRequest(200, 2_000_000);
+      Observability.recordRequest(204, 4_000_000);
+      Observability.recordRequest(404, 1_000_000);
+      Observability.recordRequest(99, 1_000_000); // not an HTTP status: ignored
+      var ok = registry.get("flamingo_http_requests").tag("class", "2xx").timer();
+      assertEquals(2, ok.count());
+      assertEquals(6.0, ok.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS), 0.001);
+      assertEquals(1, registry.get("flamingo_http_requests").tag("class", "4xx").timer().count());
+      assertEquals(0, registry.get("flamingo_http_requests").tag("class", "5xx").timer().count());
+    } finally {
+      vertx.close().await();
+    }
   }
 
   @Test

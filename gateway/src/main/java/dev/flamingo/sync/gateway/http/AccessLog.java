@@ -26,11 +26,13 @@ public final class AccessLog {
     long start = System.nanoTime();
     ctx.addEndHandler(ar -> {
       int status = ctx.response().getStatusCode();
+      long nanos = System.nanoTime() - start;
+      Observability.recordRequest(status, nanos);
       String path = ctx.request().path();
       String method = ctx.request().method().name();
       if (ACCESS.isInfoEnabled()) {
         ACCESS.info("{} {} {} {}ms ip={} request_id={}", method, path, status,
-            (System.nanoTime() - start) / 1_000_000, context.clientIp(), context.requestId());
+            nanos / 1_000_000, context.clientIp(), context.requestId());
       }
       if (status >= 400) {
         Observability.count("http_errors", "class", status >= 500 ? "5xx" : "4xx");
