@@ -53,12 +53,17 @@ public final class Tokens {
     return b;
   }
 
-  public static byte[] sha256(String token) {
+  /** One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  });
+
+  public static byte[] sha256(String token) {
+    return SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8)); // digest() resets it
   }
 
   public static String sha256Hex(String token) {
