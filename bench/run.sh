@@ -249,7 +249,7 @@ stop "${pid[standalone]}"; unset 'pid[standalone]'
 bin/cluster-certs "$work/certs" >/dev/null
 rm -f "$work/certs/ca.key"   # as on real nodes
 vacuum
-read -r hz_auth hz_device hz_data1 hz_data2 hz_gw1 hz_gw2 gw1 gw2 ops_auth ops_data1 ops_data2 < <(free_ports 11)
+read -r hz_auth hz_device hz_data1 hz_data2 hz_gw1 hz_gw2 gw1 gw2 ops_auth ops_data1 ops_data2 ops_device < <(free_ports 12)
 members="127.0.0.1:$hz_auth,127.0.0.1:$hz_device,127.0.0.1:$hz_data1,127.0.0.1:$hz_data2,127.0.0.1:$hz_gw1,127.0.0.1:$hz_gw2"
 cluster_env=("${common_env[@]}" FLAMINGO_CLUSTER_NAME="flamingo-bench-$$" FLAMINGO_CLUSTER_HOST=127.0.0.1
   FLAMINGO_CLUSTER_MEMBERS="$members" FLAMINGO_CLUSTER_TLS_DIR="$work/certs")
@@ -262,17 +262,19 @@ node() {  # node NAME MODULE VAR=VALUE...
 }
 log "cluster: starting auth, device, data, gateway (JAVA options: $node_opts)"
 node auth auth-service FLAMINGO_CLUSTER_PORT="$hz_auth" FLAMINGO_OPS_PORT="$ops_auth"
-node device device-service FLAMINGO_CLUSTER_PORT="$hz_device"   # device-service serves no ops port
+node device device-service FLAMINGO_CLUSTER_PORT="$hz_device" FLAMINGO_OPS_PORT="$ops_device"
 node data-1 data-service FLAMINGO_CLUSTER_PORT="$hz_data1" FLAMINGO_OPS_PORT="$ops_data1"
 node gateway-1 gateway FLAMINGO_CLUSTER_PORT="$hz_gw1" FLAMINGO_HTTP_PORT="$gw1" FLAMINGO_PUBLIC_URL="http://127.0.0.1:$gw1"
 g1="http://127.0.0.1:$gw1"; g2="http://127.0.0.1:$gw2"
 await "http://127.0.0.1:$ops_auth/health/ready" 180 "${pid[auth]}"
 await "http://127.0.0.1:$ops_data1/health/ready" 180 "${pid[data-1]}"
+await "http://127.0.0.1:$ops_device/health/ready" 180 "${pid[device]}"
 await "$g1/health/ready" 180 "${pid[gateway-1]}"   # ready: auth, data and device answer
 server_pids=("${pid[gateway-1]}" "${pid[auth]}" "${pid[data-1]}" "${pid[device]}")
-metric_urls=("$g1/metrics" "http://127.0.0.1:$ops_auth/metrics" "http://127.0.0.1:$ops_data1/metrics")
-log "cluster: warm-up (up to 60 s: four fresh JVMs share the cores), then the mix ${secs}s"
-warm mix.lua 60 "$g1"
+services_metrics=("http://127.0.0.1:$ops_auth/metrics" "http://127.0.0.1:$ops_data1/metrics" "http://127.0.0.1:$ops_device/metrics")
+metric_urls=("$g1/metrics" "${services_metrics[@]}")
+log "cluster: warm-up (up to 90 s: four fresh JVMs share the cores), then the mix ${secs}s"
+warm mix.lua 90 "$g1"
 measure mix-cluster mix.lua "$secs" "$g1"
 log "cluster: app boot ${ssecs}s"
 measure boot-cluster boot.lua "$ssecs" "$g1"
@@ -299,14 +301,13 @@ measure scale-2x2 mix.lua "$ssecs" "$g1" "$g2"
 log "scale-out: the second gateway stops (SIGTERM)"
 stop "${pid[gateway-2]}"; unset 'pid[gateway-2]'
 server_pids=("${pid[gateway-1]}" "${pid[auth]}" "${pid[data-1]}" "${pid[device]}" "${pid[data-2]}")
-metric_urls=("$g1/metrics" "http://127.0.0.1:$ops_auth/metrics" "http://127.0.0.1:$ops_data1/metrics"
-  "http://127.0.0.1:$ops_data2/metrics")
+metric_urls=("$g1/metrics" "${services_metrics[@]}" "http://127.0.0.1:$ops_data2/metrics")
 warm mix.lua 5 "$g1"
 measure scale-1x2 mix.lua "$ssecs" "$g1"
 log "scale-out: the second data-service stops (SIGTERM): 1 x 1 again, as warm as the rows before"
 stop "${pid[data-2]}"; unset 'pid[data-2]'
 server_pids=("${pid[gateway-1]}" "${pid[auth]}" "${pid[data-1]}" "${pid[device]}")
-metric_urls=("$g1/metrics" "http://127.0.0.1:$ops_auth/metrics" "http://127.0.0.1:$ops_data1/metrics")
+metric_urls=("$g1/metrics" "${services_metrics[@]}")
 sleep 2   # its registrations leave every node
 warm mix.lua 5 "$g1"
 measure scale-1x1 mix.lua "$ssecs" "$g1"
