@@ -6,8 +6,10 @@
   report.py pgbench FILE            -> "tps latency_avg_ms"
   report.py cpu PID...              -> utime+stime of the processes, in microseconds
   report.py rss PID...              -> VmRSS of the processes together, MiB
-  report.py statements URL...       -> "SOURCE COUNT": flamingo_db_statements_total summed over the /metrics
-                                       pages, else the Vert.x SQL client's query count, else "none 0"
+  report.py statements URL...       -> "SOURCE COUNT": the Vert.x SQL client's query count summed over the
+                                       /metrics pages (every pool of every service: each statement, BEGIN and
+                                       COMMIT is one), else flamingo_db_statements_total (data-service's own
+                                       count), else "none 0"
   report.py memory URL              -> heap, non-heap, metaspace and direct memory the JVM reports
   report.py table ROWS META [--write RESULTS.md]
 """
@@ -69,7 +71,8 @@ def rss(pids):
 
 
 def statements(urls):
-    sums = {"flamingo_db_statements_total": 0.0, "vertx_sql_processing_time_seconds_count": 0.0}
+    # every service's pools first: flamingo_db_statements_total counts data-service's statements only
+    sums = {"vertx_sql_processing_time_seconds_count": 0.0, "flamingo_db_statements_total": 0.0}
     seen = set()
     for url in urls:
         try:

@@ -314,8 +314,8 @@ measure scale-1x1 mix.lua "$ssecs" "$g1"
 
 # ---------------------------------------------------------------- the tables
 case "$stmt_source" in
-  flamingo_db_statements_total) s="delta of \`flamingo_db_statements_total\` (all nodes) ÷ requests" ;;
-  vertx_sql_processing_time_seconds_count) s="\`flamingo_db_statements_total\` is absent: the Vert.x SQL client's query count (\`vertx_sql_processing_time_seconds_count\`, BEGIN/COMMIT included) ÷ requests" ;;
+  vertx_sql_processing_time_seconds_count) s="delta of the Vert.x SQL client's query count (\`vertx_sql_processing_time_seconds_count\`: every pool of every service on every node, each statement, BEGIN and COMMIT one round trip) ÷ requests" ;;
+  flamingo_db_statements_total) s="the SQL client's count is absent: delta of \`flamingo_db_statements_total\` (data-service's statements only) ÷ requests" ;;
   *) s="n/a (no statement counter on /metrics)" ;;
 esac
 printf 'stmt_source\t%s\n' "$s" >> "$meta"

@@ -66,16 +66,17 @@ class MetricsTest(unittest.TestCase):
         self.addCleanup(server.shutdown)
         return f"http://127.0.0.1:{server.server_port}"
 
-    def test_the_statement_counter_is_summed_over_nodes_and_labels(self):
+    def test_the_sql_client_count_of_every_pool_is_summed_over_nodes_and_labels(self):
         base = self.serve({
-            "/a": '# TYPE flamingo_db_statements_total counter\nflamingo_db_statements_total{pool="data"} 10.0\n'
-                  'flamingo_db_statements_total{pool="auth"} 5.0\nvertx_sql_processing_time_seconds_count 99\n',
-            "/b": "flamingo_db_statements_total 7.0\n"})
-        self.assertEqual("flamingo_db_statements_total 22", report.statements([base + "/a", base + "/b"]))
+            "/a": '# TYPE vertx_sql_processing_time_seconds_count counter\n'
+                  'vertx_sql_processing_time_seconds_count{client_namespace="data"} 10.0\n'
+                  'vertx_sql_processing_time_seconds_count{client_namespace="auth"} 5.0\nflamingo_db_statements_total 99\n',
+            "/b": "vertx_sql_processing_time_seconds_count 7.0\n"})
+        self.assertEqual("vertx_sql_processing_time_seconds_count 22", report.statements([base + "/a", base + "/b"]))
 
-    def test_without_the_counter_the_sql_client_count_is_named(self):
-        base = self.serve({"/a": "vertx_sql_processing_time_seconds_count 20770\n"})
-        self.assertEqual("vertx_sql_processing_time_seconds_count 20770", report.statements([base + "/a"]))
+    def test_without_the_sql_client_count_data_services_counter_is_named(self):
+        base = self.serve({"/a": "flamingo_db_statements_total{service=\"data\"} 20770\n"})
+        self.assertEqual("flamingo_db_statements_total 20770", report.statements([base + "/a"]))
 
     def test_no_counter_and_unreachable_pages_say_none(self):
         base = self.serve({"/a": "jvm_info 1\n"})
