@@ -8,7 +8,7 @@ its next request. Set-up: ACCOUNTS accounts (default 4), each with DEVICES_PER_A
 paired by the real device flow; then WORKDIR/ready is written. Each device is one worker pinned to one
 gateway slot, owning one data type of its account, in a loop: PUT its blob with If-Match: "<version it
 last saw>" (a write acknowledged with 200 is recorded with its version and checksum), then GET it (a read
-returning an older version than the last acknowledged one counts as a lost write). Every failed request
+returning no blob, or an older version than the last acknowledged one, counts as a lost write). Every failed request
 (a non-200 status, 412 included, or no answer) is recorded with when it started and ended. When
 WORKDIR/stop appears, the workers stop and every acknowledged write is checked: the blob read at the end
 has the last acknowledged version and checksum (or a later version, only when the write after it got no
@@ -89,14 +89,24 @@ class Worker(threading.Thread):
     def fail(self, t0, what):
         self.failures.append((t0, time.time(), what))
 
+    def check(self, status, item):
+        """A read after an acknowledged write: the blob is there, at that version or a later one."""
+        if self.acked is None:
+            return
+        v, c = self.acked
+        if status == 404 or item["version"] < v or (item["version"] == v and item["checksum"] != c):
+            self.lost += 1
+            held = "nothing" if status == 404 else f"version {item['version']}"
+            say(f"LOST: account {self.account} {self.dtype}: read {held} after version {v} was acknowledged")
+            self.acked = None    # counted once; the chain goes on from what the server holds
+
     def sync_version(self):
         t0 = time.time()
         status, raw = self.request("GET", f"/api/sync/data/{self.dtype}")
-        if status == 200:
-            self.version = json.loads(raw)["data"]["version"]
-            return True
-        if status == 404:
-            self.version = None
+        if status in (200, 404):
+            item = json.loads(raw)["data"] if status == 200 else None
+            self.check(status, item)
+            self.version = item["version"] if item else None
             return True
         self.fail(t0, f"GET {status} {raw[:120]!r}")
         return False
@@ -121,14 +131,12 @@ class Worker(threading.Thread):
         t0 = time.time()
         status, raw = self.request("GET", f"/api/sync/data/{self.dtype}")
         self.reads += 1
-        if status != 200:
+        if status not in (200, 404):
             self.fail(t0, f"GET {status} {raw[:120]!r}")
             return
-        item = json.loads(raw)["data"]
-        if item["version"] < self.acked[0]:
-            self.lost += 1
-            say(f"LOST: account {self.account} {self.dtype} read version {item['version']} after version "
-                f"{self.acked[0]} was acknowledged")
+        if status == 404:
+            self.fail(t0, f"GET {status} {raw[:120]!r}")
+        self.check(status, json.loads(raw)["data"] if status == 200 else None)
 
     def run(self):
         while not os.path.exists(os.path.join(work, "stop")):
@@ -137,8 +145,8 @@ class Worker(threading.Thread):
 
     def verify(self):
         """The last acknowledged write is what the server holds (or a later one that got no answer)."""
-        if self.acked is None:
-            return "no write was acknowledged"
+        if self.acked is None:   # none at all, or the loss was counted already
+            return None if self.acks else "no write was acknowledged"
         for _ in range(5):
             status, raw = self.request("GET", f"/api/sync/data/{self.dtype}")
             if status == 200:
