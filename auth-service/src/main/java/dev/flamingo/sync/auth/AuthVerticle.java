@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
 /** auth-service: accounts and browser logins, the device flow, sessions. Owns the {@code auth} schema. */
 public class AuthVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
+  static final long DRAIN_MS = 10_000;
 
   private Pool pool;
   private long cleanupTimer = -1;
   private OutboxRelay relay;
+  private ServiceConsumers consumers;
 
   @Override
   public Future<?> start() {
@@ -61,7 +63,8 @@ public class AuthVerticle extends VerticleBase {
             r.resultAt(1), r.resultAt(2)))
         .onFailure(t -> LOG.warn("cleanup failed: {}", t.getMessage())));
 
-    return new ServiceConsumers(vertx)
+    consumers = new ServiceConsumers(vertx);
+    return consumers
         .on(Addresses.AUTH_PING, Database.ping(pool, "auth"))
         .on(Addresses.AUTH_REGISTER, accounts::register)
         .on(Addresses.AUTH_LOGIN, accounts::login)
@@ -107,7 +110,9 @@ public class AuthVerticle extends VerticleBase {
     if (cleanupTimer >= 0) {
       vertx.cancelTimer(cleanupTimer);
     }
-    Future<Void> relayed = relay == null ? Future.succeededFuture() : relay.stop();
+    // take no more requests and answer those in flight before the pool closes
+    Future<Void> drained = consumers == null ? Future.succeededFuture() : consumers.close(DRAIN_MS);
+    Future<Void> relayed = drained.eventually(() -> relay == null ? Future.succeededFuture() : relay.stop());
     return pool == null ? relayed : relayed.eventually(() -> pool.close());
   }
 }

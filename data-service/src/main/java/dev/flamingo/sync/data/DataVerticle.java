@@ -25,8 +25,10 @@ import io.vertx.sqlclient.Pool;
 
 /** data-service: sync config, the account's key escrow, encrypted blobs. Owns the {@code data} schema. */
 public class DataVerticle extends VerticleBase {
+  static final long DRAIN_MS = 10_000;
   private Pool pool;
   private OutboxRelay relay;
+  private ServiceConsumers consumers;
 
   @Override
   public Future<?> start() {
@@ -53,7 +55,8 @@ public class DataVerticle extends VerticleBase {
           BlobService blobs = new BlobService(new BlobStore(pool), limits, events);
           BlobWire wire = new BlobWire(blobs);
           DbStatements.register();
-          return new ServiceConsumers(vertx)
+          consumers = new ServiceConsumers(vertx);
+          return consumers
               .on(Addresses.DATA_PING, Database.ping(pool, "data"))
               .on(Addresses.DATA_CONFIG_GET, config::get)
               .on(Addresses.DATA_CONFIG_PUT, config::put)
@@ -71,7 +74,9 @@ public class DataVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> relayed = relay == null ? Future.succeededFuture() : relay.stop();
+    // take no more requests and answer those in flight before the pool closes
+    Future<Void> drained = consumers == null ? Future.succeededFuture() : consumers.close(DRAIN_MS);
+    Future<Void> relayed = drained.eventually(() -> relay == null ? Future.succeededFuture() : relay.stop());
     return pool == null ? relayed : relayed.eventually(() -> pool.close());
   }
 }

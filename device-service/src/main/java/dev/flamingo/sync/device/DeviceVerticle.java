@@ -41,6 +41,7 @@ public class DeviceVerticle extends VerticleBase {
   private static final int LAST_SEEN_CHUNK = 1000;
   /** How long a delivered device-state event is remembered (a redelivery comes much sooner). */
   private static final int DELIVERED_KEEP_DAYS = 30;
+  static final long DRAIN_MS = 10_000;
 
   private Pool pool;
   private AuditBuffer auditBuffer;
@@ -48,6 +49,7 @@ public class DeviceVerticle extends VerticleBase {
   private RetentionJob retention;
   private final List<MessageConsumer<?>> eventConsumers = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
+  private ServiceConsumers consumers;
 
   @Override
   public Future<?> start() {
@@ -78,7 +80,7 @@ public class DeviceVerticle extends VerticleBase {
       onEvent(Addresses.EVENT_DEVICE_SEEN, lastSeen::onSeen);
       onEvent(Addresses.EVENT_AUDIT, this::onAudit);
 
-      ServiceConsumers consumers = new ServiceConsumers(vertx)
+      consumers = new ServiceConsumers(vertx)
           .on(Addresses.DEVICE_PING, Database.ping(pool, "device"))
           .on(Addresses.DEVICE_LIST, devices::list)
           .on(Addresses.DEVICE_REVOKE, devices::revoke)
@@ -129,6 +131,10 @@ public class DeviceVerticle extends VerticleBase {
     timers.forEach(vertx::cancelTimer);
     List<Future<Void>> unregistered = new ArrayList<>();
     eventConsumers.forEach(c -> unregistered.add(c.unregister()));
+    // take no more requests and answer those in flight before the pool closes
+    if (consumers != null) {
+      unregistered.add(consumers.close(DRAIN_MS));
+    }
     if (pool == null) {
       return Future.join(unregistered);
     }

@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ public final class ServiceConsumers {
 
   private final Vertx vertx;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   public ServiceConsumers(Vertx vertx) {
     this.vertx = vertx;
@@ -58,12 +60,14 @@ public final class ServiceConsumers {
         return;
       }
       Future<?> result;
+      inFlight.incrementAndGet();
       try {
         result = handler.apply(message);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
       result.onComplete(ar -> {
+        inFlight.decrementAndGet();
         if (ar.succeeded()) {
           Object reply = ar.result();
           if (reply instanceof TextReply text) {
@@ -81,6 +85,41 @@ public final class ServiceConsumers {
     });
     consumers.add(consumer);
     return this;
+  }
+
+  /**
+   * Stops taking requests: unregisters every consumer (the cluster routes new requests to other instances), then
+   * waits up to {@code drainMs} until the requests already taken are answered. A verticle calls this first in
+   * {@code stop()}, before it closes what its handlers use (the database pool), so that a graceful stop during
+   * a rolling upgrade does not fail the requests in flight ("Pool closed").
+   */
+  public Future<Void> close(long drainMs) {
+    List<Future<Void>> all = new ArrayList<>();
+    for (MessageConsumer<?> c : consumers) {
+      all.add(c.unregister());
+    }
+    long deadline = System.currentTimeMillis() + drainMs;
+    return Future.join(all).transform(ar -> {
+      io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+      awaitDrained(deadline, drained);
+      return drained.future();
+    });
+  }
+
+  /** Requests taken and not yet answered. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  private void awaitDrained(long deadline, io.vertx.core.Promise<Void> drained) {
+    if (inFlight.get() <= 0) {
+      drained.complete();
+    } else if (System.currentTimeMillis() >= deadline) {
+      LOG.warn("stopping with {} bus requests still in flight", inFlight.get());
+      drained.complete();
+    } else {
+      vertx.setTimer(20, id -> awaitDrained(deadline, drained));
+    }
   }
 
   /** Resolves once every consumer is registered across the cluster. */

@@ -116,4 +116,38 @@ class ServiceConsumersTest {
         () -> vertx.eventBus().request("t.wire.bug", Buffer.buffer(), v2).await());
     assertEquals(400, version.failureCode());
   }
+
+  /** A graceful stop: no new request is taken, the one in flight is still answered, then close completes. */
+  @Test
+  void closeTakesNoMoreRequestsAndWaitsForThoseInFlight() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<io.vertx.core.Promise<JsonObject>> pending =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    ServiceConsumers consumers = new ServiceConsumers(vertx).on("t.slow", (body, c) -> {
+      io.vertx.core.Promise<JsonObject> p = io.vertx.core.Promise.promise();
+      pending.set(p);
+      return p.future();
+    });
+    consumers.ready().await();
+    Future<Message<Object>> inFlight = vertx.eventBus().request("t.slow", new JsonObject(), ctx.toDeliveryOptions(60_000));
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (pending.get() == null && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(1, consumers.inFlight());
+    Future<Void> closed = consumers.close(60_000);
+    ReplyException refused = null;
+    while (refused == null && System.currentTimeMillis() < deadline) {
+      try {
+        vertx.eventBus().request("t.slow", new JsonObject(), ctx.toDeliveryOptions(2000)).await();
+      } catch (ReplyException e) {
+        refused = e;
+      }
+    }
+    assertEquals(io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS, refused.failureType());
+    assertEquals(false, closed.isComplete(), "close waits for the request in flight");
+    pending.get().complete(Reply.data("done"));
+    assertEquals("done", ((JsonObject) inFlight.await().body()).getString("data"));
+    closed.await();
+    assertEquals(0, consumers.inFlight());
+  }
 }

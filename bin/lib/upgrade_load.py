@@ -1,0 +1,233 @@
+"""The load of bin/upgrade-check: paired devices writing and reading blobs while the cluster is upgraded.
+
+  python3 bin/lib/upgrade_load.py WORKDIR [ACCOUNTS] [DEVICES_PER_ACCOUNT]
+
+WORKDIR/targets holds the gateways' base URLs, one per line (slot 0, slot 1); the check rewrites it when it
+swaps a gateway (as a load balancer would drain the old one), and every worker picks the new URL up before
+its next request. Set-up: ACCOUNTS accounts (default 4), each with DEVICES_PER_ACCOUNT devices (default 2)
+paired by the real device flow; then WORKDIR/ready is written. Each device is one worker pinned to one
+gateway slot, owning one data type of its account, in a loop: PUT its blob with If-Match: "<version it
+last saw>" (a write acknowledged with 200 is recorded with its version and checksum), then GET it (a read
+returning no blob, or an older version than the last acknowledged one, counts as a lost write). Every failed request
+(a non-200 status, 412 included, or no answer) is recorded with when it started and ended. When
+WORKDIR/stop appears, the workers stop and every acknowledged write is checked: the blob read at the end
+has the last acknowledged version and checksum (or a later version, only when the write after it got no
+answer and so may have committed).
+
+Then the failures are matched against WORKDIR/windows (lines "NAME START END", epoch seconds: from
+starting the new instance to a few seconds after the old one exited): each failure belongs to the swap
+window it overlaps; a failure outside every window is an error, and so is a window with more than
+BOUND failures (UPGRADE_FAILURE_BOUND, default 20). Prints one line per window and a summary; exit 0 when
+nothing was lost and the failures were bounded and inside windows, 1 otherwise.
+"""
+import base64, http.client, json, os, sys, threading, time
+from urllib.parse import urlsplit
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+from flamingo_client import Client, TYPES  # noqa: E402
+
+work = sys.argv[1]
+accounts = int(sys.argv[2]) if len(sys.argv) > 2 else 4
+devices = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+bound = int(os.environ.get("UPGRADE_FAILURE_BOUND", "20"))
+assert devices <= len(TYPES)
+NAME = "upgrade-load"
+
+
+def say(msg):
+    print(f"{NAME}: {msg}", flush=True)
+
+
+def targets():
+    with open(os.path.join(work, "targets")) as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def body(checksum):
+    return json.dumps({"encrypted_blob": base64.b64encode(os.urandom(512)).decode(),
+                       "nonce": base64.b64encode(os.urandom(12)).decode(), "checksum": checksum})
+
+
+class Worker(threading.Thread):
+    def __init__(self, account, device, slot, token):
+        super().__init__(daemon=True)
+        self.account, self.device, self.slot, self.token = account, device, slot, token
+        self.dtype = TYPES[device]
+        self.conn, self.base = None, None
+        self.version = None          # the version this worker last saw (None: no blob yet)
+        self.acked = None            # (version, checksum) of the last acknowledged write
+        self.unknown = []            # checksums of writes after it that got no answer (may have committed)
+        self.failures = []           # (start, end, what)
+        self.writes = self.acks = self.reads = self.lost = 0
+        self.n = 0
+
+    def request(self, method, path, data=None, headers=None):
+        base = targets()[self.slot]
+        if base != self.base:        # the gateway of this slot was swapped: talk to the new one
+            if self.conn:
+                self.conn.close()
+            self.conn, self.base = None, base
+        if self.conn is None:
+            u = urlsplit(base)
+            self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        h = {"Authorization": "Bearer " + self.token, "Content-Type": "application/json"}
+        h.update(headers or {})
+        try:
+            self.conn.request(method, path, body=data, headers=h)
+            r = self.conn.getresponse()
+            raw = r.read()
+            if r.getheader("Connection", "").lower() == "close":
+                self.conn.close()
+                self.conn = None
+            return r.status, raw
+        except (OSError, http.client.HTTPException) as e:
+            if self.conn:
+                self.conn.close()
+            self.conn = None
+            return None, repr(e).encode()
+
+    def fail(self, t0, what):
+        self.failures.append((t0, time.time(), what))
+
+    def check(self, status, item):
+        """A read after an acknowledged write: the blob is there, at that version or a later one."""
+        if self.acked is None:
+            return
+        v, c = self.acked
+        if status == 404 or item["version"] < v or (item["version"] == v and item["checksum"] != c):
+            self.lost += 1
+            held = "nothing" if status == 404 else f"version {item['version']}"
+            say(f"LOST: account {self.account} {self.dtype}: read {held} after version {v} was acknowledged")
+            self.acked = None    # counted once; the chain goes on from what the server holds
+
+    def sync_version(self):
+        t0 = time.time()
+        status, raw = self.request("GET", f"/api/sync/data/{self.dtype}")
+        if status in (200, 404):
+            item = json.loads(raw)["data"] if status == 200 else None
+            self.check(status, item)
+            self.version = item["version"] if item else None
+            return True
+        self.fail(t0, f"GET {status} {raw[:120]!r}")
+        return False
+
+    def step(self):
+        self.n += 1
+        checksum = f"a{self.account}-d{self.device}-{self.n}"
+        headers = {} if self.version is None else {"If-Match": f'"{self.version}"'}
+        t0 = time.time()
+        status, raw = self.request("PUT", f"/api/sync/data/{self.dtype}", body(checksum), headers)
+        self.writes += 1
+        if status == 200:
+            v = json.loads(raw)["data"]["version"]
+            self.version, self.acked, self.unknown = v, (v, checksum), []
+            self.acks += 1
+        else:
+            self.fail(t0, f"PUT {status} {raw[:120]!r}")
+            if status is None or status >= 500:
+                self.unknown.append(checksum)
+            self.sync_version()
+            return
+        t0 = time.time()
+        status, raw = self.request("GET", f"/api/sync/data/{self.dtype}")
+        self.reads += 1
+        if status not in (200, 404):
+            self.fail(t0, f"GET {status} {raw[:120]!r}")
+            return
+        if status == 404:
+            self.fail(t0, f"GET {status} {raw[:120]!r}")
+        self.check(status, json.loads(raw)["data"] if status == 200 else None)
+
+    def run(self):
+        while not os.path.exists(os.path.join(work, "stop")):
+            self.step()
+            time.sleep(0.05)
+
+    def verify(self):
+        """The last acknowledged write is what the server holds (or a later one that got no answer)."""
+        if self.acked is None:   # none at all, or the loss was counted already
+            return None if self.acks else "no write was acknowledged"
+        for _ in range(5):
+            status, raw = self.request("GET", f"/api/sync/data/{self.dtype}")
+            if status == 200:
+                break
+            time.sleep(1)
+        else:
+            return f"final read failed: {status} {raw[:120]!r}"
+        item = json.loads(raw)["data"]
+        v, c = self.acked
+        if item["version"] == v and item["checksum"] == c:
+            return None
+        if item["version"] > v and item["checksum"] in self.unknown:
+            return None
+        return f"holds version {item['version']} ({item['checksum']}), acknowledged version {v} ({c})"
+
+
+def setup():
+    gws = targets()
+    run = base64.b32encode(os.urandom(5)).decode().lower()
+    workers = []
+    for a in range(accounts):
+        c = Client(gws[a % len(gws)])
+        c.register(f"upgrade-{run}-{a}@example.com")
+        for d in range(devices):
+            token = c.pair(f"upgrade-{a}-{d}")
+            workers.append(Worker(a, d, (a + d) % len(gws), token))
+        c.close()
+    return workers
+
+
+def main():
+    started = time.time()
+    workers = setup()
+    say(f"{accounts} accounts x {devices} paired devices in {time.time() - started:.1f} s; load running")
+    open(os.path.join(work, "ready"), "w").close()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    ran = time.time() - started
+    problems = []
+    for w in workers:
+        p = w.verify()
+        if p:
+            problems.append(f"account {w.account} {w.dtype}: {p}")
+    lost = sum(w.lost for w in workers) + len(problems)
+    windows = []
+    wf = os.path.join(work, "windows")
+    if os.path.exists(wf):
+        with open(wf) as f:
+            for line in f:
+                name, s, e = line.split()
+                windows.append((name, float(s), float(e)))
+    failures = sorted((f for w in workers for f in w.failures), key=lambda f: f[0])
+    per = {name: 0 for name, _, _ in windows}
+    outside = []
+    for t0, t1, what in failures:
+        hit = next((name for name, s, e in windows if t0 <= e and t1 >= s), None)
+        if hit is None:
+            outside.append((t0, what))
+        else:
+            per[hit] += 1
+    ok = True
+    for name, s, e in windows:
+        over = per[name] > bound
+        ok &= not over
+        say(f"swap {name}: {per[name]} failed requests in its {e - s:.1f} s window (bound {bound})"
+            + (" -- OVER THE BOUND" if over else ""))
+    for t0, what in outside[:10]:
+        say(f"failure outside every swap window at {time.strftime('%H:%M:%S', time.gmtime(t0))}: {what}")
+    for p in problems:
+        say(f"LOST: {p}")
+    for t0, _, what in failures[:20]:
+        say(f"  failure at {time.strftime('%H:%M:%S', time.gmtime(t0))}.{int(t0 % 1 * 1000):03d}: {what}")
+    writes = sum(w.writes for w in workers)
+    reads = sum(w.reads for w in workers)
+    ok &= lost == 0 and not outside
+    say(f"{writes} writes ({sum(w.acks for w in workers)} acknowledged; the last one of each of the {len(workers)} "
+        f"blobs read back at the end), {reads} reads, {len(failures)} failed requests ({len(outside)} outside swap windows), "
+        f"{lost} lost writes, {ran:.0f} s")
+    sys.exit(0 if ok else 1)
+
+
+main()
