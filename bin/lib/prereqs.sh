@@ -6,7 +6,7 @@
 #                    checks that user postgres gets in without a password (what the tests use).
 # Messages are prefixed with the calling script's name.
 
-prereqs_me=$(basename "$0")
+prereqs_me=${prereqs_me:-$(basename "$0")}
 
 # name|debian package|why (kept short; the check is in prereq_present)
 PREREQS=(

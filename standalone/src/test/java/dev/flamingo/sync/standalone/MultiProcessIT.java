@@ -112,14 +112,19 @@ class MultiProcessIT {
         processes.start("data-1-restarted", "data-service",
             Map.of("FLAMINGO_CLUSTER_PORT", "" + cluster[1], "FLAMINGO_OPS_PORT", "" + ops1));
         awaitUp(web, ops1, "/health/ready", 90);
-        Thread.sleep(1000);
+        // before the other instance goes, each gateway must know the restarted one: polled (a read through
+        // that gateway served by it, seen in its own metrics), not assumed after a fixed sleep
+        for (ApiClient gateway : gateways) {
+          awaitServedBy(web, ops1, gateway, token, 60);
+        }
         data2.destroyForcibly();
         for (int i = 0; i < 10; i++) {
           Response get = gateways[i % 2].get("/api/sync/data/history", token);
           assertEquals(200, get.status, "served by the restarted instance: " + get);
         }
         Response after = gw2.put("/api/sync/data/setting", token, StandaloneFlowTest.encrypt(key, "{}"));
-        for (int i = 0; i < 10 && after.status == 503; i++) {
+        long writeDeadline = System.currentTimeMillis() + 30_000;
+        while (after.status == 503 && System.currentTimeMillis() < writeDeadline) {
           Thread.sleep(500); // the cluster may still be dropping the killed member's registrations
           after = gw2.put("/api/sync/data/setting", token, StandaloneFlowTest.encrypt(key, "{}"));
         }
@@ -148,7 +153,7 @@ class MultiProcessIT {
           out.write(body, 0, body.length / 2);
           out.flush();
           gateway2.destroy(); // SIGTERM
-          long deadline = System.currentTimeMillis() + 20_000;
+          long deadline = System.currentTimeMillis() + 30_000;
           while (stoppingLines.applyAsLong(gatewayLog) == stoppingBefore && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
           }
@@ -171,6 +176,37 @@ class MultiProcessIT {
     } finally {
       vertx.close().await();
     }
+  }
+
+  /**
+   * Reads through {@code gateway} until one of them is handled by the data-service whose ops port is
+   * {@code ops} (its own count of processed blob reads goes up), within a generous deadline.
+   */
+  static void awaitServedBy(WebClient web, int ops, ApiClient gateway, String token, int seconds) throws Exception {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    while (System.currentTimeMillis() < deadline) {
+      double before = blobReadsProcessed(web, ops);
+      Response get = gateway.get("/api/sync/data/history", token);
+      assertEquals(200, get.status, "a read while the restarted instance joins: " + get);
+      if (blobReadsProcessed(web, ops) > before) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no read through the gateway reached the data-service on ops port " + ops + " within "
+        + seconds + " s");
+  }
+
+  /** The data-service's own count of processed {@code blob.get} requests, from its Prometheus metrics. */
+  static double blobReadsProcessed(WebClient web, int ops) {
+    String metrics = web.get(ops, "127.0.0.1", "/metrics").send().await().bodyAsString();
+    double sum = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("vertx_eventbus_processed_total{") && line.contains("address=\"flamingo.data.v1.blob.get\"")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   static void awaitUp(WebClient web, int port, String path, int seconds) throws InterruptedException {
