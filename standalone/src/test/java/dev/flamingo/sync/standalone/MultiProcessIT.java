@@ -65,10 +65,10 @@ class MultiProcessIT {
             "FLAMINGO_HTTP_PORT", "" + http2, "FLAMINGO_PUBLIC_URL", "http://127.0.0.1:" + http2));
 
         WebClient web = WebClient.create(vertx);
-        awaitUp(web, http1, "/health/ready", 120);
-        awaitUp(web, http2, "/health/ready", 60);
-        awaitUp(web, ops1, "/health/ready", 30);
-        awaitUp(web, ops2, "/health/ready", 30);
+        awaitUp(web, http1, "/health/ready", 300); // six JVMs starting on a shared 2-core machine
+        awaitUp(web, http2, "/health/ready", 120);
+        awaitUp(web, ops1, "/health/ready", 120);
+        awaitUp(web, ops2, "/health/ready", 120);
         ApiClient gw1 = new ApiClient(vertx, http1);
         ApiClient gw2 = new ApiClient(vertx, http2);
         ApiClient[] gateways = {gw1, gw2};
@@ -111,7 +111,7 @@ class MultiProcessIT {
         // the killed instance restarts and rejoins; then it alone serves when the other one goes
         processes.start("data-1-restarted", "data-service",
             Map.of("FLAMINGO_CLUSTER_PORT", "" + cluster[1], "FLAMINGO_OPS_PORT", "" + ops1));
-        awaitUp(web, ops1, "/health/ready", 90);
+        awaitUp(web, ops1, "/health/ready", 180);
         // before the other instance goes, each gateway must know the restarted one: polled (a read through
         // that gateway served by it, seen in its own metrics), not assumed after a fixed sleep
         for (ApiClient gateway : gateways) {
