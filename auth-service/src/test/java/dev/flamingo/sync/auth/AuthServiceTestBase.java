@@ -209,7 +209,7 @@ public abstract class AuthServiceTestBase {
   /** Waits (up to 5 s) for an event on {@code address} matching {@code match}. */
   protected JsonObject awaitEvent(String address, Predicate<JsonObject> match) {
     List<JsonObject> seen = events.get(address);
-    long deadline = System.currentTimeMillis() + 5000;
+    long deadline = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < deadline) {
       for (JsonObject e : seen) {
         if (match.test(e)) {

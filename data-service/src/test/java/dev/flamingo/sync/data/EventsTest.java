@@ -54,7 +54,7 @@ class EventsTest {
    * which asserts the exact list.
    */
   static List<JsonObject> of(List<JsonObject> events, long account, int expected) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
+    long deadline = System.currentTimeMillis() + 30_000;
     while (mine(events, account).size() < expected && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);
     }

@@ -48,6 +48,17 @@ final class Fixture implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
   /** What the fake auth-service received. */
   final List<JsonObject> authRequests = new CopyOnWriteArrayList<>();
   volatile AuthMode authMode = AuthMode.OK;
+  /** How long device-service waits for (fake) auth-service: generous, so that a loaded machine is never a failure. */
+  private final long authTimeoutMs;
+
+  Fixture() {
+    this(30_000);
+  }
+
+  /** A short {@code authTimeoutMs} only for a test whose auth never answers (nothing there depends on speed). */
+  Fixture(long authTimeoutMs) {
+    this.authTimeoutMs = authTimeoutMs;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -67,7 +78,7 @@ final class Fixture implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
         .put(Settings.DB_POOL_SIZE, 4)
         .put(DeviceConfig.LAST_SEEN_FLUSH_MS, 600_000) // flushed by the tests, never by the timer
         .put(DeviceConfig.AUDIT_FLUSH_MS, 200)
-        .put(DeviceConfig.AUTH_TIMEOUT_MS, 500);
+        .put(DeviceConfig.AUTH_TIMEOUT_MS, authTimeoutMs);
     vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_SESSION_REVOKE_DEVICES, this::fakeAuth);
     verticle = new DeviceVerticle();
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await();
@@ -93,7 +104,7 @@ final class Fixture implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
 
   /** A successful request's reply body. */
   JsonObject request(String address, JsonObject body, long account, String deviceId) {
-    return vertx.eventBus().<JsonObject>request(address, body, ctx(account, deviceId).toDeliveryOptions(5000))
+    return vertx.eventBus().<JsonObject>request(address, body, ctx(account, deviceId).toDeliveryOptions(authTimeoutMs + 30_000))
         .await().body();
   }
 
@@ -138,7 +149,7 @@ final class Fixture implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
   }
 
   static void awaitTrue(BooleanSupplier condition, String what) {
-    long deadline = System.currentTimeMillis() + 10_000;
+    long deadline = System.currentTimeMillis() + 30_000;
     while (!condition.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {
         fail("Timed out waiting for: " + what);

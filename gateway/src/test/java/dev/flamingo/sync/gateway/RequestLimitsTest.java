@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * oversized headers answered with the envelope, idle connections closed. No service behind the gateway.
  */
 class RequestLimitsTest {
-  static final int WAIT_MS = 10_000; // a bound for eventual things, never a speed assertion
+  static final int WAIT_MS = 30_000; // a bound for eventual things, never a speed assertion
 
   static Vertx vertx;
   static ApiClient api;

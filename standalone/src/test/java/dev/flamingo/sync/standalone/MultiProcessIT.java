@@ -65,10 +65,10 @@ class MultiProcessIT {
             "FLAMINGO_HTTP_PORT", "" + http2, "FLAMINGO_PUBLIC_URL", "http://127.0.0.1:" + http2));
 
         WebClient web = WebClient.create(vertx);
-        awaitUp(web, http1, "/health/ready", 120);
-        awaitUp(web, http2, "/health/ready", 60);
-        awaitUp(web, ops1, "/health/ready", 30);
-        awaitUp(web, ops2, "/health/ready", 30);
+        awaitUp(web, http1, "/health/ready", 300); // six JVMs starting on a shared 2-core machine
+        awaitUp(web, http2, "/health/ready", 120);
+        awaitUp(web, ops1, "/health/ready", 120);
+        awaitUp(web, ops2, "/health/ready", 120);
         ApiClient gw1 = new ApiClient(vertx, http1);
         ApiClient gw2 = new ApiClient(vertx, http2);
         ApiClient[] gateways = {gw1, gw2};
@@ -111,15 +111,20 @@ class MultiProcessIT {
         // the killed instance restarts and rejoins; then it alone serves when the other one goes
         processes.start("data-1-restarted", "data-service",
             Map.of("FLAMINGO_CLUSTER_PORT", "" + cluster[1], "FLAMINGO_OPS_PORT", "" + ops1));
-        awaitUp(web, ops1, "/health/ready", 90);
-        Thread.sleep(1000);
+        awaitUp(web, ops1, "/health/ready", 180);
+        // before the other instance goes, each gateway must know the restarted one: polled (a read through
+        // that gateway served by it, seen in its own metrics), not assumed after a fixed sleep
+        for (ApiClient gateway : gateways) {
+          awaitServedBy(web, ops1, gateway, token, 60);
+        }
         data2.destroyForcibly();
         for (int i = 0; i < 10; i++) {
           Response get = gateways[i % 2].get("/api/sync/data/history", token);
           assertEquals(200, get.status, "served by the restarted instance: " + get);
         }
         Response after = gw2.put("/api/sync/data/setting", token, StandaloneFlowTest.encrypt(key, "{}"));
-        for (int i = 0; i < 10 && after.status == 503; i++) {
+        long writeDeadline = System.currentTimeMillis() + 30_000;
+        while (after.status == 503 && System.currentTimeMillis() < writeDeadline) {
           Thread.sleep(500); // the cluster may still be dropping the killed member's registrations
           after = gw2.put("/api/sync/data/setting", token, StandaloneFlowTest.encrypt(key, "{}"));
         }
@@ -148,7 +153,7 @@ class MultiProcessIT {
           out.write(body, 0, body.length / 2);
           out.flush();
           gateway2.destroy(); // SIGTERM
-          long deadline = System.currentTimeMillis() + 20_000;
+          long deadline = System.currentTimeMillis() + 30_000;
           while (stoppingLines.applyAsLong(gatewayLog) == stoppingBefore && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
           }
@@ -171,6 +176,45 @@ class MultiProcessIT {
     } finally {
       vertx.close().await();
     }
+  }
+
+  /**
+   * Reads through {@code gateway} until three of them were handled by the data-service whose ops port is
+   * {@code ops} (its own count of processed bus messages goes up right after the read; three, so that an
+   * unrelated message cannot pass for it), within a generous deadline.
+   */
+  static void awaitServedBy(WebClient web, int ops, ApiClient gateway, String token, int seconds) throws Exception {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    int served = 0;
+    while (System.currentTimeMillis() < deadline) {
+      double before = busMessagesProcessed(web, ops);
+      Response get = gateway.get("/api/sync/data/history", token);
+      assertEquals(200, get.status, "a read while the restarted instance joins: " + get);
+      if (busMessagesProcessed(web, ops) > before && ++served == 3) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("reads through the gateway reached the data-service on ops port " + ops + " only "
+        + served + " time(s) in " + seconds + " s");
+  }
+
+  /**
+   * The bus messages a node has processed, from its Prometheus metrics (Vert.x's
+   * {@code vertx_eventbus_processed_total}, summed over its labels: the address is not a label by default).
+   */
+  static double busMessagesProcessed(WebClient web, int ops) {
+    String metrics = web.get(ops, "127.0.0.1", "/metrics").send().await().bodyAsString();
+    double sum = 0;
+    boolean found = false;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("vertx_eventbus_processed_total")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        found = true;
+      }
+    }
+    assertTrue(found, "no vertx_eventbus_processed_total on ops port " + ops);
+    return sum;
   }
 
   static void awaitUp(WebClient web, int port, String path, int seconds) throws InterruptedException {

@@ -9,8 +9,15 @@ import java.util.Base64;
 final class TestConfig {
   private TestConfig() {}
 
+  /**
+   * A gateway keeps a validated token for an hour in tests (30 s by default): longer than any test's poll
+   * deadline, so that a revoked token refused within one was evicted, not expired.
+   */
+  static final int AUTH_CACHE_SECONDS = 3600;
+
   static JsonObject base(String dbUrl) {
     return new JsonObject()
+        .put(Settings.AUTH_CACHE_SECONDS, AUTH_CACHE_SECONDS)
         .put(Settings.DB_URL, dbUrl)
         .put(Settings.HTTP_HOST, "127.0.0.1")
         .put(Settings.HTTP_PORT, 0)

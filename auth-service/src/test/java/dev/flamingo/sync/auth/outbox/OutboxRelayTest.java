@@ -153,7 +153,7 @@ class OutboxRelayTest {
   }
 
   private static void waitUntil(BooleanSupplier condition) {
-    long deadline = System.currentTimeMillis() + 15_000;
+    long deadline = System.currentTimeMillis() + 30_000;
     while (!condition.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {
         throw new AssertionError("timed out");

@@ -82,7 +82,7 @@ class CleanupTest extends AuthServiceTestBase {
     String id = vertx.deployVerticle(new dev.flamingo.sync.auth.AuthVerticle(), new io.vertx.core.DeploymentOptions()
         .setConfig(config.copy().mergeIn(new JsonObject().put("FLAMINGO_CLEANUP_INTERVAL_SECONDS", "1")))).await();
     try {
-      long deadline = System.currentTimeMillis() + 10_000;
+      long deadline = System.currentTimeMillis() + 30_000;
       while (tempExists(stale) && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
       }
