@@ -1,5 +1,6 @@
 package dev.flamingo.sync.device;
 
+import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.launch.NodeLauncher;
 
 /** Runs device-service as its own cluster node. */
@@ -7,6 +8,6 @@ public final class DeviceMain {
   private DeviceMain() {}
 
   public static void main(String[] args) {
-    NodeLauncher.run("device-service", s -> new DeviceVerticle());
+    NodeLauncher.run("device-service", Addresses.DEVICE_PING, s -> new DeviceVerticle());
   }
 }
