@@ -97,6 +97,33 @@ class ComposeFileTest {
     assertFalse(lines.stream().anyMatch(l -> l.startsWith("!")), "no exceptions that let a secret back in: " + lines);
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void imagesComeFromAnyBaseWithThePublicOnesByDefault() throws Exception {
+    List<String> dockerfile = Files.readAllLines(Path.of("..", "Dockerfile"));
+    int firstFrom = dockerfile.indexOf(dockerfile.stream().filter(l -> l.startsWith("FROM ")).findFirst().orElseThrow());
+    List<String> args = dockerfile.subList(0, firstFrom);
+    assertTrue(args.contains("ARG BASE_IMAGE=eclipse-temurin:17-jre"), "base image is a build argument: " + args);
+    assertTrue(args.contains("ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17"), "builder image is a build argument: " + args);
+    assertTrue(dockerfile.contains("FROM ${BUILD_IMAGE} AS build") && dockerfile.contains("FROM ${BASE_IMAGE}"));
+    // the image from jars built on the host runs them exactly as the Dockerfile's image does
+    List<String> prebuilt = Files.readAllLines(Path.of("..", "deploy", "images", "service.Containerfile"));
+    for (String line : dockerfile) {
+      if (line.startsWith("ENTRYPOINT") || line.startsWith("USER") || line.startsWith("RUN useradd")) {
+        assertTrue(prebuilt.contains(line), "service.Containerfile lacks: " + line);
+      }
+    }
+    Map<String, Object> services = services();
+    assertEquals("${FLAMINGO_POSTGRES_IMAGE:-postgres:15-alpine}", ((Map<String, Object>) services.get("postgres")).get("image"));
+    assertEquals("${FLAMINGO_NGINX_IMAGE:-nginx:1.27-alpine}", ((Map<String, Object>) services.get("proxy")).get("image"));
+    for (String name : FLAMINGO) {
+      Map<String, Object> buildArgs = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) services.get(name))
+          .get("build")).get("args");
+      assertEquals("${FLAMINGO_BASE_IMAGE:-eclipse-temurin:17-jre}", buildArgs.get("BASE_IMAGE"), name);
+      assertEquals("${FLAMINGO_BUILD_IMAGE:-maven:3.9-eclipse-temurin-17}", buildArgs.get("BUILD_IMAGE"), name);
+    }
+  }
+
   /** The compose v2 plugin, else compose v1 (Debian's docker-compose), else null. */
   static List<String> composeCommand() throws Exception {
     if (new File("/usr/bin/docker").canExecute()) {

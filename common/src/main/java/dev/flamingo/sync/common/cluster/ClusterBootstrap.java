@@ -8,7 +8,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts a clustered Vert.x node on Hazelcast with TCP-IP join (no multicast): the members come from
@@ -18,6 +24,8 @@ import java.util.List;
  * the interface named by {@code FLAMINGO_CLUSTER_HOST}, and nothing secret is kept in its structures.
  */
 public final class ClusterBootstrap {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
+
   private ClusterBootstrap() {}
 
   public static Future<Vertx> start(Settings settings) {
@@ -34,7 +42,8 @@ public final class ClusterBootstrap {
     if (members.isEmpty()) {
       members = List.of(host + ":" + port);
     }
-    Config config = hazelcastConfig(settings.string(Settings.CLUSTER_NAME, "flamingo"), host, port, members);
+    Config config = hazelcastConfig(settings.string(Settings.CLUSTER_NAME, "flamingo"), host, port,
+        resolveMembers(members));
     options.getEventBusOptions().setHost(host).setPort(settings.integer(Settings.CLUSTER_BUS_PORT, 0));
     return Vertx.builder()
         .with(options)
@@ -52,6 +61,38 @@ public final class ClusterBootstrap {
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException("FLAMINGO_CLUSTER_HOST=auto but this host's address is unknown", e);
     }
+  }
+
+  /**
+   * Member host names become their addresses, every address a name has (compose: one per replica). Hazelcast
+   * keeps only the addresses of a host-name member that match this node's interface, which is its own address
+   * only: given names, every node of the compose stack founded a cluster of its own (found running
+   * bin/cluster-check). A name that does not resolve yet (a member not started) is left out: it finds us.
+   */
+  static List<String> resolveMembers(List<String> members) {
+    List<String> resolved = new ArrayList<>();
+    for (String member : members) {
+      String host = member;
+      String port = "";
+      int colon = member.lastIndexOf(':');
+      if (colon > 0 && member.indexOf(':') == colon) {
+        host = member.substring(0, colon);
+        port = member.substring(colon);
+      }
+      if (host.startsWith("[") || host.contains(":") || host.matches("[0-9.]+")) {
+        resolved.add(member);
+        continue;
+      }
+      try {
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+          String ip = address.getHostAddress();
+          resolved.add((address instanceof Inet6Address ? "[" + ip + "]" : ip) + port);
+        }
+      } catch (UnknownHostException e) {
+        LOG.info("cluster member {} does not resolve (not started yet?): left out of the join list", host);
+      }
+    }
+    return resolved.isEmpty() ? members : resolved;
   }
 
   static Config hazelcastConfig(String clusterName, String host, int port, List<String> members) {

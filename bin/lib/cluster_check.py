@@ -1,0 +1,267 @@
+"""The client side of bin/cluster-check (Python 3 standard library only): accounts, writes, reads and the
+final accounting of acknowledged writes. Every state lives in STATE (JSON) between the steps:
+
+  cluster_check.py setup  STATE PROXY_URL GATEWAY_URL...   register + pair devices through the proxy, then write
+                                                           through each gateway and read it back through another
+  cluster_check.py load   STATE PROXY_URL PHASE STOPFILE   writers and readers until STOPFILE exists; progress in
+                                                           STATE.progress (one JSON line, rewritten every 0.5 s)
+  cluster_check.py verify STATE PROXY_URL                  every acknowledged write is readable with its version
+
+A write is a PUT of one blob type of one account: a slot. Each slot is written by one thread only, so the
+versions it acknowledges must grow; the last acknowledged one (or a later write whose answer was lost, which
+the server may have applied) must be what a read returns at the end. An acknowledged write is LOST when a
+read at the end returns an older version, or a checksum that no write of that version carried, or nothing.
+Messages: one line each, prefixed "cluster-check:"; tokens never printed."""
+import base64, http.client, json, os, random, sys, threading, time
+from urllib.parse import urlsplit
+
+TYPES = ("history", "environment", "secret", "collection", "setting")
+ACCOUNTS = int(os.environ.get("FLAMINGO_CHECK_ACCOUNTS", "4"))
+READERS = int(os.environ.get("FLAMINGO_CHECK_READERS", "2"))
+
+
+def say(msg):
+    print("cluster-check: " + msg, flush=True)
+
+
+class Http:
+    """One keep-alive connection; the envelope; the login cookie. Returns (status, data or None)."""
+
+    def __init__(self, base, timeout=30):
+        u = urlsplit(base)
+        self.base = base.rstrip("/")
+        self.host, self.port, self.timeout = u.hostname, u.port or 80, timeout
+        self.conn, self.cookie = None, None
+
+    def call(self, method, path, body=None, token=None, browser=False):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = "Bearer " + token
+        if browser:
+            headers["Origin"] = self.base
+            headers["Sec-Fetch-Site"] = "same-origin"
+            if self.cookie:
+                headers["Cookie"] = self.cookie
+        data = None if body is None else json.dumps(body)
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        try:
+            self.conn.request(method, path, body=data, headers=headers)
+            r = self.conn.getresponse()
+            raw = r.read()
+        except (OSError, http.client.HTTPException):
+            self.close()
+            return 0, None  # no answer: the write may or may not have been applied
+        if r.getheader("Connection", "").lower() == "close":
+            self.close()
+        for name, value in r.getheaders():
+            if name.lower() == "set-cookie" and value.split("=", 1)[0].endswith("flamingo_login"):
+                self.cookie = value.split(";", 1)[0]
+        try:
+            envelope = json.loads(raw)
+        except ValueError:
+            return r.status, None
+        return r.status, envelope.get("data") if isinstance(envelope, dict) else None
+
+    def ok(self, method, path, body=None, token=None, browser=False):
+        status, data = self.call(method, path, body, token, browser)
+        if status != 200:
+            raise SystemExit(f"cluster-check: FAIL {method} {path} answered {status}")
+        return data
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def blob(tag):
+    return {"encrypted_blob": base64.b64encode(os.urandom(256)).decode(),
+            "nonce": base64.b64encode(os.urandom(12)).decode(), "checksum": tag}
+
+
+def load_state(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def save_state(path, state):
+    with open(path + ".new", "w") as f:
+        json.dump(state, f)
+    os.replace(path + ".new", path)
+
+
+def record(slot, version, tag):
+    """An acknowledged write of a slot: its version must be above every earlier acknowledged one."""
+    if slot["acked"] and version <= slot["acked"][-1][0]:
+        slot["regressed"] += 1  # the server handed out a version again: an earlier write is gone
+    slot["acked"].append([version, tag])
+    slot["pending"] = []
+
+
+def setup(state_path, proxy, gateways):
+    run = base64.b32encode(os.urandom(5)).decode().lower()
+    accounts = []
+    for i in range(ACCOUNTS):
+        c = Http(proxy)
+        c.ok("POST", "/api/auth/register", {"email": f"check-{run}-{i}@example.com", "password": "cluster check pw"},
+             browser=True)
+        if not c.cookie:
+            raise SystemExit("cluster-check: FAIL register set no login cookie")
+        temp = c.ok("POST", "/api/sync/init", {"device_name": f"check-{i}", "device_type": "desktop"})["temp_token"]
+        c.ok("POST", "/api/sync/claim", {"temp_token": temp}, browser=True)
+        token = c.ok("POST", "/api/sync/token", {"temp_token": temp})["session_token"]
+        c.close()
+        accounts.append({"token": token, "slots": {t: {"acked": [], "pending": [], "regressed": 0} for t in TYPES}})
+    say(f"paired {len(accounts)} devices through the proxy (register -> /api/sync/init -> claim -> token)")
+    state = {"accounts": accounts, "counts": {}}
+    # each gateway directly: a write through it, read back through the next one and through the proxy
+    served = 0
+    for gi, g in enumerate(gateways):
+        other = gateways[(gi + 1) % len(gateways)]
+        for ai, a in enumerate(accounts):
+            t = TYPES[(gi + ai) % len(TYPES)]
+            tag = f"setup-g{gi}-a{ai}"
+            data = Http(g).ok("PUT", f"/api/sync/data/{t}", blob(tag), a["token"])
+            record(a["slots"][t], data["version"], tag)
+            for reader in (other, proxy):
+                got = Http(reader).ok("GET", f"/api/sync/data/{t}", None, a["token"])
+                if got["version"] != data["version"] or got["checksum"] != tag:
+                    raise SystemExit(f"cluster-check: FAIL a write through gateway {gi} read back as version "
+                                     f"{got['version']} through {reader}")
+            served += 1
+    for a in accounts:  # and through the proxy: every slot gets a first write
+        c = Http(proxy)
+        for t in TYPES:
+            tag = "setup-proxy"
+            record(a["slots"][t], c.ok("PUT", f"/api/sync/data/{t}", blob(tag), a["token"])["version"], tag)
+        items = c.ok("GET", "/api/sync/data", None, a["token"])
+        if items["count"] != len(TYPES):
+            raise SystemExit(f"cluster-check: FAIL GET /api/sync/data listed {items['count']} of {len(TYPES)} blobs")
+        c.close()
+    state["counts"]["setup"] = {"acked": served + len(accounts) * len(TYPES)}
+    say(f"{len(gateways)} gateways each served writes directly ({served}, each read back through another gateway "
+        f"and the proxy); {len(accounts) * len(TYPES)} writes and {len(accounts)} listings through the proxy")
+    save_state(state_path, state)
+
+
+def load(state_path, proxy, phase, stopfile):
+    state = load_state(state_path)
+    lock = threading.Lock()
+    c = {"acked": 0, "refused": 0, "reads": 0, "read_failed": 0, "stale_reads": 0, "last_ack": 0.0,
+         "first_refused": None, "last_refused": None}
+    errors = {}
+
+    def writer(ai, account):
+        h, n = Http(proxy, timeout=20), 0
+        while not os.path.exists(stopfile):
+            t = TYPES[n % len(TYPES)]
+            n += 1
+            slot = account["slots"][t]
+            tag = f"{phase}-a{ai}-{n}"
+            with lock:
+                slot["pending"].append(tag)  # sent: may be applied even if no answer comes back
+            status, data = h.call("PUT", f"/api/sync/data/{t}", blob(tag), account["token"])
+            with lock:
+                if status == 200 and data and isinstance(data.get("version"), int):
+                    record(slot, data["version"], tag)
+                    c["acked"] += 1
+                    c["last_ack"] = time.time()
+                else:
+                    c["refused"] += 1
+                    now = time.time()
+                    c["first_refused"] = c["first_refused"] or now
+                    c["last_refused"] = now
+                    errors[status] = errors.get(status, 0) + 1
+            if status != 200:
+                time.sleep(0.2)
+
+    def reader():
+        h = Http(proxy, timeout=20)
+        while not os.path.exists(stopfile):
+            a = random.choice(state["accounts"])
+            t = random.choice(TYPES)
+            with lock:
+                floor = a["slots"][t]["acked"][-1][0]
+            status, data = h.call("GET", f"/api/sync/data/{t}", None, a["token"])
+            with lock:
+                c["reads"] += 1
+                if status != 200:
+                    c["read_failed"] += 1
+                elif data["version"] < floor:
+                    c["stale_reads"] += 1  # a read after an acknowledged write returned an older version
+            if status != 200:
+                time.sleep(0.2)
+
+    threads = [threading.Thread(target=writer, args=(i, a), daemon=True) for i, a in enumerate(state["accounts"])]
+    threads += [threading.Thread(target=reader, daemon=True) for _ in range(READERS)]
+    for th in threads:
+        th.start()
+    while not os.path.exists(stopfile):
+        with lock:
+            snapshot = dict(c)
+        with open(state_path + ".progress.new", "w") as f:
+            json.dump(snapshot, f)
+        os.replace(state_path + ".progress.new", state_path + ".progress")
+        time.sleep(0.5)
+    for th in threads:
+        th.join(60)
+    c["errors"] = {str(k): v for k, v in errors.items()}
+    state["counts"][phase] = c
+    save_state(state_path, state)
+    with open(state_path + ".progress", "w") as f:
+        json.dump(c, f)
+    say(f"{phase}: {c['acked']} writes acknowledged, {c['refused']} refused "
+        f"(answers {dict(sorted(c['errors'].items())) or '-'}), {c['reads']} reads, {c['read_failed']} failed, "
+        f"{c['stale_reads']} older than an acknowledged write")
+
+
+def verify(state_path, proxy):
+    state = load_state(state_path)
+    h = Http(proxy)
+    acked = lost = regressed = unreadable = 0
+    for a in state["accounts"]:
+        for t, slot in a["slots"].items():
+            acked += len(slot["acked"])
+            regressed += slot["regressed"]
+            status, data = h.call("GET", f"/api/sync/data/{t}", None, a["token"])
+            if status != 200 or not data:
+                unreadable += 1
+                lost += len(slot["acked"])
+                continue
+            version, tag = data["version"], data["checksum"]
+            last_version, last_tag = slot["acked"][-1]
+            if version == last_version and tag == last_tag:
+                continue
+            if version > last_version:
+                if tag not in slot["pending"]:  # else: a write whose answer was lost, applied after the last ack
+                    lost += 1  # the last acknowledged write was overwritten by nothing this check sent
+                continue
+            # an older version: every acknowledged write above it is gone (and one of its version, if it differs)
+            lost += sum(1 for v, g in slot["acked"] if v > version or (v == version and g != tag))
+    counts = state["counts"]
+    refused = sum(p.get("refused", 0) for p in counts.values())
+    say(f"verify: {acked} acknowledged writes in {sum(len(a['slots']) for a in state['accounts'])} slots, "
+        f"{refused} refused, {lost} lost ({unreadable} slots unreadable, {regressed} versions handed out twice)")
+    state["verify"] = {"acked": acked, "refused": refused, "lost": lost, "unreadable": unreadable,
+                       "regressed": regressed}
+    save_state(state_path, state)
+    return 0 if lost == 0 and regressed == 0 else 1
+
+
+def main(argv):
+    cmd = argv[1] if len(argv) > 1 else ""
+    if cmd == "setup" and len(argv) >= 5:
+        setup(argv[2], argv[3], argv[4:])
+    elif cmd == "load" and len(argv) == 6:
+        load(argv[2], argv[3], argv[4], argv[5])
+    elif cmd == "verify" and len(argv) == 4:
+        return verify(argv[2], argv[3])
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
