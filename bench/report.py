@@ -203,6 +203,24 @@ def table(rows_path, meta_path):
                f"wrk processes, one per gateway, with the {meta['conns']} connections split between them (req/s added, p99 "
                "the worse of the two). × 1 × 1 is against the last row, measured as warm as the others; the first "
                "row is lower when the JVMs were still compiling.")
+    if any(by.get(k) for k in ("compose-1x1", "compose-2x1", "compose-2x2")):
+        out.append("")
+        out.append("**The compose stack** (`docker-compose.yml` as deployed: containers on Podman, nginx in front, the "
+                   "bus on mutual TLS; the same mix and connections, through nginx)")
+        out.append("")
+        out.append("| gateways × data-services | req/s | p50 ms | p99 ms | × one JVM | RSS MiB | CPU µs/req | errors |")
+        out.append("|---|--:|--:|--:|--:|--:|--:|--:|")
+        for key, label in [("compose-1x1", "1 × 1"), ("compose-2x1", "2 × 1"), ("compose-2x2", "2 × 2")]:
+            r = by.get(key)
+            if not r:
+                continue
+            ratio = f"{float(r[2]) / float(one):.2f}" if one else "—"
+            out.append(f"| {label} | {fmt(r[2])} | {fmt(r[3], 2)} | {fmt(r[4], 2)} | {ratio} | {fmt(r[5])} | "
+                       f"{fmt(r[6])} | {r[8] if r[8] else '—'} |")
+        out.append("")
+        out.append("In this order, scaled up with `docker-compose up --scale`, nginx restarted to resolve the gateways "
+                   f"anew, a warm-up, then {meta['ssecs']} s. RSS and CPU: the service JVMs in the containers (not "
+                   "PostgreSQL or nginx), from /proc on the host.")
     return "\n".join(out) + "\n"
 
 

@@ -45,6 +45,7 @@ work=$(mktemp -d /tmp/flamingo-bench.XXXXXX)
 db=flamingo_bench_$$
 pgdb=flamingo_pgbench_$$
 declare -A pid=()
+tokens=$work/tokens   # the accounts' session tokens (and tokens.blob): bench/setup.py writes them, the wrk scripts read them
 psql_admin() { PGOPTIONS="-c client_min_messages=warning" psql -q -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 "$@" postgres; }
 
 stop() {  # SIGTERM, up to 30 s to finish, then SIGKILL
@@ -136,7 +137,7 @@ warm() {  # warm SCRIPT MAX_SECONDS URL...: 5 s rounds (JIT, caches, pools) unti
   while [ $(( (round + 1) * 5 )) -le "$max" ]; do
     local i=0 ws=() files=()
     for url in "$@"; do
-      BENCH_SEED=$((round * 10 + i + 50)) BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" \
+      BENCH_SEED=$((round * 10 + i + 50)) BENCH_TOKENS="$tokens" BENCH_BLOB="$tokens.blob" \
         wrk -t1 -c$(( conns / $# > 0 ? conns / $# : 1 )) -d5s -s "bench/$script" "$url" > "$work/warm.$i.wrk" &
       ws+=($!); files+=("$work/warm.$i.wrk"); i=$((i + 1))
     done
@@ -163,7 +164,7 @@ measure() {  # measure KEY SCRIPT SECONDS URL...: one wrk per URL, the connectio
   for url in "$@"; do
     local c=$(( conns / n + (i < conns % n ? 1 : 0) ))
     local t=$(( n == 1 && c >= 2 ? 2 : 1 ))
-    BENCH_SEED=$i BENCH_TOKENS="$work/tokens" BENCH_BLOB="$work/tokens.blob" \
+    BENCH_SEED=$i BENCH_TOKENS="$tokens" BENCH_BLOB="$tokens.blob" \
       wrk -t$t -c$c -d"${dur}s" --latency -s "bench/$script" "$url" > "$work/$key.$i.wrk" &
     ws+=($!); files+=("$work/$key.$i.wrk"); i=$((i + 1))
   done
@@ -173,11 +174,14 @@ measure() {  # measure KEY SCRIPT SECONDS URL...: one wrk per URL, the connectio
   read -r rps p50 p99 requests errors < <(report wrk "${files[@]}")
   local cpu_req stmt_req
   cpu_req=$(python3 -c "print(round(($cpu1 - $cpu0) / max($requests, 1), 1))")
+  [ ${#server_pids[@]} -gt 0 ] || cpu_req=-
   if [ "$src" = none ]; then stmt_req=-; else
     stmt_req=$(python3 -c "print(round(($st1 - $st0) / max($requests, 1), 2))")
     [ -n "$stmt_source" ] || stmt_source=$src
   fi
-  printf '%s\t-\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n' "$key" "$rps" "$p50" "$p99" "$(report rss "${server_pids[@]}")" \
+  local rss=-
+  [ ${#server_pids[@]} -eq 0 ] || rss=$(report rss "${server_pids[@]}")
+  printf '%s\t-\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n' "$key" "$rps" "$p50" "$p99" "$rss" \
     "$cpu_req" "$stmt_req" "$errors" >> "$rows"
   log "$key: $rps req/s, p50 $p50 ms, p99 $p99 ms, $requests requests, $errors errors, $cpu_req µs CPU/req, stmt/req $stmt_req"
 }
@@ -231,7 +235,7 @@ pid[standalone]=$!   # bin/standalone execs java: this is the JVM
 base="http://127.0.0.1:$http"
 await "$base/health/ready" 120 "${pid[standalone]}"
 log "setup: $accounts accounts through the API (register, pair a device, key, five 4 KiB blobs)"
-python3 bench/setup.py "$base" "$accounts" "$work/tokens"
+python3 bench/setup.py "$base" "$accounts" "$tokens"
 vacuum
 server_pids=("${pid[standalone]}")
 metric_urls=("$base/metrics")
@@ -311,6 +315,52 @@ metric_urls=("$g1/metrics" "${services_metrics[@]}")
 sleep 2   # its registrations leave every node
 warm mix.lua 5 "$g1"
 measure scale-1x1 mix.lua "$ssecs" "$g1"
+
+# ---------------------------------------------------------------- 5. the compose stack: containers, through nginx
+# docker-compose.yml as deployed (bin/cluster-check --serve: Podman's Docker API with docker-compose, or Docker),
+# the same mix through nginx at 1 x 1, 2 x 1 and 2 x 2 (gateways x data-services); BENCH_COMPOSE=no leaves it out.
+if [ "${BENCH_COMPOSE:-yes}" = yes ]; then
+  log "compose: the cluster's JVMs stop; the compose stack comes up (images from the jars; a few minutes)"
+  for n in gateway-1 auth data-1 device; do stop "${pid[$n]}"; unset "pid[$n]"; done
+  mkdir -p "$work/compose"
+  compose_project=flamingobench$$
+  FLAMINGO_CHECK_PROJECT=$compose_project FLAMINGO_RATE_LIMIT_REGISTER=1000000/60 FLAMINGO_RATE_LIMIT_INIT=1000000/60 \
+    FLAMINGO_RATE_LIMIT_TOKEN=1000000/60 FLAMINGO_RATE_LIMIT_LOGIN=1000000/60 FLAMINGO_RATE_LIMIT_LOGIN_EMAIL=1000000/60 \
+    bin/cluster-check --serve "$work/compose" "1x1 2x1 2x2" > "$work/compose.log" 2>&1 &
+  pid[compose]=$!
+  tokens=$work/compose-tokens
+  metric_urls=()
+  first=yes
+  for scale in 1x1 2x1 2x2; do
+    deadline=$(( $(date +%s) + 900 ))
+    until [ "$(cut -d' ' -f1 "$work/compose/ready" 2>/dev/null)" = "$scale" ]; do
+      kill -0 "${pid[compose]}" 2>/dev/null || { tail -n 20 "$work/compose.log" >&2; echo "bench: the compose stack stopped" >&2; exit 1; }
+      [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: the compose stack is not up at $scale after 900 s" >&2; exit 1; }
+      sleep 2
+    done
+    url=$(cut -d' ' -f2 "$work/compose/ready")
+    engine=podman; command -v podman >/dev/null 2>&1 || engine=docker
+    server_pids=()
+    for c in $("$engine" ps -q --filter "label=com.docker.compose.project=$compose_project" 2>/dev/null); do
+      case "$("$engine" inspect --format '{{index .Config.Labels "com.docker.compose.service"}}' "$c")" in
+        postgres|proxy) ;;
+        *) p=$("$engine" inspect --format '{{.State.Pid}}' "$c"); [ -r "/proc/$p/stat" ] && server_pids+=("$p") ;;
+      esac
+    done
+    if [ "$first" = yes ]; then
+      log "compose: setup of $accounts accounts through nginx ($url)"
+      python3 bench/setup.py "$url" "$accounts" "$tokens"
+      first=no
+      warm mix.lua 90 "$url"
+    else
+      warm mix.lua 30 "$url"
+    fi
+    measure "compose-$scale" mix.lua "$ssecs" "$url"
+    touch "$work/compose/done.$scale"
+  done
+  wait "${pid[compose]}" || true
+  unset 'pid[compose]'
+fi
 
 # ---------------------------------------------------------------- the tables
 case "$stmt_source" in
