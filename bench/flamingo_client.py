@@ -1,13 +1,15 @@
 """A small keep-alive HTTP client for the bench scripts: speaks the envelope, keeps the login cookie, and
 does the device flow as the desktop app and the browser do (init -> claim with the cookie -> token)."""
-import base64, http.client, json, os
+import base64, http.client, json, os, time
 from urllib.parse import urlsplit
 
 TYPES = ("history", "environment", "secret", "collection", "setting")
 
 
 class FlowError(Exception):
-    pass
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
 
 
 class Client:
@@ -45,11 +47,24 @@ class Client:
             if name.lower() == "set-cookie" and value.split("=", 1)[0].endswith("flamingo_login"):
                 self.cookie = value.split(";", 1)[0]
         if r.status != 200:
-            raise FlowError(f"{method} {path}: {r.status} {raw[:200]!r}")
+            raise FlowError(f"{method} {path}: {r.status} {raw[:200]!r}", r.status)
         return json.loads(raw).get("data")
 
     def register(self, email, password="bench password"):
-        self.call("POST", "/api/auth/register", {"email": email, "password": password}, browser=True)
+        """Registers (signs in when an earlier attempt that timed out did register). Argon2id on a cold or busy
+        service can outlast the bus timeout: a 503 "try again shortly" is retried, as a person would."""
+        path, body = "/api/auth/register", {"email": email, "password": password}
+        for attempt in range(6):
+            try:
+                self.call("POST", path, body, browser=True)
+                break
+            except FlowError as e:
+                if e.status == 409 and path.endswith("register"):
+                    path = "/api/auth/login"
+                elif e.status != 503 or attempt == 5:
+                    raise
+                else:
+                    time.sleep(1 + attempt)
         if not self.cookie:
             raise FlowError("register set no login cookie")
 
