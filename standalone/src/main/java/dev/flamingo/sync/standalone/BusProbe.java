@@ -51,13 +51,7 @@ public final class BusProbe {
       System.err.println("bus-probe: usage: BusProbe [--wait SECONDS] [--contract N] ADDRESS...");
       System.exit(2);
     }
-    Vertx bootstrap = Vertx.vertx();
-    Settings settings;
-    try {
-      settings = ConfigLoader.load(bootstrap).await();
-    } finally {
-      bootstrap.close().await();
-    }
+    Settings settings = ConfigLoader.loadBlocking();
     Vertx vertx;
     try {
       vertx = ClusterBootstrap.start(settings).await();

@@ -18,6 +18,16 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** For a {@code main}: loads the settings on a short-lived Vert.x of its own, blocking until they are read. */
+  public static Settings loadBlocking() {
+    Vertx bootstrap = Vertx.vertx();
+    try {
+      return load(bootstrap).await();
+    } finally {
+      bootstrap.close().await();
+    }
+  }
+
   public static Future<Settings> load(Vertx vertx) {
     ConfigRetrieverOptions options = new ConfigRetrieverOptions().setIncludeDefaultStores(false);
     String file = System.getenv(CONFIG_FILE);

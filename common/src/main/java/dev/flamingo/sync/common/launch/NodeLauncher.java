@@ -33,13 +33,7 @@ public final class NodeLauncher {
    * service answers {@code pingAddress}) and /metrics on that port.
    */
   public static void run(String name, String pingAddress, Function<Settings, Deployable> verticle) {
-    Vertx bootstrap = Vertx.vertx();
-    Settings settings;
-    try {
-      settings = ConfigLoader.load(bootstrap).await();
-    } finally {
-      bootstrap.close().await();
-    }
+    Settings settings = ConfigLoader.loadBlocking();
     Vertx vertx;
     try {
       vertx = ClusterBootstrap.start(settings).await();
