@@ -24,7 +24,7 @@ public final class Settings {
   public static final String CLUSTER_TLS_DIR = "FLAMINGO_CLUSTER_TLS_DIR";
   /** true lets a clustered node start without certificates (development only). */
   public static final String CLUSTER_INSECURE = "FLAMINGO_CLUSTER_INSECURE";
-  /** The event bus's TLS engine: {@code openssl} (BoringSSL, bundled; the default where it loads) or {@code jdk}. */
+  /** The event bus's TLS engine: {@code jdk} (the default) or {@code openssl} (the bundled BoringSSL, opt-in). */
   public static final String CLUSTER_TLS_ENGINE = "FLAMINGO_CLUSTER_TLS_ENGINE";
   // gateway
   public static final String HTTP_HOST = "FLAMINGO_HTTP_HOST";

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bus's TLS engine: BoringSSL by default (bundled for linux-x86_64), the JDK's on request. */
+/** The bus's TLS engine: the JDK's by default, the bundled BoringSSL (linux-x86_64) on request. */
 class ClusterTlsEngineTest {
   @TempDir
   Path dir;
@@ -33,14 +33,15 @@ class ClusterTlsEngineTest {
   }
 
   @Test
-  void boringSslIsBundledAndTheDefault() throws Exception {
+  void boringSslIsBundledAndOnRequest() throws Exception {
     assertTrue(OpenSSLEngineOptions.isAvailable(), "netty-tcnative-boringssl-static for this platform is on the classpath");
-    assertInstanceOf(OpenSSLEngineOptions.class, configured(null).getSslEngineOptions());
+    assertInstanceOf(OpenSSLEngineOptions.class, configured("OpenSSL").getSslEngineOptions());
   }
 
   @Test
-  void theJdksEngineOnRequest() throws Exception {
-    assertInstanceOf(JdkSSLEngineOptions.class, configured("JDK").getSslEngineOptions());
+  void theJdksEngineByDefault() throws Exception {
+    assertInstanceOf(JdkSSLEngineOptions.class, configured(null).getSslEngineOptions());
+    assertInstanceOf(JdkSSLEngineOptions.class, configured("jdk").getSslEngineOptions());
   }
 
   @Test
