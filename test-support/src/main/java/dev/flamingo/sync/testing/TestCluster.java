@@ -119,12 +119,34 @@ public final class TestCluster implements AutoCloseable {
     throw new IllegalStateException("bin/cluster-certs not found above " + Path.of("").toAbsolutePath());
   }
 
+  /** The next port {@link #freePort} tries: one sequence per JVM, so no port is handed out twice. */
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger(-1);
+
+  /**
+   * A port that is free now, from below the kernel's ephemeral range: a port from the ephemeral range (what
+   * binding port 0 gives) can be taken by any outgoing connection before the process that is handed it binds it
+   * (seen: a data-service's ops port "Address already in use" in MultiProcessIT).
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    int low = 32768;
+    try {
+      low = Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+          .trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      // not Linux: the usual start of the range
     }
+    int first = 10000;
+    int span = Math.max(1000, low - 2000 - first);
+    NEXT_PORT.compareAndSet(-1, first + java.util.concurrent.ThreadLocalRandom.current().nextInt(span));
+    for (int i = 0; i < span; i++) {
+      int port = first + Math.floorMod(NEXT_PORT.getAndIncrement() - first, span);
+      try (ServerSocket s = new ServerSocket(port)) {
+        return port;
+      } catch (IOException taken) {
+        // in use: the next one
+      }
+    }
+    throw new IllegalStateException("no free port between " + first + " and " + (first + span));
   }
+
 }
