@@ -339,7 +339,7 @@ if [ "${BENCH_COMPOSE:-yes}" = yes ]; then
       sleep 2
     done
     url=$(cut -d' ' -f2 "$work/compose/ready")
-    engine=podman; command -v podman >/dev/null 2>&1 || engine=docker
+    engine=$(cut -d' ' -f3 "$work/compose/ready")   # the engine bin/cluster-check chose (Docker when one answers)
     server_pids=()
     for c in $("$engine" ps -q --filter "label=com.docker.compose.project=$compose_project" 2>/dev/null); do
       case "$("$engine" inspect --format '{{index .Config.Labels "com.docker.compose.service"}}' "$c")" in
