@@ -3,11 +3,14 @@ package dev.flamingo.sync.auth;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.launch.NodeLauncher;
 
-/** Runs auth-service as its own clustered node. */
+/** Runs auth-service as its own clustered node; {@code reset-password EMAIL}: an operator's password reset. */
 public final class AuthMain {
   private AuthMain() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("reset-password")) {
+      System.exit(dev.flamingo.sync.auth.account.PasswordReset.run(args));
+    }
     NodeLauncher.run("auth-service", Addresses.AUTH_PING, settings -> new AuthVerticle());
   }
 }

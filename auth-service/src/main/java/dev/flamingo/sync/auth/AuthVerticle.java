@@ -4,6 +4,8 @@ import dev.flamingo.sync.auth.account.AccountService;
 import dev.flamingo.sync.auth.account.AccountStore;
 import dev.flamingo.sync.auth.account.BrowserTokens;
 import dev.flamingo.sync.auth.account.PasswordHasher;
+import dev.flamingo.sync.auth.custody.AccountKeyStore;
+import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.deviceflow.DeviceFlowService;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
 import dev.flamingo.sync.auth.session.SessionService;
@@ -50,12 +52,15 @@ public class AuthVerticle extends VerticleBase {
     Outbox audit = new Outbox();
     relay = OutboxRelay.startFor(vertx, pool, audit);
     BrowserTokens browserTokens = new BrowserTokens(vertx, secret, settings.number(Settings.BROWSER_LOGIN_HOURS, 12) * 3600);
-    AccountService accounts = new AccountService(vertx, pool, new AccountStore(pool), new PasswordHasher(), browserTokens,
-        audit, settings.bool(Settings.SIGNUPS_ALLOWED, true));
+    PasswordHasher hasher = new PasswordHasher();
+    AccountKeyStore keyStore = new AccountKeyStore();
+    AccountKeys keys = new AccountKeys(vertx, pool, keyStore, hasher);
+    AccountService accounts = new AccountService(vertx, pool, new AccountStore(pool), hasher, browserTokens,
+        audit, settings.bool(Settings.SIGNUPS_ALLOWED, true), keys);
     SessionService sessions = new SessionService(vertx, pool, new SessionStore(pool), audit,
         settings.integer(Settings.SESSION_TTL_DAYS, 90));
     DeviceFlowService flow = new DeviceFlowService(vertx, pool, new TempTokenStore(pool), sessions, audit,
-        settings.integer(Settings.TEMP_TOKEN_TTL_SECONDS, 300));
+        settings.integer(Settings.TEMP_TOKEN_TTL_SECONDS, 300), keys, keyStore);
 
     long interval = settings.number(Settings.CLEANUP_INTERVAL_SECONDS, 3600) * 1000;
     cleanupTimer = vertx.setPeriodic(interval, id -> Future.all(flow.cleanup(), sessions.cleanup(), accounts.cleanup())
@@ -85,6 +90,7 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_SESSION_VALIDATE, sessions::validate)
         .on(Addresses.AUTH_SESSION_ROTATE, sessions::rotate)
         .on(Addresses.AUTH_SESSION_REVOKE, sessions::revoke)
+        .on(Addresses.AUTH_KEY_GRANT, keys::grant)
         .on(Addresses.AUTH_SESSION_REVOKE_DEVICES, sessions::revokeDevices)
         .ready();
   }

@@ -126,7 +126,7 @@ class KekRotationTest {
     KeyWrapper.Wrapped w = other.wrap(account, randomBytes(32));
     Pool pool = Database.pool(f.vertx, new Settings(f.config), "data");
     try {
-      assertEquals(true, new KeyStore(pool).insertFirst(pool, account, w).await());
+      assertEquals(true, new KeyStore(pool).insertFirst(pool, account, w, null).await());
     } finally {
       pool.close().await();
     }

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.auth.account;
 
 import dev.flamingo.sync.auth.account.AccountStore.Account;
+import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.support.Fields;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
@@ -29,9 +30,11 @@ public final class AccountService {
   private final Pool pool;
   private final Outbox outbox;
   private final boolean signupsAllowed;
+  private final AccountKeys keys;
 
   public AccountService(Vertx vertx, Pool pool, AccountStore store, PasswordHasher hasher, BrowserTokens tokens,
-      Outbox outbox, boolean signupsAllowed) {
+      Outbox outbox, boolean signupsAllowed, AccountKeys keys) {
+    this.keys = keys;
     this.vertx = vertx;
     this.store = store;
     this.hasher = hasher;
@@ -48,11 +51,18 @@ public final class AccountService {
     }
     String email = email(body);
     String password = password(body, "password");
+    // the password's hash and the key that wraps the new account key (two Argon2id runs, off the event loop)
     return vertx.executeBlocking(() -> hasher.hash(password), false)
-        .compose(hash -> pool.withTransaction(tx -> store.insert(tx, email, hash, Tokens.randomHex(16))
+        .compose(hash -> keys.derive(password).compose(derived -> pool.withTransaction(tx -> store.insert(tx, email, hash,
+                Tokens.randomHex(16))
             .compose(account -> account == null
                 ? Future.failedFuture(new ServiceException(409, "An account with this email already exists"))
-                : outbox.audit(tx, "account.registered", ctx, account.id(), null, new JsonObject()).map(account))))
+                : keys.create(tx, account.id(), derived).map(ak -> {
+                  ak.wipe();
+                  return account;
+                }))
+            .compose(account -> outbox.audit(tx, "account.registered", ctx, account.id(), null, new JsonObject())
+                .map(account)))))
         .map(this::signedIn);
   }
 
@@ -79,7 +89,10 @@ public final class AccountService {
                 new JsonObject().put("known_account", account != null))
             .transform(ar -> Future.failedFuture(new ServiceException(401, "Invalid email or password")));
       }
-      return outbox.audit(pool, "auth.login", ctx, account.id(), null, new JsonObject()).map(v -> signedIn(account));
+      // an account from before key custody gets its account key now (the password is at hand)
+      return keys.ensure(account.id(), password, ctx)
+          .compose(v -> outbox.audit(pool, "auth.login", ctx, account.id(), null, new JsonObject()))
+          .map(v -> signedIn(account));
     }));
   }
 
@@ -158,17 +171,19 @@ public final class AccountService {
         throw new ServiceException(400, "The current password is wrong");
       }
       return hasher.hash(next);
-    }, false).compose(hash -> {
+    }, false).compose(hash -> keys.rewrapped(id, current, next).compose(wrap -> {
+      // the same account key under the new password: every paired device's grant keeps working
       String stamp = Tokens.randomHex(16);
       return pool.withTransaction(tx -> store.changePassword(tx, id, account.securityStamp(), hash, stamp)
           .compose(changed -> changed
-              ? outbox.audit(tx, "account.password_changed", ctx, id, null, new JsonObject())
+              ? keys.store(tx, wrap).compose(v -> outbox.audit(tx, "account.password_changed", ctx, id, null, new JsonObject()))
               : Future.failedFuture(new ServiceException(409, "The account changed meanwhile, try again"))))
+          .compose(v -> keys.afterStore(id, wrap, ctx))
           .map(v -> {
             vertx.eventBus().publish(Addresses.EVENT_ACCOUNT_STAMP_CHANGED, new JsonObject().put("account_id", id));
             return signedIn(new Account(id, account.email(), hash, stamp, account.createdAt()));
           });
-    }));
+    })));
   }
 
   /** Ends every browser login of the account (new stamp). */

@@ -77,6 +77,32 @@ public final class PasswordHasher {
     return verify(password, dummy);
   }
 
+  /** This hasher's Argon2id parameters as stored beside a derived key: {@code m=19456,t=2,p=1}. */
+  public String params() {
+    return "m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism;
+  }
+
+  /**
+   * A 32-byte key from the password (Argon2id with {@code params} as written by {@link #params()}): the key
+   * that wraps the account key. Blocking and CPU-heavy like {@link #hash}.
+   */
+  public byte[] deriveKey(String password, byte[] salt, String params) {
+    int m = 0;
+    int t = 0;
+    int p = 0;
+    for (String kv : params.split(",")) {
+      String[] pair = kv.split("=");
+      int v = Integer.parseInt(pair[1]);
+      switch (pair[0]) {
+        case "m" -> m = v;
+        case "t" -> t = v;
+        case "p" -> p = v;
+        default -> throw new IllegalArgumentException("Unknown Argon2 parameter " + pair[0]);
+      }
+    }
+    return derive(password, salt, m, t, p, 32);
+  }
+
   private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
     Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
         .withVersion(Argon2Parameters.ARGON2_VERSION_13)

@@ -2,6 +2,8 @@ package dev.flamingo.sync.auth.deviceflow;
 
 import dev.flamingo.sync.common.text.DisplayText;
 
+import dev.flamingo.sync.auth.custody.AccountKeyStore;
+import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore.TempToken;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.support.Fields;
@@ -10,6 +12,8 @@ import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.outbox.Outbox;
+import dev.flamingo.sync.common.security.KeyCustody;
+import dev.flamingo.sync.common.security.KeyCustody.AccountKey;
 import dev.flamingo.sync.common.security.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,6 +32,7 @@ public final class DeviceFlowService {
   static final String INVALID = "Invalid token";
   static final String EXPIRED = "Token has expired. Restart sync.";
   static final String NOT_YET = "Token not yet authorized. Complete login first.";
+  public static final String PASSWORD_NEEDED = "Confirm your password to give this device your encryption key";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -35,9 +40,13 @@ public final class DeviceFlowService {
   private final SessionService sessions;
   private final Outbox outbox;
   private final int ttlSeconds;
+  private final AccountKeys keys;
+  private final AccountKeyStore keyStore;
 
   public DeviceFlowService(Vertx vertx, Pool pool, TempTokenStore temps, SessionService sessions, Outbox outbox,
-      int ttlSeconds) {
+      int ttlSeconds, AccountKeys keys, AccountKeyStore keyStore) {
+    this.keys = keys;
+    this.keyStore = keyStore;
     this.vertx = vertx;
     this.pool = pool;
     this.temps = temps;
@@ -59,13 +68,48 @@ public final class DeviceFlowService {
         .map(v -> Reply.data(new JsonObject().put("temp_token", token).put("expires_in", ttlSeconds)));
   }
 
-  /** AUTH_SYNC_CLAIM {temp_token} + the signed-in account. */
+  /**
+   * AUTH_SYNC_CLAIM {temp_token, password} + the signed-in account; a Bearer claim (a paired device's session
+   * in context) may send {bearer_grant_key} instead of the password. The password (or the claiming session's
+   * grant) opens the account key, which the temp token holds as its pending grant until /token. A wrong
+   * password is 400 and the token stays pending.
+   */
   public Future<JsonObject> claim(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
-    byte[] hash = hashOf(body);
-    return pool.withTransaction(tx -> temps.claim(tx, hash, account).compose(claimed -> claimed
-        ? outbox.audit(tx, "sync.claim", ctx, account, null, new JsonObject()).map(true)
-        : Future.succeededFuture(false))).compose(claimed -> {
+    String raw = tempToken(body);
+    byte[] hash = Tokens.sha256(raw);
+    String password = Fields.string(body, "password");
+    boolean withPassword = password != null && !password.isEmpty();
+    if (!withPassword && ctx.sessionId() == null) {
+      throw ServiceException.badRequest(PASSWORD_NEEDED);
+    }
+    if (withPassword && password.length() > 1024) {
+      throw ServiceException.badRequest(AccountKeys.WRONG_PASSWORD);
+    }
+    // the cheap refusals first, before any key derivation
+    return temps.find(hash).compose(t -> {
+      if (t == null || t.consumedAt() != null || t.deniedAt() != null) {
+        return Future.failedFuture(ServiceException.badRequest(INVALID));
+      }
+      if (t.expired()) {
+        return Future.failedFuture(ServiceException.badRequest(EXPIRED));
+      }
+      if (t.claimedBy() != null && t.claimedBy() != account) {
+        return Future.failedFuture(new ServiceException(409, "Token was claimed by another account"));
+      }
+      Future<AccountKey> key = withPassword ? keys.unlock(account, password, ctx)
+          : keys.ofSession(UUID.fromString(ctx.sessionId()), account, KeyCustody.keyFromBase64(body.getValue("bearer_grant_key")));
+      return key.compose(ak -> {
+        byte[] grant = ak == null ? null : AccountKeys.pendingGrant(raw, account, ak);
+        if (ak != null) {
+          ak.wipe();
+        }
+        return pool.withTransaction(tx -> temps.claim(tx, hash, account, grant).compose(claimed -> claimed
+            ? outbox.audit(tx, "sync.claim", ctx, account, null, new JsonObject()).map(true)
+            // claimed before by this account (a second click): the grant too, unless it has one
+            : keyStore.setPendingGrant(tx, hash, account, grant).map(false)));
+      });
+    }).compose(claimed -> {
       if (claimed) {
         return Future.succeededFuture(Reply.message("Token claimed successfully"));
       }
@@ -84,12 +128,14 @@ public final class DeviceFlowService {
     });
   }
 
-  /** AUTH_SYNC_TOKEN {temp_token} → a session, exactly once per temp token. */
+  /** AUTH_SYNC_TOKEN {temp_token} → a session, exactly once per temp token, with the claim's key grant. */
   public Future<JsonObject> token(JsonObject body, RequestContext ctx) {
-    byte[] hash = hashOf(body);
+    String raw = tempToken(body);
+    byte[] hash = Tokens.sha256(raw);
     return pool.withTransaction(tx -> temps.consume(tx, hash).compose(t -> t == null
             ? Future.succeededFuture((SessionService.Issued) null)
-            : sessions.issue(tx, t.claimedBy(), UUID.randomUUID(), t.deviceName(), t.deviceType(), ctx)
+            : sessions.issue(tx, t.claimedBy(), UUID.randomUUID(), t.deviceName(), t.deviceType(), ctx,
+                    AccountKeys.openGrant(raw, t.claimedBy(), t.keyGrant()))
                 .compose(issued -> outbox.audit(tx, "sync.token", ctx, issued.session().accountId(),
                     issued.session().deviceId().toString(), new JsonObject()
                         .put("device_name", issued.session().deviceName())
@@ -170,10 +216,14 @@ public final class DeviceFlowService {
   }
 
   private static byte[] hashOf(JsonObject body) {
+    return Tokens.sha256(tempToken(body));
+  }
+
+  private static String tempToken(JsonObject body) {
     String token = Fields.string(body, "temp_token");
     if (!Tokens.isTempToken(token)) {
       throw ServiceException.badRequest(INVALID);
     }
-    return Tokens.sha256(token);
+    return token;
   }
 }

@@ -15,11 +15,12 @@ import java.time.OffsetDateTime;
 public final class TempTokenStore {
   /** A temp token row (by hash; the token itself is never stored). */
   public record TempToken(String deviceName, String deviceType, String clientIp, OffsetDateTime createdAt,
-      OffsetDateTime expiresAt, Long claimedBy, OffsetDateTime consumedAt, OffsetDateTime deniedAt) {
+      OffsetDateTime expiresAt, Long claimedBy, OffsetDateTime consumedAt, OffsetDateTime deniedAt, byte[] keyGrant) {
     static TempToken of(Row r) {
+      Buffer grant = r.getBuffer("key_grant");
       return new TempToken(r.getString("device_name"), r.getString("device_type"), r.getString("client_ip"),
           r.getOffsetDateTime("created_at"), r.getOffsetDateTime("expires_at"), r.getLong("claimed_by"),
-          r.getOffsetDateTime("consumed_at"), r.getOffsetDateTime("denied_at"));
+          r.getOffsetDateTime("consumed_at"), r.getOffsetDateTime("denied_at"), grant == null ? null : grant.getBytes());
     }
 
     public boolean expired() {
@@ -45,32 +46,44 @@ public final class TempTokenStore {
         .map(rows -> rows.size() == 0 ? null : TempToken.of(rows.iterator().next()));
   }
 
-  /** Claims a pending token for the account; false when it was not pending. */
-  public Future<Boolean> claim(SqlClient client, byte[] hash, long account) {
-    return client.preparedQuery("update temp_tokens set claimed_by = $2, claimed_at = now() where token_hash = $1 "
-            + "and claimed_by is null and consumed_at is null and denied_at is null and expires_at > now() "
-            + "returning claimed_by")
-        .execute(Tuple.of(Buffer.buffer(hash), account)).map(rows -> rows.size() == 1);
+  /**
+   * Claims a pending token for the account with its pending grant (the account key for the new device, null
+   * when there is none); false when it was not pending.
+   */
+  public Future<Boolean> claim(SqlClient client, byte[] hash, long account, byte[] grant) {
+    return client.preparedQuery("update temp_tokens set claimed_by = $2, claimed_at = now(), key_grant = $3 "
+            + "where token_hash = $1 and claimed_by is null and consumed_at is null and denied_at is null "
+            + "and expires_at > now() returning claimed_by")
+        .execute(Tuple.of(Buffer.buffer(hash), account, grant == null ? null : Buffer.buffer(grant)))
+        .map(rows -> rows.size() == 1);
   }
 
-  /** Consumes a claimed, live token (once); the row, or null when it could not be consumed. */
+  /**
+   * Consumes a claimed, live token (once); the row with the pending grant it held (which the row itself
+   * forgets in the same statement), or null when it could not be consumed.
+   */
   public Future<TempToken> consume(SqlClient tx, byte[] hash) {
-    return tx.preparedQuery("update temp_tokens set consumed_at = now() where token_hash = $1 and consumed_at is null "
-            + "and claimed_by is not null and denied_at is null and expires_at > now() returning *")
+    return tx.preparedQuery("with old as (select token_hash, key_grant from temp_tokens where token_hash = $1 for update) "
+            + "update temp_tokens t set consumed_at = now(), key_grant = null from old "
+            + "where t.token_hash = old.token_hash and t.consumed_at is null and t.claimed_by is not null "
+            + "and t.denied_at is null and t.expires_at > now() returning t.device_name, t.device_type, t.client_ip, "
+            + "t.created_at, t.expires_at, t.claimed_by, t.consumed_at, t.denied_at, old.key_grant")
         .execute(Tuple.of(Buffer.buffer(hash)))
         .map(rows -> rows.size() == 0 ? null : TempToken.of(rows.iterator().next()));
   }
 
   /** Denies a live, unused token not claimed by another account; false otherwise. */
   public Future<Boolean> deny(SqlClient client, byte[] hash, long account) {
-    return client.preparedQuery("update temp_tokens set denied_at = now() where token_hash = $1 and consumed_at is null "
+    return client.preparedQuery("update temp_tokens set denied_at = now(), key_grant = null where token_hash = $1 and consumed_at is null "
             + "and denied_at is null and expires_at > now() and (claimed_by is null or claimed_by = $2)")
         .execute(Tuple.of(Buffer.buffer(hash), account)).map(rows -> rows.rowCount() == 1);
   }
 
-  /** Deletes tokens that expired more than an hour ago; how many. */
+  /** Forgets the pending grants of expired tokens and deletes tokens that expired more than an hour ago; how many. */
   public Future<Integer> deleteExpired() {
-    return pool.query("delete from temp_tokens where expires_at < now() - interval '1 hour'").execute()
+    return pool.query("update temp_tokens set key_grant = null where key_grant is not null and expires_at <= now()")
+        .execute()
+        .compose(v -> pool.query("delete from temp_tokens where expires_at < now() - interval '1 hour'").execute())
         .map(rows -> rows.rowCount());
   }
 }

@@ -1,5 +1,6 @@
 package dev.flamingo.sync.auth.session;
 
+import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.session.SessionStore.Session;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
@@ -7,6 +8,8 @@ import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.ops.Observability;
 import dev.flamingo.sync.common.outbox.Outbox;
+import dev.flamingo.sync.common.security.KeyCustody;
+import dev.flamingo.sync.common.security.KeyCustody.AccountKey;
 import dev.flamingo.sync.common.security.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,14 +46,32 @@ public final class SessionService {
 
   /**
    * A new token and its session row for a new device, inside the caller's transaction: the account is locked
-   * first (see {@link SessionStore#lockAccount}) and the session-created event goes into the outbox.
+   * first (see {@link SessionStore#lockAccount}) and the session-created event goes into the outbox. With
+   * {@code ak} (the account key, from the claim's pending grant) the session gets its key grant, sealed under
+   * a key derived from the new raw token; without, the session cannot open the account's key.
    */
-  public Future<Issued> issue(SqlClient tx, long account, UUID device, String name, String type, RequestContext ctx) {
+  public Future<Issued> issue(SqlClient tx, long account, UUID device, String name, String type, RequestContext ctx,
+      AccountKey ak) {
     String token = Tokens.newSessionToken();
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
+    byte[] grant = grantFor(token, account, ak);
     return store.lockAccount(tx, account).compose(locked -> store.insert(tx, UUID.randomUUID(), Tokens.sha256(token),
-            Tokens.prefix(token), account, device, name, type, expires))
+            Tokens.prefix(token), account, device, name, type, expires, grant))
         .compose(session -> created(tx, token, session, ctx));
+  }
+
+  /** The key grant of a raw session token: AK sealed under a key derived from it; null without AK. */
+  private static byte[] grantFor(String token, long account, AccountKey ak) {
+    if (ak == null) {
+      return null;
+    }
+    byte[] key = KeyCustody.grantKey(token);
+    try {
+      return KeyCustody.sealGrant(key, account, ak);
+    } finally {
+      KeyCustody.wipe(key);
+      ak.wipe();
+    }
   }
 
   /** The issued session with its session-created event, which is added to the outbox. */
@@ -108,9 +129,14 @@ public final class SessionService {
     });
   }
 
-  /** AUTH_SESSION_ROTATE → a new token for the same device; the calling token stops working at once. */
+  /**
+   * AUTH_SESSION_ROTATE {grant_key?} → a new token for the same device; the calling token stops working at
+   * once. With the calling token's grant key (the gateway derives it from the bearer) the new token gets the
+   * same key grant; without, it has none.
+   */
   public Future<JsonObject> rotate(JsonObject body, RequestContext ctx) {
     UUID old = sessionOf(ctx);
+    byte[] grantKey = KeyCustody.keyFromBase64(body.getValue("grant_key"));
     UUID replacement = UUID.randomUUID();
     // lock the account first (as every revocation does), then retire the old session only if still live
     return pool.withTransaction(tx -> lockAccountOf(tx, old)
@@ -121,8 +147,10 @@ public final class SessionService {
       }
       String token = Tokens.newSessionToken();
       OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
+      AccountKey ak = AccountKeys.openGrant(grantKey, retired.accountId(), retired.keyGrant());
       return store.insert(tx, replacement, Tokens.sha256(token), Tokens.prefix(token), retired.accountId(),
-              retired.deviceId(), retired.deviceName(), retired.deviceType(), expires)
+              retired.deviceId(), retired.deviceName(), retired.deviceType(), expires,
+              grantFor(token, retired.accountId(), ak))
           .compose(s -> created(tx, token, s, ctx))
           .compose(issued -> outbox.audit(tx, "session.rotated", ctx, issued.session().accountId(),
               issued.session().deviceId().toString(),

@@ -14,11 +14,14 @@ import java.util.UUID;
 public final class SessionStore {
   /** A session row; the token itself is never stored, only its SHA-256. */
   public record Session(UUID id, byte[] tokenHash, String tokenPrefix, long accountId, UUID deviceId,
-      String deviceName, String deviceType, OffsetDateTime createdAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt) {
+      String deviceName, String deviceType, OffsetDateTime createdAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt,
+      byte[] keyGrant) {
     static Session of(Row r) {
+      io.vertx.core.buffer.Buffer grant = r.getBuffer("key_grant");
       return new Session(r.getUUID("id"), r.getBuffer("token_hash").getBytes(), r.getString("token_prefix"),
           r.getLong("account_id"), r.getUUID("device_id"), r.getString("device_name"), r.getString("device_type"),
-          r.getOffsetDateTime("created_at"), r.getOffsetDateTime("expires_at"), r.getOffsetDateTime("revoked_at"));
+          r.getOffsetDateTime("created_at"), r.getOffsetDateTime("expires_at"), r.getOffsetDateTime("revoked_at"),
+          grant == null ? null : grant.getBytes());
     }
   }
 
@@ -28,11 +31,13 @@ public final class SessionStore {
     this.pool = pool;
   }
 
+  /** A new session; {@code grant} is its key grant (null: none). */
   public Future<Session> insert(SqlClient client, UUID id, byte[] hash, String prefix, long account, UUID device,
-      String name, String type, OffsetDateTime expiresAt) {
+      String name, String type, OffsetDateTime expiresAt, byte[] grant) {
     return client.preparedQuery("insert into sessions (id, token_hash, token_prefix, account_id, device_id, device_name, "
-            + "device_type, expires_at) values ($1, $2, $3, $4, $5, $6, $7, $8) returning *")
-        .execute(Tuple.tuple(List.of(id, io.vertx.core.buffer.Buffer.buffer(hash), prefix, account, device, name, type, expiresAt)))
+            + "device_type, expires_at, key_grant) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *")
+        .execute(Tuple.tuple(java.util.Arrays.asList(id, io.vertx.core.buffer.Buffer.buffer(hash), prefix, account, device,
+            name, type, expiresAt, grant == null ? null : io.vertx.core.buffer.Buffer.buffer(grant))))
         .map(rows -> Session.of(rows.iterator().next()));
   }
 
@@ -62,28 +67,32 @@ public final class SessionStore {
 
   /** Revokes a live session as replaced by {@code replacement}; the old row, or null if it was not live. */
   public Future<Session> retire(SqlClient client, UUID id, UUID replacement) {
-    return client.preparedQuery("update sessions set revoked_at = now(), revoke_reason = 'rotated', replaced_by = $2 "
-            + "where id = $1 and revoked_at is null and expires_at > now() returning *")
+    return client.preparedQuery("with old as (select id, key_grant from sessions where id = $1 for update) "
+            + "update sessions s set revoked_at = now(), revoke_reason = 'rotated', replaced_by = $2, key_grant = null "
+            + "from old where s.id = old.id and s.revoked_at is null and s.expires_at > now() returning s.id, s.token_hash, "
+            + "s.token_prefix, s.account_id, s.device_id, s.device_name, s.device_type, s.created_at, s.expires_at, "
+            + "s.revoked_at, old.key_grant")
         .execute(Tuple.of(id, replacement))
         .map(rows -> rows.size() == 0 ? null : Session.of(rows.iterator().next()));
   }
 
   /** Revokes one live session; false if it was not live. */
   public Future<Boolean> revoke(SqlClient tx, UUID id, String reason) {
-    return tx.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2 where id = $1 and revoked_at is null")
+    return tx.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2, key_grant = null "
+            + "where id = $1 and revoked_at is null")
         .execute(Tuple.of(id, reason)).map(rows -> rows.rowCount() == 1);
   }
 
   /** Revokes every live session of these devices of the account; the ids revoked. */
   public Future<List<UUID>> revokeDevices(SqlClient tx, long account, UUID[] devices, String reason) {
-    return tx.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $3 "
+    return tx.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $3, key_grant = null "
             + "where account_id = $1 and device_id = any($2) and revoked_at is null returning id")
         .execute(Tuple.of(account, devices, reason)).map(SessionStore::ids);
   }
 
   /** Revokes every live session of the account; the (session id, device id) pairs revoked. */
   public Future<List<UUID[]>> revokeAccount(SqlClient tx, long account, String reason) {
-    return tx.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2 "
+    return tx.preparedQuery("update sessions set revoked_at = now(), revoke_reason = $2, key_grant = null "
             + "where account_id = $1 and revoked_at is null returning id, device_id")
         .execute(Tuple.of(account, reason)).map(rows -> {
           List<UUID[]> pairs = new ArrayList<>();
@@ -94,9 +103,11 @@ public final class SessionStore {
 
   /** Deletes sessions expired or revoked more than {@code days} ago; how many. */
   public Future<Integer> deleteOld(int days) {
-    return pool.preparedQuery("delete from sessions where expires_at < now() - make_interval(days => $1) "
+    // an expired session's grant goes at once; the row itself after {@code days}
+    return pool.query("update sessions set key_grant = null where key_grant is not null and expires_at <= now()")
+        .execute().compose(v -> pool.preparedQuery("delete from sessions where expires_at < now() - make_interval(days => $1) "
             + "or revoked_at < now() - make_interval(days => $1)")
-        .execute(Tuple.of(days)).map(rows -> rows.rowCount());
+        .execute(Tuple.of(days))).map(rows -> rows.rowCount());
   }
 
   private static List<UUID> ids(io.vertx.sqlclient.RowSet<Row> rows) {

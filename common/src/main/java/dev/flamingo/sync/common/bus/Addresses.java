@@ -33,14 +33,29 @@ public final class Addresses {
   public static final String AUTH_SYNC_DENY = "flamingo.auth.v1.sync.deny";
   /** account in context → bumps the security stamp (ends every browser login) and revokes every session. */
   public static final String AUTH_SIGN_OUT_EVERYWHERE = "flamingo.auth.v1.account.sign-out-everywhere";
-  /** {temp_token} + account in context → message "Token claimed successfully" / "Token already claimed". */
+  /**
+   * {temp_token, password?, bearer_grant_key?} + account in context → message "Token claimed successfully" /
+   * "Token already claimed". A browser's claim (no session in context) needs the password: it opens the
+   * account key for the new device (400 when missing or wrong); a Bearer claim may send the key the gateway
+   * derived from its token instead ({@code bearer_grant_key}, see {@link #AUTH_KEY_GRANT}).
+   */
   public static final String AUTH_SYNC_CLAIM = "flamingo.auth.v1.sync.claim";
   /** {temp_token} → {session_token, token_prefix, expires_at, is_new_device, sync_config}. */
   public static final String AUTH_SYNC_TOKEN = "flamingo.auth.v1.sync.token";
   /** {session_token} → {account_id, session_id, device_id, expires_at}; fails 401. */
   public static final String AUTH_SESSION_VALIDATE = "flamingo.auth.v1.session.validate";
-  /** session in context → {session_token, token_prefix, expires_at}. */
+  /**
+   * {grant_key?} + session in context → {session_token, token_prefix, expires_at}; with the calling token's
+   * grant key the new token keeps the session's key grant.
+   */
   public static final String AUTH_SESSION_ROTATE = "flamingo.auth.v1.session.rotate";
+  /**
+   * {grant_key} + session in context → {custody, account_key, account_key_id}: the calling session's account
+   * key, opened with grant_key (KeyCustody.grantKey of its raw bearer token, derived by the gateway).
+   * custody: whether the account has an account key; account_key (base64) null when this session has no
+   * grant. 401 when the session is not live. Key material: trusted (certificate-holding) nodes only.
+   */
+  public static final String AUTH_KEY_GRANT = "flamingo.auth.v1.key.grant";
   /** session in context → message "Session revoked". */
   public static final String AUTH_SESSION_REVOKE = "flamingo.auth.v1.session.revoke";
   /** {account_id, device_ids: [..], reason} → {revoked: n}; revokes every live session of those devices. */
@@ -57,8 +72,22 @@ public final class Addresses {
   /** account in context → the sync config object. */
   public static final String DATA_CONFIG_GET = "flamingo.data.v1.config.get";
   public static final String DATA_CONFIG_PUT = "flamingo.data.v1.config.put";
+  /** Before key custody (old gateways): answers for keys wrapped under the KEK alone; others 403. */
   public static final String DATA_KEY_GET = "flamingo.data.v1.key.get";
   public static final String DATA_KEY_PUT = "flamingo.data.v1.key.put";
+  /**
+   * {custody, account_key?, account_key_id?} + account → {master_key, version, updated_at} or data null. The
+   * gateway sets the three fields from {@link #AUTH_KEY_GRANT} (never from the client). 403 when the key is
+   * held under an account key and the session has none; 409 when the account key was replaced (password reset).
+   */
+  public static final String DATA_KEY_GET_V2 = "flamingo.data.v2.key.get";
+  /** {master_key, expected_version? | if_match?, custody, account_key?, account_key_id?} + account → {version}. */
+  public static final String DATA_KEY_PUT_V2 = "flamingo.data.v2.key.put";
+  /**
+   * {account_key, account_key_id} + account → {converted}: a master key wrapped under the KEK alone is wrapped
+   * under the account key too (auth-service, when an account's key custody begins).
+   */
+  public static final String DATA_KEY_CONVERT = "flamingo.data.v1.key.convert";
   public static final String DATA_BLOB_LIST = "flamingo.data.v1.blob.list";
   public static final String DATA_BLOB_GET = "flamingo.data.v1.blob.get";
   public static final String DATA_BLOB_PUT = "flamingo.data.v1.blob.put";

@@ -10,15 +10,19 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 /** SQL for the key escrow (wrapped keys only) and for dropping an account's blobs on rotation. */
 public final class KeyStore {
   /** A stored key row. */
-  public record StoredKey(long accountId, Wrapped wrapped, int version, OffsetDateTime updatedAt) {
+  /** A stored key row; {@code accountKeyId} null: wrapped under the KEK alone (from before key custody). */
+  public record StoredKey(long accountId, Wrapped wrapped, int version, OffsetDateTime updatedAt, UUID accountKeyId) {
     static StoredKey of(Row r) {
       return new StoredKey(r.getLong("account_id"), new Wrapped(r.getBuffer("wrapped_key").getBytes(),
-          r.getBuffer("iv").getBytes(), r.getString("kek_id")), r.getInteger("version"), r.getOffsetDateTime("updated_at"));
+          r.getBuffer("iv").getBytes(), r.getString("kek_id")), r.getInteger("version"), r.getOffsetDateTime("updated_at"),
+          r.getUUID("account_key_id"));
     }
   }
 
@@ -40,12 +44,14 @@ public final class KeyStore {
   }
 
   /** A stored key's metadata, without the wrapped bytes. */
-  public record KeyStatus(int version, String kekId, OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
+  public record KeyStatus(int version, String kekId, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+      UUID accountKeyId) {}
 
   /** The key's metadata (the wrapped bytes are not even selected), or null. */
   public Future<KeyStatus> status(long account) {
     DbStatements.one();
-    return pool.preparedQuery("select version, kek_id, created_at, updated_at from master_keys where account_id = $1")
+    return pool.preparedQuery("select version, kek_id, created_at, updated_at, account_key_id from master_keys "
+            + "where account_id = $1")
         .execute(Tuple.of(account))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -53,7 +59,7 @@ public final class KeyStore {
           }
           Row r = rows.iterator().next();
           return new KeyStatus(r.getInteger("version"), r.getString("kek_id"), r.getOffsetDateTime("created_at"),
-              r.getOffsetDateTime("updated_at"));
+              r.getOffsetDateTime("updated_at"), r.getUUID("account_key_id"));
         });
   }
 
@@ -67,21 +73,35 @@ public final class KeyStore {
     });
   }
 
-  /** Inserts version 1; false when a key appeared meanwhile. */
-  public Future<Boolean> insertFirst(SqlClient client, long account, Wrapped w) {
+  /** Inserts version 1 (under account key {@code akId}, null: the KEK alone); false when a key appeared meanwhile. */
+  public Future<Boolean> insertFirst(SqlClient client, long account, Wrapped w, UUID akId) {
     DbStatements.one();
-    return client.preparedQuery("insert into master_keys (account_id, wrapped_key, iv, kek_id, version) "
-            + "values ($1, $2, $3, $4, 1) on conflict (account_id) do nothing")
-        .execute(Tuple.of(account, Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId()))
+    return client.preparedQuery("insert into master_keys (account_id, wrapped_key, iv, kek_id, version, account_key_id) "
+            + "values ($1, $2, $3, $4, 1, $5) on conflict (account_id) do nothing")
+        .execute(Tuple.tuple(Arrays.asList(account, Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId(), akId)))
         .map(rows -> rows.rowCount() == 1);
   }
 
-  public Future<Void> replace(SqlClient client, long account, Wrapped w, int version) {
+  public Future<Void> replace(SqlClient client, long account, Wrapped w, int version, UUID akId) {
     DbStatements.one();
     return client.preparedQuery("update master_keys set wrapped_key = $2, iv = $3, kek_id = $4, version = $5, "
-            + "updated_at = now() where account_id = $1")
-        .execute(Tuple.of(account, Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId(), version))
+            + "account_key_id = $6, updated_at = now() where account_id = $1")
+        .execute(Tuple.tuple(Arrays.asList(account, Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId(),
+            version, akId)))
         .mapEmpty();
+  }
+
+  /**
+   * Converts a key from before key custody to account key {@code akId} if it is still that version and under
+   * the KEK alone (no lost concurrent rotation or conversion); false otherwise. The version stays.
+   */
+  public Future<Boolean> convert(SqlClient client, StoredKey old, Wrapped w, UUID akId) {
+    DbStatements.one();
+    return client.preparedQuery("update master_keys set wrapped_key = $2, iv = $3, kek_id = $4, account_key_id = $5 "
+            + "where account_id = $1 and version = $6 and account_key_id is null")
+        .execute(Tuple.tuple(Arrays.asList(old.accountId(), Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()),
+            w.kekId(), akId, old.version())))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   public Future<Integer> deleteBlobs(SqlClient client, long account) {

@@ -195,7 +195,8 @@ public final class Authenticator {
     ctx.next();
   }
 
-  private static String bearer(RoutingContext ctx) {
+  /** The raw Bearer token of the request, or null. */
+  public static String bearer(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return null;

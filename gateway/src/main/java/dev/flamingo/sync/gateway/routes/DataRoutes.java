@@ -2,6 +2,7 @@ package dev.flamingo.sync.gateway.routes;
 
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.gateway.auth.Authenticator;
+import dev.flamingo.sync.gateway.auth.KeyGrants;
 import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.DeferredBody;
 import dev.flamingo.sync.gateway.http.JsonBodies;
@@ -21,9 +22,11 @@ import java.util.Map;
  */
 public final class DataRoutes {
   private final BusForwarder bus;
+  private final KeyGrants keys;
 
   public DataRoutes(BusForwarder bus) {
     this.bus = bus;
+    this.keys = new KeyGrants(bus);
   }
 
   /**
@@ -67,10 +70,11 @@ public final class DataRoutes {
         .handler(ctx -> bus.forward(ctx, Addresses.DATA_CONFIG_GET, new JsonObject()));
     router.put("/api/sync/config").handler(auth::requireBearer)
         .handler(ctx -> bus.forward(ctx, Addresses.DATA_CONFIG_PUT, JsonBodies.object(ctx)));
+    // the key: with the calling session's account key (key custody), see KeyGrants
     router.get("/api/sync/key").handler(auth::requireBearer)
-        .handler(ctx -> bus.forward(ctx, Addresses.DATA_KEY_GET, new JsonObject()));
+        .handler(ctx -> keys.forwardKey(ctx, Addresses.DATA_KEY_GET_V2, new JsonObject()));
     router.put("/api/sync/key").handler(auth::requireBearer)
-        .handler(ctx -> bus.forward(ctx, Addresses.DATA_KEY_PUT, conditional(ctx, JsonBodies.object(ctx))));
+        .handler(ctx -> keys.forwardKey(ctx, Addresses.DATA_KEY_PUT_V2, conditional(ctx, JsonBodies.object(ctx))));
     router.get("/api/sync/limits").handler(auth::requireBearer)
         .handler(ctx -> bus.forward(ctx, Addresses.DATA_LIMITS, new JsonObject()));
     router.get("/api/sync/data").handler(auth::requireBearer)

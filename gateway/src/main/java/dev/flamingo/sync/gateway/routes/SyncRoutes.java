@@ -3,6 +3,7 @@ package dev.flamingo.sync.gateway.routes;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.gateway.auth.Authenticator;
+import dev.flamingo.sync.gateway.auth.KeyGrants;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
 import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.Contexts;
@@ -26,9 +27,17 @@ public final class SyncRoutes {
   public void mount(Router router, Authenticator auth, SameOrigin sameOrigin,
       Handler<RoutingContext> initLimit, Handler<RoutingContext> tokenLimit) {
     router.post("/api/sync/init").handler(initLimit).handler(this::init);
-    // a Bearer token, when sent, is what authenticates the claim; only the cookie form needs the guard
+    // a Bearer token, when sent, is what authenticates the claim; only the cookie form needs the guard. The
+    // browser sends the password (it opens the account key for the new device); a device, its grant key
     router.post("/api/sync/claim").handler(sameOrigin.allowingBearer()).handler(auth::requireBearerOrBrowser)
-        .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_CLAIM, JsonBodies.object(ctx)));
+        .handler(ctx -> {
+          JsonObject body = KeyGrants.clean(JsonBodies.object(ctx));
+          String grantKey = KeyGrants.grantKey(ctx);
+          if (grantKey != null) {
+            body.put("bearer_grant_key", grantKey);
+          }
+          bus.forward(ctx, Addresses.AUTH_SYNC_CLAIM, body);
+        });
     router.post("/api/sync/token").handler(tokenLimit)
         .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_TOKEN, JsonBodies.object(ctx)));
     router.post("/api/sync/rotate").handler(auth::requireBearer)
@@ -37,10 +46,15 @@ public final class SyncRoutes {
         .handler(ctx -> endSession(ctx, auth, Addresses.AUTH_SESSION_REVOKE));
   }
 
-  /** Rotate or revoke: the calling token stops working on this gateway before the answer leaves. */
+  /**
+   * Rotate or revoke: the calling token stops working on this gateway before the answer leaves. A rotation
+   * sends the token's grant key, so that the new token keeps the session's key grant.
+   */
   private void endSession(RoutingContext ctx, Authenticator auth, String address) {
     String session = Contexts.get(ctx).sessionId();
-    bus.request(Contexts.get(ctx), address, new JsonObject()).onComplete(ar -> {
+    JsonObject body = Addresses.AUTH_SESSION_ROTATE.equals(address)
+        ? new JsonObject().put("grant_key", KeyGrants.grantKey(ctx)) : new JsonObject();
+    bus.request(Contexts.get(ctx), address, body).onComplete(ar -> {
       if (ar.failed()) {
         Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
         return;
