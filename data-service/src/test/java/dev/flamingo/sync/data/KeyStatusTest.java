@@ -35,7 +35,10 @@ class KeyStatusTest {
       Instant updated = Instant.parse(status.getString("updated_at"));
       assertFalse(updated.isBefore(created));
       assertNull(status.getValue("master_key"));
-      assertEquals(java.util.Set.of("set", "version", "kek_id", "created_at", "updated_at"), status.fieldNames());
+      assertEquals(false, status.getBoolean("custody"), "stored the old way: under the KEK alone");
+      assertNull(status.getValue("account_key_id"));
+      assertEquals(java.util.Set.of("set", "version", "kek_id", "custody", "account_key_id", "created_at", "updated_at"),
+          status.fieldNames());
     }
   }
 
