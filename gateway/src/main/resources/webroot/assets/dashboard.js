@@ -29,7 +29,9 @@
   async function keyStatus() {
     const r = await guard(await api("GET", "/api/web/key"));
     const k = r.ok ? r.data : null;
-    text("key-status", !k ? "unknown" : k.set ? "Key set · version " + k.version + (k.updated_at ? " · last changed " + when(k.updated_at) : "") : "No key stored yet.");
+    text("key-status", !k ? "unknown" : k.set ? "Key set · version " + k.version + (k.updated_at ? " · last changed " + when(k.updated_at) : "")
+      + (k.custody === false ? " · stored the old way: it is locked with your password at your next sign-in" : k.custody ? " · only your password and your paired devices can open it" : "")
+      : "No key stored yet.");
   }
 
   async function devices() {
