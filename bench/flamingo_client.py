@@ -1,5 +1,5 @@
 """A small keep-alive HTTP client for the bench scripts: speaks the envelope, keeps the login cookie, and
-does the device flow as the desktop app and the browser do (init -> claim with the cookie -> token)."""
+does the device flow as the desktop app and the browser do (init -> claim with the cookie and password -> token)."""
 import base64, http.client, json, os, time
 from urllib.parse import urlsplit
 
@@ -19,6 +19,7 @@ class Client:
         self.host, self.port = u.hostname, u.port or 80
         self.conn = None
         self.cookie = None
+        self.password = None  # the account's, kept for the claims (they need it: key custody)
 
     def call(self, method, path, body=None, token=None, browser=False):
         headers = {"Content-Type": "application/json"}
@@ -53,6 +54,7 @@ class Client:
     def register(self, email, password="bench password"):
         """Registers (signs in when an earlier attempt that timed out did register). Argon2id on a cold or busy
         service can outlast the bus timeout: a 503 "try again shortly" is retried, as a person would."""
+        self.password = password
         path, body = "/api/auth/register", {"email": email, "password": password}
         for attempt in range(6):
             try:
@@ -69,9 +71,10 @@ class Client:
             raise FlowError("register set no login cookie")
 
     def pair(self, device_name):
-        """init (the app) -> claim (the browser, with the login cookie) -> token (the app): a session token."""
+        """init (the app) -> claim (the browser, with the login cookie and the password) -> token (the app): a
+        session token."""
         temp = self.call("POST", "/api/sync/init", {"device_name": device_name, "device_type": "desktop"})["temp_token"]
-        self.call("POST", "/api/sync/claim", {"temp_token": temp}, browser=True)
+        self.call("POST", "/api/sync/claim", {"temp_token": temp, "password": self.password}, browser=True)
         return self.call("POST", "/api/sync/token", {"temp_token": temp})["session_token"]
 
     def close(self):

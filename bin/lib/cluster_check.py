@@ -109,7 +109,7 @@ def setup(state_path, proxy, gateways):
         if not c.cookie:
             raise SystemExit("cluster-check: FAIL register set no login cookie")
         temp = c.ok("POST", "/api/sync/init", {"device_name": f"check-{i}", "device_type": "desktop"})["temp_token"]
-        c.ok("POST", "/api/sync/claim", {"temp_token": temp}, browser=True)
+        c.ok("POST", "/api/sync/claim", {"temp_token": temp, "password": "cluster check pw"}, browser=True)
         token = c.ok("POST", "/api/sync/token", {"temp_token": temp})["session_token"]
         c.close()
         accounts.append({"token": token, "slots": {t: {"acked": [], "pending": [], "regressed": 0} for t in TYPES}})

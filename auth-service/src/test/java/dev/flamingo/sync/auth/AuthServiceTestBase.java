@@ -164,7 +164,8 @@ public abstract class AuthServiceTestBase {
   }
 
   protected void claim(long account, String tempToken) {
-    JsonObject reply = call(Addresses.AUTH_SYNC_CLAIM, new JsonObject().put("temp_token", tempToken), as(account));
+    JsonObject reply = call(Addresses.AUTH_SYNC_CLAIM, new JsonObject().put("temp_token", tempToken).put("password", PASSWORD),
+        as(account));
     assertEquals("Token claimed successfully", reply.getString("message"));
   }
 

@@ -118,11 +118,20 @@ class DeviceFlowClusterTest {
   @Test
   @Order(5)
   void claimWithTheBrowserLoginOnTheOtherGateway() {
-    Response r = withCookie(gw2, "/api/sync/claim", cookie, new JsonObject().put("temp_token", tempToken));
+    Response noPassword = withCookie(gw2, "/api/sync/claim", cookie, new JsonObject().put("temp_token", tempToken));
+    assertEquals(400, noPassword.status, noPassword.toString());
+    assertEquals("Confirm your password to give this device your encryption key", noPassword.error());
+    Response wrongPassword = withCookie(gw2, "/api/sync/claim", cookie,
+        new JsonObject().put("temp_token", tempToken).put("password", "not the password"));
+    assertEquals(400, wrongPassword.status, wrongPassword.toString());
+    assertEquals("The password is wrong", wrongPassword.error());
+    Response r = withCookie(gw2, "/api/sync/claim", cookie,
+        new JsonObject().put("temp_token", tempToken).put("password", "correct horse battery"));
     assertEquals(200, r.status, r.toString());
     assertEquals("Token claimed successfully", r.body.getString("message"));
     assertNull(r.body.getValue("data"));
-    Response again = withCookie(gw1, "/api/sync/claim", cookie, new JsonObject().put("temp_token", tempToken));
+    Response again = withCookie(gw1, "/api/sync/claim", cookie,
+        new JsonObject().put("temp_token", tempToken).put("password", "correct horse battery"));
     assertEquals(200, again.status);
     assertEquals("Token already claimed", again.body.getString("message"));
     Response noLogin = gw1.post("/api/sync/claim", null, new JsonObject().put("temp_token", tempToken));
@@ -135,7 +144,8 @@ class DeviceFlowClusterTest {
     Response other = gw1.post("/api/auth/register", null, new JsonObject().put("email", "eve@example.com").put("password", "eve's password"));
     assertEquals(200, other.status);
     String eve = other.raw.cookies().get(0).split(";")[0];
-    Response r = withCookie(gw1, "/api/sync/claim", eve, new JsonObject().put("temp_token", tempToken));
+    Response r = withCookie(gw1, "/api/sync/claim", eve,
+        new JsonObject().put("temp_token", tempToken).put("password", "eve's password"));
     assertEquals(409, r.status);
     assertNotNull(r.error());
   }

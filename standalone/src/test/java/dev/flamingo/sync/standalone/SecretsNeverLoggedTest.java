@@ -167,10 +167,17 @@ class SecretsNeverLoggedTest {
       }
       assertEquals(200, web(HttpMethod.GET, "/api/web/device-request?token=" + temp, null).status);
       api.post("/api/sync/token", null, new JsonObject().put("temp_token", temp)); // pending
-      assertEquals(200, web(HttpMethod.POST, "/api/sync/claim", new JsonObject().put("temp_token", temp)).status);
+      // the claim needs the password (key custody): a wrong one first
+      secret("wrong claim password", "wrong horse " + Tokens.randomHex(8));
+      assertEquals(400, web(HttpMethod.POST, "/api/sync/claim", new JsonObject().put("temp_token", temp)
+          .put("password", secrets.get("wrong claim password"))).status);
+      assertEquals(200, web(HttpMethod.POST, "/api/sync/claim", new JsonObject().put("temp_token", temp)
+          .put("password", password)).status);
       Response paired = api.post("/api/sync/token", null, new JsonObject().put("temp_token", temp));
       assertEquals(200, paired.status, paired.toString());
       token = secret("session token", paired.data().getString("session_token"));
+      // what the gateway derives from it to open the session's key grant
+      secret("grant key", dev.flamingo.sync.common.security.KeyCustody.grantKeyBase64(token));
       api.post("/api/sync/token", null, new JsonObject().put("temp_token", temp)); // used: refused
       secret("guessed temp token", Tokens.randomHex(32));
       api.post("/api/sync/token", null, new JsonObject().put("temp_token", secrets.get("guessed temp token")));

@@ -205,7 +205,8 @@ class StandaloneFlowTest {
     Response init = api.post("/api/sync/init", null, new JsonObject().put("device_name", "Later").put("device_type", "desktop"));
     String temp = init.data().getString("temp_token");
     Response claim = api.send(io.vertx.core.http.HttpMethod.POST, "/api/sync/claim", null,
-        io.vertx.core.buffer.Buffer.buffer(new JsonObject().put("temp_token", temp).encode()),
+        io.vertx.core.buffer.Buffer.buffer(new JsonObject().put("temp_token", temp)
+            .put("password", Pairing.passwordOf("config@example.com")).encode()),
         java.util.Map.of("Cookie", cookie, "Content-Type", "application/json"));
     assertEquals(200, claim.status, claim.toString());
     Response paired = api.post("/api/sync/token", null, new JsonObject().put("temp_token", temp));

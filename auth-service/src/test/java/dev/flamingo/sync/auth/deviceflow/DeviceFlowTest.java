@@ -34,8 +34,9 @@ class DeviceFlowTest extends AuthServiceTestBase {
   private static final String NOT_YET = "Token not yet authorized. Complete login first.";
   private static final String REQUIRED = "device_name and device_type are required";
 
+  /** A claim's body (the password too: a browser claim needs it), or any other temp-token request's. */
   private static JsonObject temp(Object token) {
-    return new JsonObject().put("temp_token", token);
+    return new JsonObject().put("temp_token", token).put("password", PASSWORD);
   }
 
   private static JsonObject device(Object name, Object type) {
