@@ -192,7 +192,11 @@ public abstract class AuthServiceTestBase {
   }
 
   protected Paired pair(long account, String deviceName) {
-    String token = pairToken(account, deviceName).getString("session_token");
+    return paired(pairToken(account, deviceName).getString("session_token"));
+  }
+
+  /** The paired device of a session token. */
+  protected Paired paired(String token) {
     return new Paired(token, validate(token));
   }
 
