@@ -3,6 +3,9 @@
   const token = new URLSearchParams(location.search).get("token");
   const validToken = token && /^flm_temp_[0-9a-f]{64}$/.test(token);
   let countdown;
+  // the password typed on the sign-in step of this page visit, kept in memory only for the claim (it opens
+  // the account's encryption key for the new device), so the user is not asked twice; forgotten after it
+  let typed = null;
 
   function only(id) {
     ["signin", "authorize", "ended", "denied"].forEach((s) => show(s, s === id));
@@ -37,7 +40,8 @@
     tick();
     countdown = setInterval(tick, 1000);
     only("authorize");
-    document.getElementById("authorize-button").focus();
+    show("confirm", typed === null);
+    document.getElementById(typed === null ? "confirm-password" : "authorize-button").focus();
   }
 
   async function submit(path) {
@@ -46,15 +50,25 @@
     show("signin-error", false);
     const r = await api("POST", path, { email, password });
     if (!r.ok) { text("signin-error", r.error); show("signin-error", true); return; }
+    document.getElementById("password").value = "";
+    if (token) { typed = password; }
     signedIn(r.data);
   }
 
   document.getElementById("signin-form").addEventListener("submit", (e) => { e.preventDefault(); submit("/api/auth/login"); });
   document.getElementById("register-submit").addEventListener("click", () => submit("/api/auth/register"));
-  document.getElementById("authorize-button").addEventListener("click", async () => {
-    const r = await api("POST", "/api/sync/claim", { temp_token: token });
+  document.getElementById("authorize-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const field = document.getElementById("confirm-password");
+    const password = typed !== null ? typed : field.value;
+    typed = null;
+    field.value = "";
+    show("authorize-error", false);
+    const r = await api("POST", "/api/sync/claim", { temp_token: token, password });
     if (r.ok) { clearInterval(countdown); location.assign("/complete"); return; }
     text("authorize-error", r.error); show("authorize-error", true);
+    show("confirm", true);
+    field.focus();
   });
   document.getElementById("deny-button").addEventListener("click", async () => {
     const r = await api("POST", "/api/web/device-request/deny", { temp_token: token });

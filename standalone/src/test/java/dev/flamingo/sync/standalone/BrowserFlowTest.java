@@ -1,6 +1,7 @@
 package dev.flamingo.sync.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Settings;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -103,6 +105,8 @@ class BrowserFlowTest {
     assertEquals("Work laptop", text("req-device"));
     assertEquals("desktop", text("req-type"));
     assertEquals("127.0.0.1", text("req-ip"));
+    assertFalse(browser.findElement(By.id("confirm")).isDisplayed(),
+        "the password typed on the sign-in step of this visit is not asked for again");
     shot("login-authorize");
     browser.findElement(By.id("authorize-button")).click();
     wait.until(ExpectedConditions.urlToBe(base + "/complete"));
@@ -122,6 +126,42 @@ class BrowserFlowTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Device revoked"));
     shot("dashboard-revoked");
     DeviceFlowClusterTest.assertRejectedByEviction(client, token);
+  }
+
+  /**
+   * Already signed in (the cookie of an earlier visit): authorizing asks for the password, because it is what
+   * opens the account's encryption key for the new device. A wrong one is shown and changes nothing.
+   */
+  @Test
+  void anAlreadySignedInUserConfirmsThePasswordToAuthorize() throws Exception {
+    browser.get(base + "/login");
+    signIn("confirm@example.com", "the confirm password", true);
+    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
+    String loginUrl = init("Second laptop");
+    browser.get(loginUrl); // a new page visit: nothing typed on it
+    visible("authorize");
+    visible("confirm");
+    WebElement field = browser.findElement(By.id("confirm-password"));
+    assertEquals("current-password", field.getAttribute("autocomplete"));
+    assertEquals("confirm-password", browser.findElement(By.cssSelector("label[for=confirm-password]"))
+        .getAttribute("for"));
+    shot("login-authorize-confirm");
+
+    field.sendKeys("not the password");
+    browser.findElement(By.id("authorize-button")).click();
+    WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-error")));
+    assertEquals("The password is wrong", error.getText());
+    assertEquals("", browser.findElement(By.id("confirm-password")).getAttribute("value"), "the field is cleared");
+    shot("login-authorize-wrong-password");
+    Response poll = client.post("/api/sync/token", null, new JsonObject().put("temp_token", tokenOf(loginUrl)));
+    assertEquals("Token not yet authorized. Complete login first.", poll.error(), "still pending");
+
+    browser.findElement(By.id("confirm-password")).sendKeys("the confirm password" + Keys.ENTER);
+    wait.until(ExpectedConditions.urlToBe(base + "/complete"));
+    String token = pollToken(loginUrl);
+    Response key = client.put("/api/sync/key", token, new JsonObject().put("master_key",
+        java.util.Base64.getEncoder().encodeToString(new byte[32])));
+    assertEquals(200, key.status, "the device got a grant of the account key (without, the PUT is 403): " + key);
   }
 
   @Test
