@@ -89,9 +89,17 @@ class ClusterTlsTest {
   void aMemberWithTheClustersCertificateIsTrusted() {
     Vertx member = nodes.cluster.startNode(MEMBER, nodes.config);
     try {
-      JsonObject reply = forgedKeyGet(member).await();
-      assertEquals(keyB64, reply.getJsonObject("data").getString("master_key"),
+      JsonObject reply = forged(member, Addresses.DATA_KEY_STATUS).await();
+      assertEquals(true, reply.getJsonObject("data").getBoolean("set"),
           "the control: a certified node's forged request is answered, so the refusals below are TLS's doing");
+      // and since key custody, even a certified node gets no key with a forged account id: it has no session's
+      // raw token to open a grant with, so data-service has no account key to open the master key with
+      Throwable noKey = forgedKeyGet(member).map(r -> (Throwable) null).otherwise(t -> t).await();
+      assertInstanceOf(ReplyException.class, noKey, "a certified node's forged key.get must get no key either");
+      assertEquals(403, ((ReplyException) noKey).failureCode(), noKey.toString());
+      Throwable noGrant = forged(member, Addresses.DATA_KEY_GET_V2, new JsonObject().put("custody", true))
+          .map(r -> (Throwable) null).otherwise(t -> t).await();
+      assertEquals(403, ((ReplyException) noGrant).failureCode(), noGrant.toString());
     } finally {
       member.close().await();
     }
@@ -118,11 +126,13 @@ class ClusterTlsTest {
 
       Throwable refused = forgedKeyGet(stranger).map(r -> (Throwable) null).otherwise(t -> t).await();
       assertInstanceOf(ReplyException.class, refused, "key.get with a forged account id must get no key");
+      Throwable unanswered = forged(stranger, Addresses.DATA_KEY_STATUS).map(r -> (Throwable) null).otherwise(t -> t).await();
+      assertInstanceOf(ReplyException.class, unanswered, "a stranger's request is not answered at all");
 
       // the stranger listens on the addresses that carry bearer tokens and keys
       List<String> heard = Collections.synchronizedList(new ArrayList<>());
-      for (String address : List.of(Addresses.AUTH_SESSION_VALIDATE, Addresses.DATA_KEY_GET,
-          Addresses.DATA_BLOB_GET, Addresses.EVENT_SESSION_REVOKED, Addresses.EVENT_AUDIT)) {
+      for (String address : List.of(Addresses.AUTH_SESSION_VALIDATE, Addresses.DATA_KEY_GET, Addresses.DATA_KEY_GET_V2,
+          Addresses.AUTH_KEY_GRANT, Addresses.DATA_BLOB_GET, Addresses.EVENT_SESSION_REVOKED, Addresses.EVENT_AUDIT)) {
         stranger.eventBus().consumer(address, m -> heard.add(address + " " + m.body())).completion().await();
       }
       int served = 0;
@@ -146,11 +156,19 @@ class ClusterTlsTest {
   }
 
   private static io.vertx.core.Future<JsonObject> forgedKeyGet(Vertx node) {
+    return forged(node, Addresses.DATA_KEY_GET);
+  }
+
+  private static io.vertx.core.Future<JsonObject> forged(Vertx node, String address) {
+    return forged(node, address, new JsonObject());
+  }
+
+  /** A request with a forged account id in its context, as any node could send it. */
+  private static io.vertx.core.Future<JsonObject> forged(Vertx node, String address, JsonObject body) {
     DeliveryOptions forged = new DeliveryOptions().setSendTimeout(3000)
         .addHeader(RequestContext.H_CONTRACT, RequestContext.CONTRACT_VERSION)
         .addHeader(RequestContext.H_ACCOUNT, String.valueOf(accountId));
-    return node.eventBus().<JsonObject>request(Addresses.DATA_KEY_GET, new JsonObject(), forged)
-        .map(m -> m.body());
+    return node.eventBus().<JsonObject>request(address, body, forged).map(m -> m.body());
   }
 
   @Test

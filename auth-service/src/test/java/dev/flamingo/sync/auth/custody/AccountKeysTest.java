@@ -109,6 +109,25 @@ class AccountKeysTest extends AuthServiceTestBase {
   }
 
   @Test
+  void aDeviceClaimingWithItsBearerTokenPassesItsGrantOn() {
+    long account = register().getLong("account_id");
+    Paired claimer = pair(account, "Claimer");
+    String ak = grant(claimer, claimer.token()).getString("account_key");
+    String temp = init("Claimed by a device");
+    call(Addresses.AUTH_SYNC_CLAIM, new JsonObject().put("temp_token", temp)
+        .put("bearer_grant_key", KeyCustody.grantKeyBase64(claimer.token())), asSession(claimer.session()));
+    Paired claimed = paired(data(Addresses.AUTH_SYNC_TOKEN, new JsonObject().put("temp_token", temp), anon())
+        .getString("session_token"));
+    assertEquals(ak, grant(claimed, claimed.token()).getString("account_key"));
+
+    String bare = init("Claimed without the grant key");
+    call(Addresses.AUTH_SYNC_CLAIM, new JsonObject().put("temp_token", bare), asSession(claimer.session()));
+    Paired without = paired(data(Addresses.AUTH_SYNC_TOKEN, new JsonObject().put("temp_token", bare), anon())
+        .getString("session_token"));
+    assertNull(grant(without, without.token()).getValue("account_key"), "no grant to pass on: none");
+  }
+
+  @Test
   void rotationCarriesTheGrantOnlyWithTheOldTokensKeyAndRevocationDropsIt() {
     long account = register().getLong("account_id");
     Paired p = pair(account, "Rotating");
