@@ -62,16 +62,16 @@ class KeyCustodyTest {
     return Base64.getDecoder().decode(data.getString("master_key"));
   }
 
-  record Row(byte[] wrapped, String kekId, UUID accountKeyId, int version) {}
+  record Row(byte[] wrapped, byte[] iv, String kekId, UUID accountKeyId, int version) {}
 
   static Row row(long account) throws Exception {
     try (Connection c = f.jdbc(); PreparedStatement ps = c.prepareStatement(
-        "select wrapped_key, kek_id, account_key_id, version from data.master_keys where account_id = ?")) {
+        "select wrapped_key, iv, kek_id, account_key_id, version from data.master_keys where account_id = ?")) {
       ps.setLong(1, account);
       try (ResultSet rs = ps.executeQuery()) {
         assertTrue(rs.next(), "a stored key");
-        String id = rs.getString(3);
-        return new Row(rs.getBytes(1), rs.getString(2), id == null ? null : UUID.fromString(id), rs.getInt(4));
+        String id = rs.getString(4);
+        return new Row(rs.getBytes(1), rs.getBytes(2), rs.getString(3), id == null ? null : UUID.fromString(id), rs.getInt(5));
       }
     }
   }
@@ -79,16 +79,7 @@ class KeyCustodyTest {
   /** The stored row opened with the KEK alone: what a stolen database plus the KEK yields. */
   static byte[] kekOpened(long account) throws Exception {
     Row r = row(account);
-    byte[] iv;
-    try (Connection c = f.jdbc(); PreparedStatement ps = c.prepareStatement(
-        "select iv from data.master_keys where account_id = ?")) {
-      ps.setLong(1, account);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        iv = rs.getBytes(1);
-      }
-    }
-    return new KeyWrapper(r.kekId(), f.kek, Map.of()).unwrap(account, new KeyWrapper.Wrapped(r.wrapped(), iv, r.kekId()));
+    return new KeyWrapper(r.kekId(), f.kek, Map.of()).unwrap(account, new KeyWrapper.Wrapped(r.wrapped(), r.iv(), r.kekId()));
   }
 
   @Test
@@ -233,16 +224,7 @@ class KeyCustodyTest {
     Row r = row(account);
     assertEquals("custody-k2", r.kekId());
     assertEquals(ak.id(), r.accountKeyId());
-    byte[] iv;
-    try (Connection c = f.jdbc(); PreparedStatement ps = c.prepareStatement(
-        "select iv from data.master_keys where account_id = ?")) {
-      ps.setLong(1, account);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        iv = rs.getBytes(1);
-      }
-    }
-    byte[] inner = wrapper.unwrap(account, new KeyWrapper.Wrapped(r.wrapped(), iv, r.kekId()));
+    byte[] inner = wrapper.unwrap(account, new KeyWrapper.Wrapped(r.wrapped(), r.iv(), r.kekId()));
     assertArrayEquals(master, KeyCustody.openMasterKey(ak, account, inner));
     assertThrows(KeyCustody.SealBroken.class,
         () -> KeyCustody.openMasterKey(KeyCustody.newAccountKey(), account, inner));

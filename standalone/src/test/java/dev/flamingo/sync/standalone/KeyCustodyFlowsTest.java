@@ -87,6 +87,12 @@ class KeyCustodyFlowsTest {
     }
   }
 
+  /** The login cookie ("flamingo_login=…") an answer sets. */
+  static String loginCookie(Response r) {
+    return r.raw.cookies().stream().filter(c -> c.startsWith("flamingo_login=")).findFirst()
+        .map(c -> c.substring(0, c.indexOf(';'))).orElseThrow();
+  }
+
   static long accountOf(String email) throws Exception {
     return ((Number) scalar("select id from auth.accounts where email = ?", email)).longValue();
   }
@@ -152,8 +158,7 @@ class KeyCustodyFlowsTest {
             .put("new_password", "the new password of change").encode()),
         Map.of("Cookie", cookie, "Content-Type", "application/json"));
     assertEquals(200, change.status, change.toString());
-    String newCookie = change.raw.cookies().stream().filter(c -> c.startsWith("flamingo_login=")).findFirst()
-        .map(c -> c.substring(0, c.indexOf(';'))).orElseThrow();
+    String newCookie = loginCookie(change);
     assertEquals(k, key(a));
     assertEquals(k, key(b));
     String c = Pairing.pairDevice(api, newCookie, "the new password of change", "C");
@@ -217,8 +222,7 @@ class KeyCustodyFlowsTest {
     assertEquals(401, api.get("/api/sync/key", before).status, "the key for a session the reset ended");
     Response signIn = api.post("/api/auth/login", null, new JsonObject().put("email", email).put("password", newPassword));
     assertEquals(200, signIn.status, signIn.toString());
-    String newCookie = signIn.raw.cookies().stream().filter(c -> c.startsWith("flamingo_login=")).findFirst()
-        .map(c -> c.substring(0, c.indexOf(';'))).orElseThrow();
+    String newCookie = loginCookie(signIn);
     String after = Pairing.pairDevice(api, newCookie, newPassword, "After");
 
     Response lost = api.get("/api/sync/key", after);

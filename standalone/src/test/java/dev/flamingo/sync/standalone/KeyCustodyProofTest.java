@@ -1,5 +1,7 @@
 package dev.flamingo.sync.standalone;
 
+import static dev.flamingo.sync.standalone.BackupRestoreTest.b64;
+import static dev.flamingo.sync.standalone.BackupRestoreTest.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,7 +61,6 @@ import org.junit.jupiter.api.Test;
  * only the raw token, which the server never stored, opens it) does read the key on that restored server.
  */
 class KeyCustodyProofTest {
-  static final SecureRandom RANDOM = new SecureRandom();
   static final HexFormat HEX = HexFormat.of();
 
   @Test
@@ -664,16 +664,6 @@ class KeyCustodyProofTest {
 
   static byte[] sha256(String s) {
     return Tokens.sha256(s);
-  }
-
-  static byte[] random(int n) {
-    byte[] b = new byte[n];
-    RANDOM.nextBytes(b);
-    return b;
-  }
-
-  static String b64(byte[] bytes) {
-    return Base64.getEncoder().encodeToString(bytes);
   }
 
   static void deleteTree(Path dir) {

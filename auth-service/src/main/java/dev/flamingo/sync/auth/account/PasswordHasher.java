@@ -47,22 +47,10 @@ public final class PasswordHasher {
       return false;
     }
     try {
-      int m = 0;
-      int t = 0;
-      int p = 0;
-      for (String kv : parts[3].split(",")) {
-        String[] pair = kv.split("=");
-        int v = Integer.parseInt(pair[1]);
-        switch (pair[0]) {
-          case "m" -> m = v;
-          case "t" -> t = v;
-          case "p" -> p = v;
-          default -> { return false; }
-        }
-      }
+      int[] mtp = parameters(parts[3]);
       byte[] salt = B64D.decode(parts[4]);
       byte[] expected = B64D.decode(parts[5]);
-      byte[] actual = derive(password, salt, m, t, p, expected.length);
+      byte[] actual = derive(password, salt, mtp[0], mtp[1], mtp[2], expected.length);
       return MessageDigest.isEqual(expected, actual);
     } catch (RuntimeException e) {
       return false;
@@ -87,20 +75,27 @@ public final class PasswordHasher {
    * that wraps the account key. Blocking and CPU-heavy like {@link #hash}.
    */
   public byte[] deriveKey(String password, byte[] salt, String params) {
-    int m = 0;
-    int t = 0;
-    int p = 0;
+    int[] mtp = parameters(params);
+    return derive(password, salt, mtp[0], mtp[1], mtp[2], 32);
+  }
+
+  /** {m, t, p} from {@code m=…,t=…,p=…}; IllegalArgumentException for anything else. */
+  private static int[] parameters(String params) {
+    int[] mtp = new int[3];
     for (String kv : params.split(",")) {
       String[] pair = kv.split("=");
+      if (pair.length != 2) {
+        throw new IllegalArgumentException("Malformed Argon2 parameters");
+      }
       int v = Integer.parseInt(pair[1]);
       switch (pair[0]) {
-        case "m" -> m = v;
-        case "t" -> t = v;
-        case "p" -> p = v;
+        case "m" -> mtp[0] = v;
+        case "t" -> mtp[1] = v;
+        case "p" -> mtp[2] = v;
         default -> throw new IllegalArgumentException("Unknown Argon2 parameter " + pair[0]);
       }
     }
-    return derive(password, salt, m, t, p, 32);
+    return mtp;
   }
 
   private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
