@@ -203,6 +203,21 @@ def table(rows_path, meta_path):
                f"wrk processes, one per gateway, with the {meta['conns']} connections split between them (req/s added, p99 "
                "the worse of the two). × 1 × 1 is against the last row, measured as warm as the others; the first "
                "row is lower when the JVMs were still compiling.")
+    props = [(k, meta.get(f"propagation_{k}")) for k in ("revoke", "device", "logout")]
+    if any(v for _, v in props):
+        out.append("")
+        out.append("**Revocation reaching the other gateway** (bench/propagation.py at 2 × 1, both gateways holding the "
+                   "token or login in their auth cache; from the first gateway's answer to the second's first 401)")
+        out.append("")
+        out.append("| what is revoked | trials | p50 ms | max ms |")
+        out.append("|---|--:|--:|--:|")
+        labels = {"revoke": "the calling session (`POST /api/sync/revoke`)",
+                  "device": "another device (`DELETE /api/devices/{id}`: device-service → auth-service)",
+                  "logout": "a browser login (`POST /api/auth/logout`)"}
+        for k, v in props:
+            if v:
+                n, p50, mx = v.split()
+                out.append(f"| {labels[k]} | {n} | {p50} | {mx} |")
     if any(by.get(k) for k in ("compose-1x1", "compose-2x1", "compose-2x2")):
         out.append("")
         out.append("**The compose stack** (`docker-compose.yml` as deployed: containers on Podman, nginx in front, the "

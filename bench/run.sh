@@ -294,6 +294,13 @@ server_pids+=("${pid[gateway-2]}")
 metric_urls+=("$g2/metrics")
 warm mix.lua 15 "$g1" "$g2"
 measure scale-2x1 mix.lua "$ssecs" "$g1" "$g2"
+log "scale-out: how long a revocation takes to reach the other gateway (bench/propagation.py)"
+if python3 bench/propagation.py "$g1" "$g2" 10 > "$work/propagation.out" 2>&1; then
+  while read -r kind n p50 max; do printf 'propagation_%s\t%s %s %s\n' "$kind" "$n" "$p50" "$max" >> "$meta"; done < "$work/propagation.out"
+  log "propagation (trials, p50 ms, max ms): $(tr '\n' ';' < "$work/propagation.out")"
+else
+  log "propagation: failed: $(tail -n 1 "$work/propagation.out")"
+fi
 log "scale-out: a second data-service"
 node data-2 data-service FLAMINGO_CLUSTER_PORT="$hz_data2" FLAMINGO_OPS_PORT="$ops_data2"
 await "http://127.0.0.1:$ops_data2/health/ready" 180 "${pid[data-2]}"
