@@ -59,13 +59,17 @@
   document.getElementById("register-submit").addEventListener("click", () => submit("/api/auth/register"));
   document.getElementById("authorize-form").addEventListener("submit", async (e) => {
     e.preventDefault();
+    const button = document.getElementById("authorize-button");
+    if (button.disabled) { return; } // a claim is already on its way (double click, Enter twice)
     const field = document.getElementById("confirm-password");
     const password = typed !== null ? typed : field.value;
     typed = null;
     field.value = "";
     show("authorize-error", false);
+    button.disabled = true;
     const r = await api("POST", "/api/sync/claim", { temp_token: token, password });
     if (r.ok) { clearInterval(countdown); location.assign("/complete"); return; }
+    button.disabled = false; // usable again for another try
     text("authorize-error", r.error); show("authorize-error", true);
     show("confirm", true);
     field.focus();

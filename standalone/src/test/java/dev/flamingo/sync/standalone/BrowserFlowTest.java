@@ -115,6 +115,9 @@ class BrowserFlowTest {
 
     String token = pollToken(loginUrl);
     assertEquals(200, client.get("/api/sync/config", token).status);
+    Response grant = client.get("/api/sync/key", token);
+    assertEquals(200, grant.status, "the password reused from the sign-in step gave the device a grant of the "
+        + "account key (without, the GET is 403): " + grant);
 
     browser.get(base + "/dashboard");
     WebElement device = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#devices li[data-id]")));
@@ -143,8 +146,8 @@ class BrowserFlowTest {
     visible("confirm");
     WebElement field = browser.findElement(By.id("confirm-password"));
     assertEquals("current-password", field.getAttribute("autocomplete"));
-    assertEquals("confirm-password", browser.findElement(By.cssSelector("label[for=confirm-password]"))
-        .getAttribute("for"));
+    WebElement label = browser.findElement(By.cssSelector("label[for=confirm-password]"));
+    assertTrue(label.getText().contains("your password gives this device your encryption key"), label.getText());
     shot("login-authorize-confirm");
 
     field.sendKeys("not the password");
@@ -152,6 +155,7 @@ class BrowserFlowTest {
     WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-error")));
     assertEquals("The password is wrong", error.getText());
     assertEquals("", browser.findElement(By.id("confirm-password")).getAttribute("value"), "the field is cleared");
+    assertTrue(browser.findElement(By.id("authorize-button")).isEnabled(), "Authorize stays usable for another try");
     shot("login-authorize-wrong-password");
     Response poll = client.post("/api/sync/token", null, new JsonObject().put("temp_token", tokenOf(loginUrl)));
     assertEquals("Token not yet authorized. Complete login first.", poll.error(), "still pending");
