@@ -81,7 +81,9 @@ class CookieApiTest {
     assertEquals(403, web(HttpMethod.GET, "/api/web/overview", cookie, EVIL, null).status);
     Response init = api.post("/api/sync/init", null, new JsonObject().put("device_name", "Phished").put("device_type", "desktop"));
     String temp = init.data().getString("temp_token");
-    assertEquals(403, web(HttpMethod.POST, "/api/sync/claim", cookie, EVIL, new JsonObject().put("temp_token", temp)).status);
+    // a claim complete in every other way (the right password too) is still refused for its origin
+    assertEquals(403, web(HttpMethod.POST, "/api/sync/claim", cookie, EVIL, new JsonObject().put("temp_token", temp)
+        .put("password", Pairing.passwordOf("origin@example.com"))).status);
 
     // nothing happened: the device keeps its name and works, the password is unchanged, the claim is not made
     assertEquals("Origin laptop", api.get("/api/devices", token).body.getJsonArray("data").getJsonObject(0).getString("name"));

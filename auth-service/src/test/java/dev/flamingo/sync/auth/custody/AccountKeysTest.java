@@ -32,6 +32,25 @@ class AccountKeysTest extends AuthServiceTestBase {
         asSession(p.session()));
   }
 
+  /** The session's account key over the bus: present, 32 bytes, with the account's key id from the row. */
+  String accountKey(Paired p, String rawToken) {
+    JsonObject g = grant(p, rawToken);
+    assertEquals(true, g.getBoolean("custody"));
+    assertNotNull(g.getValue("account_key"), "the session's grant opens: " + g.encode());
+    assertEquals(32, KeyCustody.keyFromBase64(g.getString("account_key")).length);
+    assertEquals(keyId(p.accountId()).toString(), g.getString("account_key_id"));
+    return g.getString("account_key");
+  }
+
+  /** The account key opened straight from its auth.account_keys row with a password (what a claim does). */
+  KeyCustody.AccountKey fromRow(long account, String password) {
+    byte[] salt = (byte[]) scalar("select kdf_salt from auth.account_keys where account_id = ?", account);
+    String params = (String) scalar("select kdf_params from auth.account_keys where account_id = ?", account);
+    byte[] wrap = (byte[]) scalar("select password_wrap from auth.account_keys where account_id = ?", account);
+    byte[] key = new dev.flamingo.sync.auth.account.PasswordHasher().deriveKey(password, salt, params);
+    return KeyCustody.openAccountKey(key, AccountKeys.PASSWORD, account, wrap);
+  }
+
   UUID keyId(long account) {
     Object id = scalar("select key_id from auth.account_keys where account_id = ?", account);
     return id == null ? null : (UUID) id;
@@ -83,6 +102,14 @@ class AccountKeysTest extends AuthServiceTestBase {
     assertEquals(true, g.getBoolean("custody"));
     assertEquals(keyId(account).toString(), g.getString("account_key_id"));
     assertEquals(32, KeyCustody.keyFromBase64(g.getString("account_key")).length);
+    // the very key the password opens from the row, and the one the session's own row grant holds
+    KeyCustody.AccountKey row = fromRow(account, PASSWORD);
+    assertEquals(keyId(account), row.id());
+    assertEquals(row.keyBase64(), g.getString("account_key"));
+    KeyCustody.AccountKey inSession = AccountKeys.openGrant(token, account, sessionGrant(p));
+    assertNotNull(inSession);
+    assertEquals(row.keyBase64(), inSession.keyBase64());
+    assertNull(AccountKeys.openGrant(temp, account, sessionGrant(p)), "the session's grant is not under the temp token");
   }
 
   @Test
@@ -90,10 +117,9 @@ class AccountKeysTest extends AuthServiceTestBase {
     long account = register().getLong("account_id");
     Paired a = pair(account, "A");
     Paired b = pair(account, "B");
-    JsonObject ga = grant(a, a.token());
-    JsonObject gb = grant(b, b.token());
-    assertEquals(ga.getString("account_key"), gb.getString("account_key"));
-    assertEquals(ga.getString("account_key_id"), gb.getString("account_key_id"));
+    String ka = accountKey(a, a.token());
+    assertEquals(ka, accountKey(b, b.token()));
+    assertEquals(fromRow(account, PASSWORD).keyBase64(), ka);
     assertFalse(java.util.Arrays.equals(sessionGrant(a), sessionGrant(b)), "each session's grant is its own");
 
     JsonObject wrong = grant(a, b.token()); // a's session with b's token's key
@@ -112,13 +138,13 @@ class AccountKeysTest extends AuthServiceTestBase {
   void aDeviceClaimingWithItsBearerTokenPassesItsGrantOn() {
     long account = register().getLong("account_id");
     Paired claimer = pair(account, "Claimer");
-    String ak = grant(claimer, claimer.token()).getString("account_key");
+    String ak = accountKey(claimer, claimer.token());
     String temp = init("Claimed by a device");
     call(Addresses.AUTH_SYNC_CLAIM, new JsonObject().put("temp_token", temp)
         .put("bearer_grant_key", KeyCustody.grantKeyBase64(claimer.token())), asSession(claimer.session()));
     Paired claimed = paired(data(Addresses.AUTH_SYNC_TOKEN, new JsonObject().put("temp_token", temp), anon())
         .getString("session_token"));
-    assertEquals(ak, grant(claimed, claimed.token()).getString("account_key"));
+    assertEquals(ak, accountKey(claimed, claimed.token()));
 
     String bare = init("Claimed without the grant key");
     call(Addresses.AUTH_SYNC_CLAIM, new JsonObject().put("temp_token", bare), asSession(claimer.session()));
@@ -131,22 +157,25 @@ class AccountKeysTest extends AuthServiceTestBase {
   void rotationCarriesTheGrantOnlyWithTheOldTokensKeyAndRevocationDropsIt() {
     long account = register().getLong("account_id");
     Paired p = pair(account, "Rotating");
-    String ak = grant(p, p.token()).getString("account_key");
+    String ak = accountKey(p, p.token());
 
     String rotated = data(Addresses.AUTH_SESSION_ROTATE, new JsonObject().put("grant_key",
         KeyCustody.grantKeyBase64(p.token())), asSession(p.session())).getString("session_token");
     Paired q = paired(rotated);
     assertNull(sessionGrant(p), "the retired session forgets its grant");
-    assertEquals(ak, grant(q, rotated).getString("account_key"));
+    assertEquals(ak, accountKey(q, rotated));
     assertFails(401, "Unauthorized", Addresses.AUTH_KEY_GRANT,
         new JsonObject().put("grant_key", KeyCustody.grantKeyBase64(p.token())), asSession(p.session()));
 
     String bare = data(Addresses.AUTH_SESSION_ROTATE, new JsonObject(), asSession(q.session())).getString("session_token");
     Paired r = paired(bare);
-    assertNull(grant(r, bare).getValue("account_key"), "rotated without the old token's key: no grant");
+    JsonObject none = grant(r, bare);
+    assertEquals(true, none.getBoolean("custody"));
+    assertNull(none.getValue("account_key"), "rotated without the old token's key: no grant");
 
     Paired s = pair(account, "Revoked");
     assertNotNull(sessionGrant(s));
+    assertEquals(ak, accountKey(s, s.token()));
     call(Addresses.AUTH_SESSION_REVOKE, new JsonObject(), asSession(s.session()));
     assertNull(sessionGrant(s));
     assertFails(401, "Unauthorized", Addresses.AUTH_KEY_GRANT,
@@ -159,7 +188,8 @@ class AccountKeysTest extends AuthServiceTestBase {
     long account = reg.getLong("account_id");
     Paired a = pair(account, "A");
     Paired b = pair(account, "B");
-    String ak = grant(a, a.token()).getString("account_key");
+    String ak = accountKey(a, a.token());
+    assertEquals(ak, accountKey(b, b.token()));
     UUID id = keyId(account);
     byte[] oldWrap = (byte[]) scalar("select password_wrap from auth.account_keys where account_id = ?", account);
 
@@ -169,15 +199,18 @@ class AccountKeysTest extends AuthServiceTestBase {
     assertEquals(id, keyId(account));
     assertFalse(java.util.Arrays.equals(oldWrap,
         (byte[]) scalar("select password_wrap from auth.account_keys where account_id = ?", account)));
-    assertEquals(ak, grant(a, a.token()).getString("account_key"));
-    assertEquals(ak, grant(b, b.token()).getString("account_key"));
+    assertEquals(ak, accountKey(a, a.token()));
+    assertEquals(ak, accountKey(b, b.token()));
+    assertEquals(ak, fromRow(account, next).keyBase64(), "the new wrap holds the same key");
+    assertEquals(id, fromRow(account, next).id());
 
     String temp = init("After the change");
     assertFails(400, AccountKeys.WRONG_PASSWORD, Addresses.AUTH_SYNC_CLAIM,
         new JsonObject().put("temp_token", temp).put("password", PASSWORD), as(account));
+    assertEquals("pending", describeStatus(temp), "the old password claims nothing");
     call(Addresses.AUTH_SYNC_CLAIM, new JsonObject().put("temp_token", temp).put("password", next), as(account));
     String token = data(Addresses.AUTH_SYNC_TOKEN, new JsonObject().put("temp_token", temp), anon()).getString("session_token");
-    assertEquals(ak, grant(paired(token), token).getString("account_key"));
+    assertEquals(ak, accountKey(paired(token), token));
   }
 
   @Test
