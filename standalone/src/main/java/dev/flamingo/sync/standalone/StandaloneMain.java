@@ -23,7 +23,15 @@ public final class StandaloneMain {
 
   public static void main(String[] args) {
     Vertx vertx = Vertx.vertx(Observability.vertxOptions());
-    Settings settings = ConfigLoader.load(vertx).await();
+    Settings settings;
+    try {
+      settings = ConfigLoader.load(vertx).await().validate(); // a bad value stops here, in one line
+    } catch (Exception e) {
+      System.err.println("Flamingo Sync cannot start: " + e.getMessage());
+      vertx.close();
+      System.exit(2);
+      return;
+    }
     if (settings.string(Settings.SECRETS_DIR, null) == null) {
       String dir = Path.of(System.getProperty("user.home"), ".config", "flamingo-sync").toString();
       settings = settings.with(Settings.SECRETS_DIR, dir);

@@ -74,19 +74,93 @@ public final class Settings {
     return value.toString().trim();
   }
 
-  public int integer(String key, int fallback) {
-    String value = string(key, null);
-    return value == null ? fallback : Integer.parseInt(value);
+  /** A setting whose value cannot be used: the message names the variable, its value and what it takes. */
+  public static final class InvalidSetting extends IllegalArgumentException {
+    public InvalidSetting(String key, String value, String wants) {
+      super(key + "=" + value + " " + wants);
+    }
   }
 
+  public int integer(String key, int fallback) {
+    long value = number(key, fallback);
+    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+      throw new InvalidSetting(key, string(key, ""), "is out of range");
+    }
+    return (int) value;
+  }
+
+  /**
+   * A whole number; for a size ({@code FLAMINGO_*_BYTES}) also with a unit: {@code 512KiB}, {@code 10MiB},
+   * {@code 10MB} and {@code 1G} alike count in 1,024s.
+   */
   public long number(String key, long fallback) {
     String value = string(key, null);
-    return value == null ? fallback : Long.parseLong(value);
+    if (value == null) {
+      return fallback;
+    }
+    boolean size = key.endsWith("_BYTES");
+    java.util.regex.Matcher m = SIZE.matcher(value);
+    if (!m.matches() || (!size && !m.group(2).isEmpty())) {
+      throw new InvalidSetting(key, value, size ? "is not a size (bytes, or with a unit: 512KiB, 10MiB, 1GiB)"
+          : "is not a whole number");
+    }
+    long n;
+    try {
+      n = Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      throw new InvalidSetting(key, value, "is out of range");
+    }
+    int shift = switch (m.group(2).isEmpty() ? ' ' : Character.toUpperCase(m.group(2).charAt(0))) {
+      case 'K' -> 10;
+      case 'M' -> 20;
+      case 'G' -> 30;
+      default -> 0;
+    };
+    if (n > (Long.MAX_VALUE >> shift)) {
+      throw new InvalidSetting(key, value, "is out of range");
+    }
+    return n << shift;
   }
 
+  private static final java.util.regex.Pattern SIZE =
+      java.util.regex.Pattern.compile("(-?\\d+)\\s*((?i:[kmg](?:i?b)?|b)?)");
+
+  /** true / false, yes / no, on / off, 1 / 0 (any case); anything else is refused rather than read as false. */
   public boolean bool(String key, boolean fallback) {
     String value = string(key, null);
-    return value == null ? fallback : Boolean.parseBoolean(value);
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new InvalidSetting(key, value, "is not a yes/no value (true or false, yes or no, on or off)");
+    };
+  }
+
+  /** Booleans and numbers that the services read: checked together at start, before anything runs. */
+  private static final List<String> BOOLEANS = List.of(SIGNUPS_ALLOWED, CLUSTER_INSECURE);
+  private static final List<String> NUMBERS = List.of(CLUSTER_BUS_PORT, CLUSTER_PORT, DB_POOL_SIZE, HTTP_PORT,
+      IDLE_TIMEOUT_SECONDS, OPS_PORT, SESSION_TTL_DAYS, TEMP_TOKEN_TTL_SECONDS, AUTH_CACHE_SECONDS,
+      BROWSER_LOGIN_HOURS, BUS_TIMEOUT_MS, CLEANUP_INTERVAL_SECONDS, MAX_BODY_BYTES, MAX_JSON_BYTES, REQUEST_TIMEOUT_MS);
+
+  /**
+   * Checks every value the services read as a boolean or a number, and the database URL's form: the first
+   * bad one throws {@link InvalidSetting}, whose message names the variable (for a one-line start failure).
+   */
+  public Settings validate() {
+    BOOLEANS.forEach(k -> bool(k, false));
+    NUMBERS.forEach(k -> number(k, 0));
+    String db = dbUrl();
+    if (db.startsWith("jdbc:")) {
+      throw new InvalidSetting(DB_URL, db.replaceAll(":[^:@/]*@", ":***@"),
+          "is a JDBC URL: write it without \"jdbc:\", as postgresql://user:password@host:5432/database");
+    }
+    if (!db.startsWith("postgresql://") && !db.startsWith("postgres://")) {
+      throw new InvalidSetting(DB_URL, db.replaceAll(":[^:@/]*@", ":***@"),
+          "is not a PostgreSQL URL (postgresql://user:password@host:5432/database)");
+    }
+    return this;
   }
 
   public List<String> list(String key) {

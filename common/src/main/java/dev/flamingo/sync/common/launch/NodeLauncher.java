@@ -33,7 +33,14 @@ public final class NodeLauncher {
    * service answers {@code pingAddress}) and /metrics on that port.
    */
   public static void run(String name, String pingAddress, Function<Settings, Deployable> verticle) {
-    Settings settings = ConfigLoader.loadBlocking();
+    Settings settings;
+    try {
+      settings = ConfigLoader.loadBlocking().validate(); // a bad value stops here, in one line
+    } catch (Exception e) {
+      System.err.println(name + " cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Vertx vertx;
     try {
       vertx = ClusterBootstrap.start(settings).await();
