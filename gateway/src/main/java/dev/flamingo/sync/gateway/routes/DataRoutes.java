@@ -3,7 +3,10 @@ package dev.flamingo.sync.gateway.routes;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.auth.KeyGrants;
+import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.gateway.http.BusForwarder;
+import dev.flamingo.sync.gateway.http.Contexts;
+import dev.flamingo.sync.gateway.http.Envelope;
 import dev.flamingo.sync.gateway.http.DeferredBody;
 import dev.flamingo.sync.gateway.http.JsonBodies;
 import dev.flamingo.sync.common.bus.WireFormat;
@@ -23,6 +26,8 @@ import java.util.Map;
 public final class DataRoutes {
   private final BusForwarder bus;
   private final KeyGrants keys;
+  /** This gateway's body limit of blob uploads (set by {@link #mountUploads}). */
+  private long maxBodyBytes = Long.MAX_VALUE;
 
   public DataRoutes(BusForwarder bus) {
     this.bus = bus;
@@ -34,6 +39,7 @@ public final class DataRoutes {
    * (up to {@code maxBodyBytes}, else 413) read. Mount before any route-wide BodyHandler.
    */
   public void mountUploads(Router router, Authenticator auth, long maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
     BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     // wrapped: Vert.x Web would otherwise insist on running a BodyHandler before the authentication
     router.put("/api/sync/data/:type").handler(new DeferredBody()).handler(auth::requireBearer)
@@ -75,8 +81,7 @@ public final class DataRoutes {
         .handler(ctx -> keys.forwardKey(ctx, Addresses.DATA_KEY_GET_V2, new JsonObject()));
     router.put("/api/sync/key").handler(auth::requireBearer)
         .handler(ctx -> keys.forwardKey(ctx, Addresses.DATA_KEY_PUT_V2, conditional(ctx, JsonBodies.object(ctx))));
-    router.get("/api/sync/limits").handler(auth::requireBearer)
-        .handler(ctx -> bus.forward(ctx, Addresses.DATA_LIMITS, new JsonObject()));
+    router.get("/api/sync/limits").handler(auth::requireBearer).handler(this::limits);
     router.get("/api/sync/data").handler(auth::requireBearer)
         .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_LIST,
             new JsonObject().put("since", ctx.request().getParam("since"))));
@@ -86,6 +91,38 @@ public final class DataRoutes {
     router.delete("/api/sync/data/:type").handler(auth::requireBearer)
         .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_DELETE, conditional(ctx, typed(ctx, new JsonObject()))));
   }
+
+  /**
+   * data-service's limits, with the ones this gateway adds: {@code max_request_bytes} (its body limit), and
+   * {@code max_blob_bytes} no larger than the largest blob whose upload (base64 in the JSON body) fits in it.
+   */
+  private void limits(RoutingContext ctx) {
+    bus.request(Contexts.get(ctx), Addresses.DATA_LIMITS, new JsonObject()).onComplete(ar -> {
+      if (ar.failed()) {
+        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
+        return;
+      }
+      JsonObject data = ar.result().getJsonObject("data", new JsonObject()).copy();
+      if (maxBodyBytes != Long.MAX_VALUE) {
+        data.put("max_request_bytes", maxBodyBytes);
+        Object blob = data.getValue("max_blob_bytes");
+        long fits = largestBlobFitting(maxBodyBytes);
+        if (!(blob instanceof Number n) || n.longValue() > fits) {
+          data.put("max_blob_bytes", fits);
+        }
+      }
+      Envelope.ok(ctx, data);
+    });
+  }
+
+  /** The largest decoded blob whose upload fits in {@code bodyBytes}: base64 (4 per 3) plus the JSON around it. */
+  static long largestBlobFitting(long bodyBytes) {
+    long room = bodyBytes - UPLOAD_OVERHEAD;
+    return room <= 0 ? 0 : room / 4 * 3;
+  }
+
+  /** The JSON around the blob's base64 in an upload: field names, the nonce, a checksum of up to 256 characters. */
+  static final long UPLOAD_OVERHEAD = 512;
 
   private static JsonObject typed(RoutingContext ctx, JsonObject body) {
     return body.put("type", ctx.pathParam("type"));
