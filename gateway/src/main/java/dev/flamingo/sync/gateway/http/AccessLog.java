@@ -43,7 +43,17 @@ public final class AccessLog {
     });
   }
 
+  /**
+   * A refused credential: 401/403, or a 400 of the device flow (a guessed temp token, a wrong claim password).
+   * Not a refused sign-up (closed sign-ups answer 403): there is no credential to guess there, and a ban for
+   * trying to create an account would be wrong.
+   */
   static boolean isAuthFailure(int status, String path) {
+    if (REGISTER.equals(path)) {
+      return false;
+    }
     return status == 401 || status == 403 || (status == 400 && TOKEN_PATHS.contains(path));
   }
+
+  private static final String REGISTER = "/api/auth/register";
 }
