@@ -3,6 +3,7 @@ package dev.flamingo.sync.gateway;
 import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.launch.PortInUse;
 import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.auth.LoginCookie;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
@@ -103,8 +104,10 @@ public class GatewayVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setIdleTimeout(settings.integer(Settings.IDLE_TIMEOUT_SECONDS, 60)));
     server.invalidRequestHandler(new InvalidRequests());
+    String host = settings.string(Settings.HTTP_HOST, "0.0.0.0");
+    int port = settings.integer(Settings.HTTP_PORT, 8080);
     return auth.listen()
-        .compose(v -> server.requestHandler(router).listen())
+        .compose(v -> PortInUse.named(server.requestHandler(router).listen(), Settings.HTTP_PORT, host, port))
         .onSuccess(s -> LOG.info("Gateway listening on port {} (public URL {})", s.actualPort(), publicUrl));
   }
 

@@ -33,6 +33,7 @@ public final class OpsEndpoints {
   public static Future<HttpServer> serve(Vertx vertx, String host, int port, Map<String, Supplier<Future<?>>> ready) {
     Router router = Router.router(vertx);
     mount(vertx, router, ready);
-    return vertx.createHttpServer().requestHandler(router).listen(port, host);
+    return dev.flamingo.sync.common.launch.PortInUse.named(vertx.createHttpServer().requestHandler(router)
+        .listen(port, host), dev.flamingo.sync.common.config.Settings.OPS_PORT, host, port);
   }
 }
