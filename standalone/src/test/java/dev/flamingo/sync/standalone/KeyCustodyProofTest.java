@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.security.KeyCustody;
 import dev.flamingo.sync.common.security.Tokens;
@@ -20,6 +23,7 @@ import dev.flamingo.sync.testing.TestCluster;
 import dev.flamingo.sync.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -57,7 +61,9 @@ import org.junit.jupiter.api.Test;
  * their own from the stolen material, gets no key: not without a token, not with forged tokens or forged
  * account ids, not with a browser login forged with the stolen JWT secret (which does sign in to the web API,
  * but a claim needs the password and no web route shows the key), not with sessions of their own written
- * into the database they hold. One live session token of the real user (the grant it opens is in the dump;
+ * into the database they hold, not by asking every key address on their server's own event bus directly
+ * (no gateway in between: the account and device 1's session in context, account keys and grant keys made
+ * from the loot). One live session token of the real user (the grant it opens is in the dump;
  * only the raw token, which the server never stored, opens it) does read the key on that restored server.
  */
 class KeyCustodyProofTest {
@@ -132,6 +138,7 @@ class KeyCustodyProofTest {
 
       // ... and the stolen KEK opens only the outer layer of data.master_keys: inside is another ciphertext
       long account;
+      byte[] accountKey; // a copy of AK, to look for it in the attacker server's answers below
       try (Connection c = original.connect()) {
         account = accountId(c, email);
         List<Map<String, byte[]>> rows = new ArrayList<>();
@@ -242,6 +249,7 @@ class KeyCustodyProofTest {
         assertArrayEquals(masterKey, KeyCustody.openMasterKey(ak, account, inner),
             "with the raw token: grant → account key → master key");
         assertKeyAbsent("the pg_dump of the whole database (the account key)", dumpBytes, ak.key());
+        accountKey = ak.key().clone();
         ak.wipe();
       }
 
@@ -340,6 +348,87 @@ class KeyCustodyProofTest {
           Response r = web(api, HttpMethod.GET, path, cookie, null);
           assertTrue(r.status < 500, "GET " + path + ": " + r);
           assertNoKeyInAnswer("GET " + path, r, masterKey);
+        }
+
+        // (c) the attacker runs this server: its own event bus, every key address asked directly with the account
+        // and device 1's session and device in context (no gateway in between) and every custody field that
+        // can be made from the loot, answers no master key and no account key
+        String storedAkId;
+        String device1Device;
+        byte[] wrappedBefore;
+        try (Connection c = stolen.connect()) {
+          storedAkId = string(c, "select account_key_id::text from data.master_keys where account_id = ?", account);
+          assertNotNull(storedAkId, "the key is under key custody");
+          device1Device = string(c, "select device_id::text from auth.sessions where id = '" + device1Session
+              + "'::uuid and account_id = ?", account);
+          wrappedBefore = HEX.parseHex(string(c,
+              "select encode(wrapped_key, 'hex') from data.master_keys where account_id = ?", account));
+        }
+        RequestContext asDevice1 = RequestContext.anonymous("attacker", "127.0.0.1", "attacker")
+            .withAccount(account, device1Session, device1Device);
+        RequestContext asAccount = RequestContext.anonymous("attacker", "127.0.0.1", "attacker")
+            .withAccount(account, null, null);
+        byte[] device1HashBytes = HEX.parseHex(device1Hash);
+        List<byte[]> guesses = List.of(kek, sha256(jwtSecret), device1HashBytes, KeyCustody.grantKey(device1Hash),
+            KeyCustody.grantKey(Tokens.SESSION_PREFIX + device1Hash + device1Hash), random(32));
+        List<String> keyIds = List.of(storedAkId, UUID.randomUUID().toString());
+        Vertx bus = attacker.vertx();
+        for (RequestContext ctx : List.of(asDevice1, asAccount)) {
+          assertBusRefused(bus, "v1 key.get", Addresses.DATA_KEY_GET, new JsonObject(), ctx, masterKey, accountKey);
+          assertBusRefused(bus, "v2 key.get", Addresses.DATA_KEY_GET_V2, new JsonObject(), ctx, masterKey, accountKey);
+          for (boolean custody : new boolean[] {false, true}) {
+            assertBusRefused(bus, "v2 key.get, custody " + custody, Addresses.DATA_KEY_GET_V2,
+                new JsonObject().put("custody", custody), ctx, masterKey, accountKey);
+          }
+          for (byte[] guess : guesses) {
+            for (String keyId : keyIds) {
+              assertBusRefused(bus, "v2 key.get with a guessed account key (id " + keyId + ")", Addresses.DATA_KEY_GET_V2,
+                  new JsonObject().put("custody", true).put("account_key", b64(guess)).put("account_key_id", keyId),
+                  ctx, masterKey, accountKey);
+              BusAnswer convert = busAnswer(bus, Addresses.DATA_KEY_CONVERT,
+                  new JsonObject().put("account_key", b64(guess)).put("account_key_id", keyId), ctx);
+              assertNoKeyOnBus("key.convert with a guessed account key", convert, masterKey, accountKey);
+              assertTrue(convert.failed() || !convert.reply().getJsonObject("data").getBoolean("converted"),
+                  "a guessed account key converted the key: " + convert);
+            }
+          }
+          BusAnswer status = busAnswer(bus, Addresses.DATA_KEY_STATUS, new JsonObject(), ctx);
+          assertNoKeyOnBus("key.status", status, masterKey, accountKey);
+          assertFalse(status.failed(), status.toString());
+          assertEquals(true, status.reply().getJsonObject("data").getBoolean("custody"), status.toString());
+        }
+        // auth-service's key.grant, for device 1's session: without the raw token's grant key, no account key
+        assertBusRefused(bus, "key.grant without a grant key", Addresses.AUTH_KEY_GRANT, new JsonObject(), asDevice1,
+            masterKey, accountKey);
+        assertBusRefused(bus, "key.grant without a session", Addresses.AUTH_KEY_GRANT,
+            new JsonObject().put("grant_key", b64(KeyCustody.grantKey(device1Hash))), asAccount, masterKey, accountKey);
+        for (byte[] guess : guesses) {
+          BusAnswer grant = busAnswer(bus, Addresses.AUTH_KEY_GRANT, new JsonObject().put("grant_key", b64(guess)), asDevice1);
+          assertNoKeyOnBus("key.grant with a guessed grant key", grant, masterKey, accountKey);
+          assertFalse(grant.failed(), "key.grant for a live session: " + grant);
+          JsonObject data = grant.reply().getJsonObject("data");
+          assertEquals(true, data.getBoolean("custody"), grant.toString());
+          assertNull(data.getValue("account_key"), "a guessed grant key opened device 1's grant: " + grant);
+        }
+        // a Bearer claim on the bus as device 1 (the session from the dump) with a guessed grant key: the new
+        // device is paired, without a grant, and gets no key
+        Response busInit = api.post("/api/sync/init", null,
+            new JsonObject().put("device_name", "Attacker 2").put("device_type", "desktop"));
+        assertEquals(200, busInit.status, busInit.toString());
+        String busTemp = busInit.data().getString("temp_token");
+        BusAnswer busClaim = busAnswer(bus, Addresses.AUTH_SYNC_CLAIM, new JsonObject().put("temp_token", busTemp)
+            .put("bearer_grant_key", b64(KeyCustody.grantKey(device1Hash))), asDevice1);
+        assertNoKeyOnBus("a Bearer claim on the bus", busClaim, masterKey, accountKey);
+        assertFalse(busClaim.failed(), "a Bearer claim needs no password: " + busClaim);
+        Response busToken = api.post("/api/sync/token", null, new JsonObject().put("temp_token", busTemp));
+        assertEquals(200, busToken.status, busToken.toString());
+        assertKeyRefused(api.get("/api/sync/key", busToken.data().getString("session_token")), 403, masterKey);
+        try (Connection c = stolen.connect()) {
+          assertArrayEquals(wrappedBefore, HEX.parseHex(string(c,
+              "select encode(wrapped_key, 'hex') from data.master_keys where account_id = ?", account)),
+              "the attacker's bus requests changed the stored key");
+          assertEquals(storedAkId, string(c, "select account_key_id::text from data.master_keys where account_id = ?",
+              account));
         }
 
         // sessions of the attacker's own, written into the database they hold: a valid session without a
@@ -470,6 +559,50 @@ class KeyCustodyProofTest {
     }
     return api.send(HttpMethod.POST, "/api/sync/claim", null, Buffer.buffer(body.encode()),
         Map.of("Cookie", cookie, "Content-Type", "application/json"));
+  }
+
+  /** What a bus request answered: the reply's body, or the failure (code and message). */
+  record BusAnswer(JsonObject reply, int failureCode, String failure) {
+    boolean failed() {
+      return reply == null;
+    }
+
+    String text() {
+      return failed() ? failureCode + " " + failure : reply.encode();
+    }
+
+    @Override
+    public String toString() {
+      return text();
+    }
+  }
+
+  /** A request on {@code vertx}'s event bus as a node of the server would send it (the contract headers, {@code ctx}). */
+  static BusAnswer busAnswer(Vertx vertx, String address, JsonObject body, RequestContext ctx) {
+    try {
+      Object reply = vertx.eventBus().request(address, body, ctx.toDeliveryOptions(10_000)).await().body();
+      return new BusAnswer(reply instanceof JsonObject j ? j : new JsonObject().put("reply", String.valueOf(reply)), 0, null);
+    } catch (ReplyException e) {
+      return new BusAnswer(null, e.failureCode(), e.getMessage());
+    } catch (RuntimeException e) {
+      return new BusAnswer(null, -1, e.toString());
+    }
+  }
+
+  static void assertNoKeyOnBus(String where, BusAnswer answer, byte[] masterKey, byte[] accountKey) {
+    String text = answer.text();
+    assertFalse(text.contains("master_key"), where + ": " + text);
+    assertKeyAbsent(where, text, masterKey);
+    assertKeyAbsent(where + " (the account key)", text, accountKey);
+  }
+
+  /** A bus request that must fail, and neither the master key nor the account key in what it answered. */
+  static void assertBusRefused(Vertx vertx, String where, String address, JsonObject body, RequestContext ctx,
+      byte[] masterKey, byte[] accountKey) {
+    BusAnswer answer = busAnswer(vertx, address, body, ctx);
+    assertNoKeyOnBus(where, answer, masterKey, accountKey);
+    assertTrue(answer.failed(), where + " answered: " + answer);
+    assertTrue(answer.failureCode() >= 400, where + ": " + answer);
   }
 
   static Response web(ApiClient api, HttpMethod method, String path, String cookie, JsonObject body) {
