@@ -2,6 +2,7 @@ package dev.flamingo.sync.standalone;
 
 import dev.flamingo.sync.common.config.ConfigLoader;
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.security.SecretFiles;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.db.DatabaseUnavailableException;
 import dev.flamingo.sync.common.launch.GracefulShutdown;
@@ -35,6 +36,14 @@ public final class StandaloneMain {
     if (settings.string(Settings.SECRETS_DIR, null) == null) {
       String dir = Path.of(System.getProperty("user.home"), ".config", "flamingo-sync").toString();
       settings = settings.with(Settings.SECRETS_DIR, dir);
+    }
+    try {
+      SecretFiles.checkDirectory(Path.of(settings.string(Settings.SECRETS_DIR, ".")), Settings.SECRETS_DIR);
+    } catch (IllegalStateException e) {
+      System.err.println("Flamingo Sync cannot start: " + e.getMessage());
+      vertx.close();
+      System.exit(2);
+      return;
     }
     try {
       Database.ensureDatabase(settings); // fail fast, in one line, when PostgreSQL is not there

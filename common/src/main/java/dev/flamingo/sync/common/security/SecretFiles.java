@@ -49,6 +49,23 @@ public final class SecretFiles {
     }
   }
 
+  /**
+   * Checks, before any service starts, that the secrets directory exists or can be made and is writable: a
+   * one-line {@link IllegalStateException} naming {@code variable} otherwise (rather than each service failing
+   * on its own secret at once).
+   */
+  public static void checkDirectory(Path dir, String variable) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new IllegalStateException(variable + "=" + dir + ": the directory cannot be created (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+    }
+    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+      throw new IllegalStateException(variable + "=" + dir + ": not a writable directory (the server keeps its "
+          + "secrets there: make it writable for this user, or set the secrets by environment)");
+    }
+  }
+
   private static void warnIfOpen(Path file, String what) {
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
