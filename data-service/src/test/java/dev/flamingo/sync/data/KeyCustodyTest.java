@@ -127,6 +127,8 @@ class KeyCustodyTest {
     // another account key (a forged or stale one with another id) does not open it either
     AccountKey forged = new AccountKey(UUID.randomUUID(), randomBytes(32));
     assertEquals(409, f.fail(Addresses.DATA_KEY_GET_V2, account, with(forged, new JsonObject())).status());
+    AccountKey sameId = new AccountKey(ak.id(), randomBytes(32)); // the right id, not the key
+    assertEquals(403, f.fail(Addresses.DATA_KEY_GET_V2, account, with(sameId, new JsonObject())).status());
     assertArrayEquals(before.wrapped(), row(account).wrapped());
     assertArrayEquals(master, getKey(account, with(ak, new JsonObject())));
   }

@@ -114,7 +114,9 @@ public final class KeyService {
     try {
       return KeyCustody.openMasterKey(c.ak(), account, stored);
     } catch (KeyCustody.SealBroken e) {
-      throw new IllegalStateException("The master key of account " + account + " does not open with its account key");
+      // an account key with the right id that does not open it: not this account's key (only a forged request
+      // from a certified node can carry one), so no access, like a session without a grant
+      throw new ServiceException(403, NO_ACCESS);
     } finally {
       KeyCustody.wipe(stored);
     }
