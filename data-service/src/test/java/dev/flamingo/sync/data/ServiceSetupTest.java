@@ -82,7 +82,7 @@ class ServiceSetupTest {
     String previous = deployFailure(f.config.copy().put("FLAMINGO_KEK_PREVIOUS", "old"));
     assertEquals("FLAMINGO_KEK_PREVIOUS entries look like id:base64", previous);
     String limit = deployFailure(f.config.copy().put("FLAMINGO_MAX_BLOB_BYTES", "lots"));
-    assertEquals("FLAMINGO_MAX_BLOB_BYTES must be a whole number of bytes, got 'lots'", limit);
+    assertEquals("FLAMINGO_MAX_BLOB_BYTES=lots is not a size (bytes, or with a unit: 512KiB, 10MiB, 1GiB)", limit);
     String zero = deployFailure(f.config.copy().put("FLAMINGO_MAX_ACCOUNT_BYTES", "0"));
     assertTrue(zero.startsWith("FLAMINGO_MAX_ACCOUNT_BYTES must be between 16 and"), zero);
   }

@@ -29,12 +29,7 @@ public record DataSettings(long maxBlobBytes, long maxAccountBytes) {
   }
 
   private static long bytes(Settings s, String key, long fallback) {
-    long value;
-    try {
-      value = s.number(key, fallback);
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException(key + " must be a whole number of bytes, got '" + s.string(key, "") + "'");
-    }
+    long value = s.number(key, fallback); // a malformed value: Settings.InvalidSetting naming the key
     if (value < 16 || value > MAX_CONFIGURABLE) {
       throw new IllegalStateException(key + " must be between 16 and " + MAX_CONFIGURABLE + " bytes, got " + value);
     }
