@@ -53,6 +53,12 @@ class KeyCustodyTest {
     return body.put("custody", true).put("account_key", ak.keyBase64()).put("account_key_id", ak.id().toString());
   }
 
+  /** key.convert with this account key (as auth-service sends it): whether it converted the key. */
+  static boolean convert(long account, AccountKey ak) {
+    return f.call(Addresses.DATA_KEY_CONVERT, account, new JsonObject().put("account_key", ak.keyBase64())
+        .put("account_key_id", ak.id().toString())).getJsonObject("data").getBoolean("converted");
+  }
+
   static JsonObject noGrant(JsonObject body) {
     return body.put("custody", true).putNull("account_key").putNull("account_key_id");
   }
@@ -180,12 +186,8 @@ class KeyCustodyTest {
     assertArrayEquals(master, getKey(account, noGrant(new JsonObject())), "served until converted");
 
     AccountKey ak = KeyCustody.newAccountKey();
-    JsonObject converted = f.call(Addresses.DATA_KEY_CONVERT, account,
-        new JsonObject().put("account_key", ak.keyBase64()).put("account_key_id", ak.id().toString()));
-    assertEquals(true, converted.getJsonObject("data").getBoolean("converted"));
-    assertEquals(false, f.call(Addresses.DATA_KEY_CONVERT, account,
-        new JsonObject().put("account_key", ak.keyBase64()).put("account_key_id", ak.id().toString()))
-        .getJsonObject("data").getBoolean("converted"), "once");
+    assertEquals(true, convert(account, ak));
+    assertEquals(false, convert(account, ak), "once");
     Row r = row(account);
     assertEquals(ak.id(), r.accountKeyId());
     assertEquals(1, r.version(), "the version stays: the devices' data stays readable");

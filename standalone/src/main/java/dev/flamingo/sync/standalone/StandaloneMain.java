@@ -28,9 +28,7 @@ public final class StandaloneMain {
     try {
       settings = ConfigLoader.load(vertx).await().validate(); // a bad value stops here, in one line
     } catch (Exception e) {
-      System.err.println("Flamingo Sync cannot start: " + e.getMessage());
-      vertx.close();
-      System.exit(2);
+      cannotStart(vertx, e);
       return;
     }
     if (settings.string(Settings.SECRETS_DIR, null) == null) {
@@ -40,17 +38,13 @@ public final class StandaloneMain {
     try {
       SecretFiles.checkDirectory(Path.of(settings.string(Settings.SECRETS_DIR, ".")), Settings.SECRETS_DIR);
     } catch (IllegalStateException e) {
-      System.err.println("Flamingo Sync cannot start: " + e.getMessage());
-      vertx.close();
-      System.exit(2);
+      cannotStart(vertx, e);
       return;
     }
     try {
       Database.ensureDatabase(settings); // fail fast, in one line, when PostgreSQL is not there
     } catch (DatabaseUnavailableException e) {
-      System.err.println("Flamingo Sync cannot start: " + e.getMessage());
-      vertx.close();
-      System.exit(2);
+      cannotStart(vertx, e);
       return;
     }
     try {
@@ -64,10 +58,17 @@ public final class StandaloneMain {
     }
     System.out.println();
     System.out.println("  Flamingo Sync is running: open " + settings.publicUrl());
-    System.out.println("  Database: " + settings.dbUrl().replaceAll(":[^:@/]*@", ":***@"));
+    System.out.println("  Database: " + settings.dbUrlShown());
     System.out.println("  Secrets (JWT key, key-encryption key) in: " + settings.string(Settings.SECRETS_DIR, "(configured by env)"));
     System.out.println("  In the Flamingo app, set the sync server URL to " + settings.publicUrl());
     System.out.println();
     GracefulShutdown.install(vertx, "Flamingo Sync");
+  }
+
+  /** A setting or a prerequisite that stops the start: one line, exit 2. */
+  private static void cannotStart(Vertx vertx, Exception e) {
+    System.err.println("Flamingo Sync cannot start: " + e.getMessage());
+    vertx.close();
+    System.exit(2);
   }
 }

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 /** Accounts and browser logins: register, login, validate the login cookie, change the password. */
 public final class AccountService {
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-  private static final int MIN_PASSWORD = 8;
-  private static final int MAX_PASSWORD = 1024;
+  public static final int MIN_PASSWORD = 8;
+  public static final int MAX_PASSWORD = 1024;
 
   private final Vertx vertx;
   private final AccountStore store;

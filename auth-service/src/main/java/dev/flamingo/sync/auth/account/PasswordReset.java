@@ -2,6 +2,7 @@ package dev.flamingo.sync.auth.account;
 
 import dev.flamingo.sync.auth.custody.AccountKeyStore;
 import dev.flamingo.sync.auth.custody.AccountKeys;
+import dev.flamingo.sync.auth.session.SessionStore;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.config.ConfigLoader;
 import dev.flamingo.sync.common.config.Settings;
@@ -42,10 +43,13 @@ public final class PasswordReset {
 
   public Future<Result> reset(String rawEmail, String password) {
     String email = rawEmail.trim().toLowerCase(Locale.ROOT);
-    if (password == null || password.length() < 8 || password.length() > 1024) {
-      return Future.failedFuture(new IllegalArgumentException("The new password must be 8 to 1024 characters"));
+    if (password == null || password.length() < AccountService.MIN_PASSWORD
+        || password.length() > AccountService.MAX_PASSWORD) {
+      return Future.failedFuture(new IllegalArgumentException("The new password must be "
+          + AccountService.MIN_PASSWORD + " to " + AccountService.MAX_PASSWORD + " characters"));
     }
     AccountKeys keys = new AccountKeys(vertx, pool, new AccountKeyStore(), hasher);
+    SessionStore sessions = new SessionStore(pool);
     Outbox outbox = new Outbox();
     RequestContext ctx = RequestContext.anonymous(UUID.randomUUID().toString(), "operator", "reset-password");
     return vertx.executeBlocking(() -> hasher.hash(password), false)
@@ -58,15 +62,13 @@ public final class PasswordReset {
                 return Future.failedFuture(new IllegalArgumentException("No account has the e-mail " + email));
               }
               long id = rows.iterator().next().getLong("id");
-              return keys.replace(tx, id, derived).compose(akId -> tx
-                  .preparedQuery("update sessions set revoked_at = now(), revoke_reason = 'password_reset', "
-                      + "key_grant = null where account_id = $1 and revoked_at is null")
-                  .execute(Tuple.of(id))
+              // the update above holds the account's row lock, as every revocation takes first
+              return keys.replace(tx, id, derived).compose(akId -> sessions.revokeAccount(tx, id, "password_reset")
                   .compose(revoked -> tx.preparedQuery("update temp_tokens set key_grant = null where claimed_by = $1")
                       .execute(Tuple.of(id))
                       .compose(v -> outbox.audit(tx, "account.password_reset", ctx, id, null,
-                          new JsonObject().put("sessions_revoked", revoked.rowCount())))
-                      .map(v -> new Result(id, akId, revoked.rowCount()))));
+                          new JsonObject().put("sessions_revoked", revoked.size())))
+                      .map(v -> new Result(id, akId, revoked.size()))));
             }))));
   }
 

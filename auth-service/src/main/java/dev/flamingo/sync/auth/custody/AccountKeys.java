@@ -62,9 +62,7 @@ public final class AccountKeys {
    */
   public Future<AccountKey> create(SqlClient tx, long account, Derived derived) {
     AccountKey ak = KeyCustody.newAccountKey();
-    byte[] wrap = KeyCustody.sealAccountKey(derived.key(), PASSWORD, account, ak);
-    KeyCustody.wipe(derived.key());
-    return store.insert(tx, new PasswordWrap(account, ak.id(), derived.salt(), derived.params(), wrap))
+    return store.insert(tx, wrapWith(account, ak, derived))
         .map(inserted -> {
           if (!inserted) {
             ak.wipe();
@@ -87,7 +85,7 @@ public final class AccountKeys {
       return passwordHash(account).compose(hash -> vertx.executeBlocking(() -> hasher.verify(password, hash), false))
           .compose(ok -> ok ? derive(password) : Future.failedFuture(ServiceException.badRequest(WRONG_PASSWORD)))
           .compose(d -> create(pool, account, d))
-          .compose(ak -> ak == null ? unlock(account, password, ctx) : converted(account, ak, ctx));
+          .compose(ak -> ak == null ? unlock(account, password, ctx) : convert(account, ak, ctx).map(ak));
     });
   }
 
@@ -98,10 +96,7 @@ public final class AccountKeys {
   public Future<Void> ensure(long account, String password, RequestContext ctx) {
     return store.exists(pool, account).compose(exists -> exists ? Future.succeededFuture()
         : derive(password).compose(d -> create(pool, account, d))
-            .compose(ak -> ak == null ? Future.succeededFuture() : converted(account, ak, ctx).map(k -> {
-              k.wipe();
-              return null;
-            })));
+            .compose(ak -> ak == null ? Future.succeededFuture() : convertAndWipe(account, ak, ctx)));
   }
 
   /**
@@ -137,10 +132,7 @@ public final class AccountKeys {
     if (w.created() == null) {
       return Future.succeededFuture();
     }
-    return converted(account, w.created(), ctx).map(ak -> {
-      ak.wipe();
-      return null;
-    });
+    return convertAndWipe(account, w.created(), ctx);
   }
 
   /** A new AK in place of any old one, wrapped under {@code password} (operator reset: the old key is gone). */
@@ -254,18 +246,23 @@ public final class AccountKeys {
 
   /**
    * Asks data-service to convert the account's master key from the KEK alone to this AK (best effort: a key
-   * still on the KEK is converted at the next key request of a session with a grant). The AK, for the caller.
+   * still on the KEK is converted at the next key request of a session with a grant): never fails.
    */
-  private Future<AccountKey> converted(long account, AccountKey ak, RequestContext ctx) {
+  private Future<Void> convert(long account, AccountKey ak, RequestContext ctx) {
     LOG.info("account {}: key custody begins (account key {})", account, ak.id());
     JsonObject body = new JsonObject().put("account_key", ak.keyBase64()).put("account_key_id", ak.id().toString());
     return vertx.eventBus().request(Addresses.DATA_KEY_CONVERT, body,
             ctx.withAccount(account, null, null).toDeliveryOptions(5000))
-        .map(m -> ak)
+        .<Void>mapEmpty()
         .otherwise(t -> {
           LOG.warn("account {}: the master key was not converted yet ({}); it is at its next key request", account,
               t.getMessage());
-          return ak;
+          return null;
         });
+  }
+
+  /** {@link #convert}, then the AK is wiped: for a caller that does not need it. */
+  private Future<Void> convertAndWipe(long account, AccountKey ak, RequestContext ctx) {
+    return convert(account, ak, ctx).onComplete(ar -> ak.wipe());
   }
 }

@@ -2,6 +2,7 @@ package dev.flamingo.sync.auth.deviceflow;
 
 import dev.flamingo.sync.common.text.DisplayText;
 
+import dev.flamingo.sync.auth.account.AccountService;
 import dev.flamingo.sync.auth.custody.AccountKeyStore;
 import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore.TempToken;
@@ -32,6 +33,7 @@ public final class DeviceFlowService {
   static final String INVALID = "Invalid token";
   static final String EXPIRED = "Token has expired. Restart sync.";
   static final String NOT_YET = "Token not yet authorized. Complete login first.";
+  static final String CLAIMED_BY_OTHER = "Token was claimed by another account";
   public static final String PASSWORD_NEEDED = "Confirm your password to give this device your encryption key";
 
   private final Vertx vertx;
@@ -83,19 +85,14 @@ public final class DeviceFlowService {
     if (!withPassword && ctx.sessionId() == null) {
       throw ServiceException.badRequest(PASSWORD_NEEDED);
     }
-    if (withPassword && password.length() > 1024) {
+    if (withPassword && password.length() > AccountService.MAX_PASSWORD) {
       throw ServiceException.badRequest(AccountKeys.WRONG_PASSWORD);
     }
     // the cheap refusals first, before any key derivation
     return temps.find(hash).compose(t -> {
-      if (t == null || t.consumedAt() != null || t.deniedAt() != null) {
-        return Future.failedFuture(ServiceException.badRequest(INVALID));
-      }
-      if (t.expired()) {
-        return Future.failedFuture(ServiceException.badRequest(EXPIRED));
-      }
-      if (t.claimedBy() != null && t.claimedBy() != account) {
-        return Future.failedFuture(new ServiceException(409, "Token was claimed by another account"));
+      ServiceException refused = notClaimable(t, account);
+      if (refused != null) {
+        return Future.failedFuture(refused);
       }
       Future<AccountKey> key = withPassword ? keys.unlock(account, password, ctx)
           : keys.ofSession(UUID.fromString(ctx.sessionId()), account, KeyCustody.keyFromBase64(body.getValue("bearer_grant_key")));
@@ -114,18 +111,42 @@ public final class DeviceFlowService {
         return Future.succeededFuture(Reply.message("Token claimed successfully"));
       }
       return temps.find(hash).map(t -> {
-        if (t == null || t.consumedAt() != null || t.deniedAt() != null) {
-          throw ServiceException.badRequest(INVALID);
+        ServiceException refused = notClaimable(t, account);
+        if (refused != null) {
+          throw refused;
         }
-        if (t.expired()) {
-          throw ServiceException.badRequest(EXPIRED);
+        if (t.claimedBy() == null) {
+          throw new ServiceException(409, CLAIMED_BY_OTHER);
         }
-        if (t.claimedBy() != null && t.claimedBy() == account) {
-          return Reply.message("Token already claimed");
-        }
-        throw new ServiceException(409, "Token was claimed by another account");
+        return Reply.message("Token already claimed");
       });
     });
+  }
+
+  /**
+   * Why {@code account} cannot claim this temp token now (unknown, used, denied, expired, or another
+   * account's), or null when it can (pending, or already claimed by this account).
+   */
+  private static ServiceException notClaimable(TempToken t, long account) {
+    ServiceException unusable = unusable(t);
+    if (unusable != null) {
+      return unusable;
+    }
+    if (t.claimedBy() != null && t.claimedBy() != account) {
+      return new ServiceException(409, CLAIMED_BY_OTHER);
+    }
+    return null;
+  }
+
+  /** 400 for a temp token that is unknown, used or denied ("Invalid token") or expired; null otherwise. */
+  private static ServiceException unusable(TempToken t) {
+    if (t == null || t.consumedAt() != null || t.deniedAt() != null) {
+      return ServiceException.badRequest(INVALID);
+    }
+    if (t.expired()) {
+      return ServiceException.badRequest(EXPIRED);
+    }
+    return null;
   }
 
   /** AUTH_SYNC_TOKEN {temp_token} → a session, exactly once per temp token, with the claim's key grant. */
@@ -180,13 +201,8 @@ public final class DeviceFlowService {
 
   private Future<JsonObject> whyNot(byte[] hash) {
     return temps.find(hash).map(t -> {
-      if (t == null || t.consumedAt() != null || t.deniedAt() != null) {
-        throw ServiceException.badRequest(INVALID);
-      }
-      if (t.expired()) {
-        throw ServiceException.badRequest(EXPIRED);
-      }
-      throw ServiceException.badRequest(NOT_YET);
+      ServiceException unusable = unusable(t);
+      throw unusable != null ? unusable : ServiceException.badRequest(NOT_YET);
     });
   }
 

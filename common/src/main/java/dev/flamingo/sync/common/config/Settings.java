@@ -153,11 +153,11 @@ public final class Settings {
     NUMBERS.forEach(k -> number(k, 0));
     String db = dbUrl();
     if (db.startsWith("jdbc:")) {
-      throw new InvalidSetting(DB_URL, db.replaceAll(":[^:@/]*@", ":***@"),
+      throw new InvalidSetting(DB_URL, dbUrlShown(),
           "is a JDBC URL: write it without \"jdbc:\", as postgresql://user:password@host:5432/database");
     }
     if (!db.startsWith("postgresql://") && !db.startsWith("postgres://")) {
-      throw new InvalidSetting(DB_URL, db.replaceAll(":[^:@/]*@", ":***@"),
+      throw new InvalidSetting(DB_URL, dbUrlShown(),
           "is not a PostgreSQL URL (postgresql://user:password@host:5432/database)");
     }
     return this;
@@ -170,6 +170,11 @@ public final class Settings {
 
   public String dbUrl() {
     return string(DB_URL, "postgresql://postgres@127.0.0.1:5432/flamingo");
+  }
+
+  /** {@link #dbUrl()} with any password masked ({@code user:***@host}): for messages and the start banner. */
+  public String dbUrlShown() {
+    return dbUrl().replaceAll(":[^:@/]*@", ":***@");
   }
 
   public String publicUrl() {

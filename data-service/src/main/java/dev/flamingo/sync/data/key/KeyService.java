@@ -109,7 +109,7 @@ public final class KeyService {
       throw new ServiceException(403, NO_ACCESS);
     }
     if (!c.ak().id().equals(k.accountKeyId())) {
-      throw new ServiceException(409, LOST, new JsonObject().put("version", k.version()));
+      throw lost(k);
     }
     try {
       return KeyCustody.openMasterKey(c.ak(), account, stored);
@@ -202,9 +202,9 @@ public final class KeyService {
       if (c.ak() == null && (current.accountKeyId() != null || c.custody())) {
         return Future.failedFuture(new ServiceException(403, NO_ACCESS));
       }
-      boolean lost = current.accountKeyId() != null && !current.accountKeyId().equals(akId);
+      boolean akReplaced = current.accountKeyId() != null && !current.accountKeyId().equals(akId);
       if (expected == null) {
-        return Future.failedFuture(lost ? new ServiceException(409, LOST, new JsonObject().put("version", current.version()))
+        return Future.failedFuture(akReplaced ? lost(current)
             : conflict("A key already exists; name its version to rotate it", current));
       }
       if (expected != current.version()) {
@@ -227,6 +227,11 @@ public final class KeyService {
 
   /** The key version stored, blobs dropped, and the account's change counter when blobs were dropped. */
   private record Result(int version, int dropped, Long change) {}
+
+  /** 409 {@link #LOST}, naming the version a rotation replaces. */
+  private static ServiceException lost(StoredKey current) {
+    return conflict(LOST, current);
+  }
 
   private static ServiceException conflict(String message, StoredKey current) {
     return new ServiceException(409, message,

@@ -1,11 +1,8 @@
 package dev.flamingo.sync.gateway.auth;
 
 import dev.flamingo.sync.common.bus.Addresses;
-import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.security.KeyCustody;
 import dev.flamingo.sync.gateway.http.BusForwarder;
-import dev.flamingo.sync.gateway.http.Contexts;
-import dev.flamingo.sync.gateway.http.Envelope;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -45,17 +42,12 @@ public final class KeyGrants {
    */
   public void forwardKey(RoutingContext ctx, String address, JsonObject body) {
     clean(body);
-    bus.request(Contexts.get(ctx), Addresses.AUTH_KEY_GRANT, new JsonObject().put("grant_key", grantKey(ctx)))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-            return;
-          }
-          JsonObject grant = ar.result().getJsonObject("data", new JsonObject());
-          body.put("custody", Boolean.TRUE.equals(grant.getValue("custody")))
-              .put("account_key", grant.getValue("account_key"))
-              .put("account_key_id", grant.getValue("account_key_id"));
-          bus.forward(ctx, address, body);
-        });
+    bus.request(ctx, Addresses.AUTH_KEY_GRANT, new JsonObject().put("grant_key", grantKey(ctx)), reply -> {
+      JsonObject grant = reply.getJsonObject("data", new JsonObject());
+      body.put("custody", Boolean.TRUE.equals(grant.getValue("custody")))
+          .put("account_key", grant.getValue("account_key"))
+          .put("account_key_id", grant.getValue("account_key_id"));
+      bus.forward(ctx, address, body);
+    });
   }
 }

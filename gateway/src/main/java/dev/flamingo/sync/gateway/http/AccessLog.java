@@ -49,10 +49,7 @@ public final class AccessLog {
    * trying to create an account would be wrong.
    */
   static boolean isAuthFailure(int status, String path) {
-    if (REGISTER.equals(path)) {
-      return false;
-    }
-    return status == 401 || status == 403 || (status == 400 && TOKEN_PATHS.contains(path));
+    return (status == 401 || status == 403 || (status == 400 && TOKEN_PATHS.contains(path))) && !REGISTER.equals(path);
   }
 
   private static final String REGISTER = "/api/auth/register";

@@ -46,6 +46,20 @@ public final class BusForwarder {
   }
 
   /**
+   * Sends with the request's context; on a reply, {@code onReply} answers the HTTP request with the reply
+   * body, on a failure the error envelope is written here.
+   */
+  public void request(RoutingContext ctx, String address, JsonObject body, java.util.function.Consumer<JsonObject> onReply) {
+    request(Contexts.get(ctx), address, body).onComplete(ar -> {
+      if (ar.failed()) {
+        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
+      } else {
+        onReply.accept(ar.result());
+      }
+    });
+  }
+
+  /**
    * Forwards and writes the envelope. A read (GET) that finds no service instance, or whose instance
    * died under it, is retried on another instance: reads are idempotent, writes are not retried.
    */

@@ -1,12 +1,10 @@
 package dev.flamingo.sync.gateway.routes;
 
 import dev.flamingo.sync.common.bus.Addresses;
-import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.auth.LoginCookie;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
 import dev.flamingo.sync.gateway.http.BusForwarder;
-import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.Envelope;
 import dev.flamingo.sync.gateway.http.JsonBodies;
 import io.vertx.core.Handler;
@@ -46,12 +44,8 @@ public final class AccountRoutes {
 
   private void signIn(RoutingContext ctx, String address) {
     JsonObject body = JsonBodies.object(ctx);
-    bus.request(Contexts.get(ctx), address, body).onComplete(ar -> {
-      if (ar.failed()) {
-        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-        return;
-      }
-      JsonObject data = ar.result().getJsonObject("data");
+    bus.request(ctx, address, body, reply -> {
+      JsonObject data = reply.getJsonObject("data");
       ctx.response().addCookie(cookie.issue(data.getString("browser_token"), data.getLong("browser_token_max_age", 43_200L)));
       Envelope.ok(ctx, new JsonObject().put("account_id", data.getValue("account_id")).put("email", data.getString("email")));
     });
@@ -68,19 +62,14 @@ public final class AccountRoutes {
       signedOut(ctx);
       return;
     }
-    bus.request(Contexts.get(ctx), Addresses.AUTH_BROWSER_LOGOUT, new JsonObject().put("browser_token", token))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-            return;
-          }
-          JsonObject data = ar.result().getJsonObject("data");
-          Long account = data == null ? null : data.getLong("account_id");
-          if (account != null) {
-            auth.evictBrowserLogins(account);
-          }
-          signedOut(ctx);
-        });
+    bus.request(ctx, Addresses.AUTH_BROWSER_LOGOUT, new JsonObject().put("browser_token", token), reply -> {
+      JsonObject data = reply.getJsonObject("data");
+      Long account = data == null ? null : data.getLong("account_id");
+      if (account != null) {
+        auth.evictBrowserLogins(account);
+      }
+      signedOut(ctx);
+    });
   }
 
   private void signedOut(RoutingContext ctx) {

@@ -3,9 +3,7 @@ package dev.flamingo.sync.gateway.routes;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.auth.KeyGrants;
-import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.gateway.http.BusForwarder;
-import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.Envelope;
 import dev.flamingo.sync.gateway.http.DeferredBody;
 import dev.flamingo.sync.gateway.http.JsonBodies;
@@ -97,12 +95,8 @@ public final class DataRoutes {
    * {@code max_blob_bytes} no larger than the largest blob whose upload (base64 in the JSON body) fits in it.
    */
   private void limits(RoutingContext ctx) {
-    bus.request(Contexts.get(ctx), Addresses.DATA_LIMITS, new JsonObject()).onComplete(ar -> {
-      if (ar.failed()) {
-        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-        return;
-      }
-      JsonObject data = ar.result().getJsonObject("data", new JsonObject()).copy();
+    bus.request(ctx, Addresses.DATA_LIMITS, new JsonObject(), reply -> {
+      JsonObject data = reply.getJsonObject("data", new JsonObject()).copy();
       if (maxBodyBytes != Long.MAX_VALUE) {
         data.put("max_request_bytes", maxBodyBytes);
         Object blob = data.getValue("max_blob_bytes");

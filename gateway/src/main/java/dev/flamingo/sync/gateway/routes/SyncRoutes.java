@@ -1,7 +1,6 @@
 package dev.flamingo.sync.gateway.routes;
 
 import dev.flamingo.sync.common.bus.Addresses;
-import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.auth.KeyGrants;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
@@ -54,23 +53,15 @@ public final class SyncRoutes {
     String session = Contexts.get(ctx).sessionId();
     JsonObject body = Addresses.AUTH_SESSION_ROTATE.equals(address)
         ? new JsonObject().put("grant_key", KeyGrants.grantKey(ctx)) : new JsonObject();
-    bus.request(Contexts.get(ctx), address, body).onComplete(ar -> {
-      if (ar.failed()) {
-        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-        return;
-      }
+    bus.request(ctx, address, body, reply -> {
       auth.evictSession(session);
-      Envelope.reply(ctx, ar.result());
+      Envelope.reply(ctx, reply);
     });
   }
 
   private void init(RoutingContext ctx) {
-    bus.request(Contexts.get(ctx), Addresses.AUTH_SYNC_INIT, JsonBodies.object(ctx)).onComplete(ar -> {
-      if (ar.failed()) {
-        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-        return;
-      }
-      JsonObject data = ar.result().getJsonObject("data");
+    bus.request(ctx, Addresses.AUTH_SYNC_INIT, JsonBodies.object(ctx), reply -> {
+      JsonObject data = reply.getJsonObject("data");
       String token = data.getString("temp_token");
       Envelope.ok(ctx, new JsonObject()
           .put("temp_token", token)
