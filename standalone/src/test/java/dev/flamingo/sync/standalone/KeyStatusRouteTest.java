@@ -41,8 +41,10 @@ class KeyStatusRouteTest {
           assertEquals(200, api.put("/api/sync/key", token,
               new JsonObject().put("master_key", rotated).put("expected_version", 1)).status);
           Response status = web(api, cookie, "/api/web/key");
-          assertEquals(Set.of("set", "version", "created_at", "updated_at"), status.data().fieldNames(), status.toString());
+          assertEquals(Set.of("set", "version", "custody", "created_at", "updated_at"), status.data().fieldNames(),
+              status.toString());
           assertEquals(true, status.data().getBoolean("set"));
+          assertEquals(true, status.data().getBoolean("custody"), "the dashboard can say the key is under key custody");
           assertEquals(2, status.data().getInteger("version"));
           assertNoKeyIn(status, key, rotated);
           Response overview = web(api, cookie, "/api/web/overview");

@@ -49,34 +49,28 @@ public final class WebRoutes {
     router.get("/api/web/audit").handler(ctx -> bus.forward(ctx, Addresses.DEVICE_AUDIT_LIST, new JsonObject()
         .put("limit", ctx.request().getParam("limit")).put("before", ctx.request().getParam("before"))));
     router.post("/api/web/sign-out-everywhere").handler(ctx ->
-        bus.request(Contexts.get(ctx), Addresses.AUTH_SIGN_OUT_EVERYWHERE, new JsonObject()).onComplete(ar -> {
-          if (ar.failed()) {
-            Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-            return;
-          }
+        bus.request(ctx, Addresses.AUTH_SIGN_OUT_EVERYWHERE, new JsonObject(), reply -> {
           accounts.clearCookie(ctx);
-          Envelope.reply(ctx, ar.result());
+          Envelope.reply(ctx, reply);
         }));
   }
 
   /** The key's status for the dashboard, from data-service's key.status: the key is never unwrapped for it. */
   private void keyStatus(RoutingContext ctx) {
-    bus.request(Contexts.get(ctx), Addresses.DATA_KEY_STATUS, new JsonObject()).onComplete(ar -> {
-      if (ar.failed()) {
-        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-      } else {
-        Envelope.ok(ctx, keyStatus(ar.result()));
-      }
-    });
+    bus.request(ctx, Addresses.DATA_KEY_STATUS, new JsonObject(), reply -> Envelope.ok(ctx, keyStatus(reply)));
   }
 
-  /** {set, version?, created_at?, updated_at?}: only these fields, whatever the service adds later. */
+  /**
+   * {set, version?, custody?, created_at?, updated_at?}: only these fields, whatever the service adds later
+   * (custody: whether the key is held under the account key, for the dashboard to say so).
+   */
   private static JsonObject keyStatus(JsonObject reply) {
     JsonObject k = reply.getJsonObject("data");
     if (k == null || !Boolean.TRUE.equals(k.getBoolean("set"))) {
       return new JsonObject().put("set", false);
     }
     return new JsonObject().put("set", true).put("version", k.getValue("version"))
+        .put("custody", k.getValue("custody"))
         .put("created_at", k.getValue("created_at")).put("updated_at", k.getValue("updated_at"));
   }
 
