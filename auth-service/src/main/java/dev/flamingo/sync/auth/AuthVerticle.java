@@ -1,15 +1,20 @@
 package dev.flamingo.sync.auth;
 
+import dev.flamingo.sync.auth.account.AccountDeletion;
 import dev.flamingo.sync.auth.account.AccountService;
 import dev.flamingo.sync.auth.account.AccountStore;
 import dev.flamingo.sync.auth.account.BrowserTokens;
 import dev.flamingo.sync.auth.account.PasswordHasher;
+import dev.flamingo.sync.auth.admin.AdminService;
+import dev.flamingo.sync.auth.admin.Admins;
 import dev.flamingo.sync.auth.custody.AccountKeyStore;
 import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.deviceflow.DeviceFlowService;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.session.SessionStore;
+import dev.flamingo.sync.auth.signup.SignupPolicy;
+import dev.flamingo.sync.auth.signup.SignupStore;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.ServiceConsumers;
@@ -55,10 +60,15 @@ public class AuthVerticle extends VerticleBase {
     PasswordHasher hasher = new PasswordHasher();
     AccountKeyStore keyStore = new AccountKeyStore();
     AccountKeys keys = new AccountKeys(vertx, pool, keyStore, hasher);
-    AccountService accounts = new AccountService(vertx, pool, new AccountStore(pool), hasher, browserTokens,
-        audit, settings.bool(Settings.SIGNUPS_ALLOWED, true), keys);
+    AccountStore accountStore = new AccountStore(pool);
+    Admins admins = new Admins(settings.list(Settings.ADMIN_EMAILS), accountStore);
+    SignupPolicy signups = new SignupPolicy(new SignupStore(pool), settings.signupMode(), admins, audit);
+    AccountService accounts = new AccountService(vertx, pool, accountStore, hasher, browserTokens,
+        audit, signups, admins, keys);
     SessionService sessions = new SessionService(vertx, pool, new SessionStore(pool), audit,
         settings.integer(Settings.SESSION_TTL_DAYS, 90));
+    AdminService admin = new AdminService(vertx, pool, accountStore, admins, sessions, signups, audit);
+    AccountDeletion deletion = new AccountDeletion(vertx, pool, accountStore, hasher, sessions, admin, audit);
     DeviceFlowService flow = new DeviceFlowService(vertx, pool, new TempTokenStore(pool), sessions, audit,
         settings.integer(Settings.TEMP_TOKEN_TTL_SECONDS, 300), keys, keyStore);
 
@@ -92,6 +102,17 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_SESSION_REVOKE, sessions::revoke)
         .on(Addresses.AUTH_KEY_GRANT, keys::grant)
         .on(Addresses.AUTH_SESSION_REVOKE_DEVICES, sessions::revokeDevices)
+        .on(Addresses.AUTH_SIGNUPS_GET, signups::get)
+        .on(Addresses.AUTH_ADMIN_SIGNUPS_PUT, signups::put)
+        .on(Addresses.AUTH_ADMIN_INVITES_LIST, signups::listInvites)
+        .on(Addresses.AUTH_ADMIN_INVITES_CREATE, signups::createInvite)
+        .on(Addresses.AUTH_ADMIN_INVITES_REVOKE, signups::revokeInvite)
+        .on(Addresses.AUTH_ADMIN_ACCOUNTS, admin::list)
+        .on(Addresses.AUTH_ADMIN_ACCOUNT_STATE, admin::setState)
+        .on(Addresses.AUTH_ADMIN_SIGN_OUT, admin::signOut)
+        .on(Addresses.AUTH_ADMIN_FIGURES, admin::figures)
+        .on(Addresses.AUTH_ACCOUNT_DELETE_BEGIN, deletion::begin)
+        .on(Addresses.AUTH_ACCOUNT_DELETE_FINISH, deletion::finish)
         .ready();
   }
 

@@ -6,6 +6,8 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.outbox.Outbox;
 import dev.flamingo.sync.common.outbox.OutboxRelay;
+import dev.flamingo.sync.data.account.AccountDataService;
+import dev.flamingo.sync.data.account.AccountDataStore;
 import dev.flamingo.sync.data.blob.BlobService;
 import dev.flamingo.sync.data.blob.BlobStore;
 import dev.flamingo.sync.data.blob.BlobWire;
@@ -54,6 +56,7 @@ public class DataVerticle extends VerticleBase {
           KeyService keys = new KeyService(keyStore, wrapper, events);
           BlobService blobs = new BlobService(new BlobStore(pool), limits, events);
           BlobWire wire = new BlobWire(blobs);
+          AccountDataService accountData = new AccountDataService(new AccountDataStore(pool), limits, events);
           DbStatements.register();
           consumers = new ServiceConsumers(vertx);
           return consumers
@@ -69,7 +72,11 @@ public class DataVerticle extends VerticleBase {
               .onWire(Addresses.DATA_BLOB_GET, wire::get)
               .onWire(Addresses.DATA_BLOB_PUT, wire::put)
               .on(Addresses.DATA_BLOB_DELETE, blobs::delete)
-              .on(Addresses.DATA_LIMITS, blobs::limits)
+              .on(Addresses.DATA_LIMITS, accountData::limits)
+              .on(Addresses.DATA_ADMIN_USAGE, accountData::usage)
+              .on(Addresses.DATA_ADMIN_QUOTA_PUT, accountData::setQuota)
+              .on(Addresses.DATA_ADMIN_TOTALS, accountData::totals)
+              .on(Addresses.DATA_ACCOUNT_PURGE, accountData::purge)
               .on(Addresses.DATA_KEY_STATUS, keys::status)
               .ready();
         }));

@@ -3,6 +3,7 @@ package dev.flamingo.sync.device;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.ServiceConsumers;
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.device.account.AccountActivity;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.device.audit.AuditBuffer;
 import dev.flamingo.sync.device.audit.AuditEvent;
@@ -68,6 +69,7 @@ public class DeviceVerticle extends VerticleBase {
       DeviceService devices = new DeviceService(deviceStore, new AuthSessions(vertx, config.authTimeoutMs()),
           publisher, config.sessionTtlDays());
       AuditService audit = new AuditService(auditStore);
+      AccountActivity activity = new AccountActivity(pool);
       InboxStore inboxStore = new InboxStore(pool);
       Inbox inbox = new Inbox(inboxStore, auditStore, devices);
       auditBuffer = new AuditBuffer(config.auditBufferMax(), config.auditBatchSize(), auditStore::insert);
@@ -87,7 +89,9 @@ public class DeviceVerticle extends VerticleBase {
           .on(Addresses.DEVICE_RENAME, devices::rename)
           .on(Addresses.DEVICE_REVOKE_OTHERS, devices::revokeOthers)
           .on(Addresses.DEVICE_AUDIT_LIST, audit::list)
-          .on(Addresses.DEVICE_EVENTS_DELIVER, inbox::deliver);
+          .on(Addresses.DEVICE_EVENTS_DELIVER, inbox::deliver)
+          .on(Addresses.DEVICE_ADMIN_ACTIVITY, activity::activity)
+          .on(Addresses.DEVICE_ADMIN_TOTALS, activity::totals);
 
       timers.add(vertx.setPeriodic(config.auditFlushMs(), id -> auditBuffer.drain()));
       timers.add(vertx.setPeriodic(config.lastSeenFlushMs(), id -> lastSeen.flush()));

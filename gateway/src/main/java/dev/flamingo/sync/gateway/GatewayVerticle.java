@@ -4,6 +4,8 @@ import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.launch.PortInUse;
+import dev.flamingo.sync.gateway.admin.AccountDeletions;
+import dev.flamingo.sync.gateway.admin.AdminRoutes;
 import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.auth.LoginCookie;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
@@ -12,6 +14,7 @@ import dev.flamingo.sync.gateway.http.ClientAddress;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.HttpFailures;
 import dev.flamingo.sync.gateway.http.InvalidRequests;
+import dev.flamingo.sync.gateway.http.RequestRate;
 import dev.flamingo.sync.gateway.http.TransportSecurity;
 import dev.flamingo.sync.gateway.limits.LimitChain;
 import dev.flamingo.sync.gateway.limits.RateLimiter;
@@ -45,6 +48,7 @@ public class GatewayVerticle extends VerticleBase {
   private final RateLimits limits;
   private HttpServer server;
   private Router router;
+  private RequestRate requestRate;
 
   /** A gateway with rate limits of its own. */
   public GatewayVerticle() {
@@ -73,6 +77,8 @@ public class GatewayVerticle extends VerticleBase {
       router.route().handler(new TransportSecurity());
     }
     router.route().handler(new Contexts(new ClientAddress(settings.list(Settings.TRUSTED_PROXIES))));
+    requestRate = new RequestRate(vertx);
+    router.route().handler(requestRate);
     router.route().handler(TimeoutHandler.create(settings.number(Settings.REQUEST_TIMEOUT_MS, 15_000), 503));
     router.route("/api/sync/*").handler(new Cors());
     router.route("/api/devices*").handler(new Cors());
@@ -95,7 +101,9 @@ public class GatewayVerticle extends VerticleBase {
     data.mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
     new HealthRoutes(vertx, bus).mount(router, openApi());
-    new WebRoutes(bus, accounts).mount(router, auth, sameOrigin);
+    AccountDeletions deletions = new AccountDeletions(bus);
+    new WebRoutes(bus, accounts, deletions).mount(router, auth, sameOrigin);
+    new AdminRoutes(bus, publicUrl, deletions, requestRate).mount(router, auth, sameOrigin);
     new PageRoutes().mount(router, auth);
 
     server = vertx.createHttpServer(new HttpServerOptions()
@@ -106,7 +114,7 @@ public class GatewayVerticle extends VerticleBase {
     server.invalidRequestHandler(new InvalidRequests());
     String host = settings.string(Settings.HTTP_HOST, "0.0.0.0");
     int port = settings.integer(Settings.HTTP_PORT, 8080);
-    return auth.listen()
+    return auth.listen().compose(v -> requestRate.start())
         .compose(v -> PortInUse.named(server.requestHandler(router).listen(), Settings.HTTP_PORT, host, port))
         .onSuccess(s -> LOG.info("Gateway listening on port {} (public URL {})", s.actualPort(), publicUrl));
   }
@@ -131,6 +139,9 @@ public class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (requestRate != null) {
+      requestRate.stop();
+    }
     return server == null ? Future.succeededFuture() : server.shutdown();
   }
 

@@ -1,7 +1,9 @@
 package dev.flamingo.sync.auth.account;
 
 import dev.flamingo.sync.auth.account.AccountStore.Account;
+import dev.flamingo.sync.auth.admin.Admins;
 import dev.flamingo.sync.auth.custody.AccountKeys;
+import dev.flamingo.sync.auth.signup.SignupPolicy;
 import dev.flamingo.sync.auth.support.Fields;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
@@ -22,6 +24,7 @@ public final class AccountService {
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
   public static final int MIN_PASSWORD = 8;
   public static final int MAX_PASSWORD = 1024;
+  public static final String DISABLED = "This account is disabled";
 
   private final Vertx vertx;
   private final AccountStore store;
@@ -29,11 +32,12 @@ public final class AccountService {
   private final BrowserTokens tokens;
   private final Pool pool;
   private final Outbox outbox;
-  private final boolean signupsAllowed;
+  private final SignupPolicy signups;
+  private final Admins admins;
   private final AccountKeys keys;
 
   public AccountService(Vertx vertx, Pool pool, AccountStore store, PasswordHasher hasher, BrowserTokens tokens,
-      Outbox outbox, boolean signupsAllowed, AccountKeys keys) {
+      Outbox outbox, SignupPolicy signups, Admins admins, AccountKeys keys) {
     this.keys = keys;
     this.vertx = vertx;
     this.store = store;
@@ -41,28 +45,32 @@ public final class AccountService {
     this.tokens = tokens;
     this.pool = pool;
     this.outbox = outbox;
-    this.signupsAllowed = signupsAllowed;
+    this.signups = signups;
+    this.admins = admins;
   }
 
-  /** AUTH_REGISTER {email, password} → {account_id, email, browser_token, browser_token_max_age}. */
+  /**
+   * AUTH_REGISTER {email, password, invite?} → {account_id, email, browser_token, browser_token_max_age}; 403
+   * when sign-ups are closed, or invite-only and the invite is missing or no longer valid (it is taken in the
+   * sign-up's transaction: one account per invite).
+   */
   public Future<JsonObject> register(JsonObject body, RequestContext ctx) {
-    if (!signupsAllowed) {
-      throw new ServiceException(403, "Sign-ups are disabled");
-    }
     String email = email(body);
     String password = password(body, "password");
+    String invite = Fields.string(body, "invite");
     // the password's hash and the key that wraps the new account key (two Argon2id runs, off the event loop)
-    return vertx.executeBlocking(() -> hasher.hash(password), false)
+    return signups.admit(invite == null || invite.isBlank() ? null : invite.trim()).compose(admitted ->
+        vertx.executeBlocking(() -> hasher.hash(password), false)
         .compose(hash -> keys.derive(password).compose(derived -> pool.withTransaction(tx -> store.insert(tx, email, hash,
                 Tokens.randomHex(16))
             .compose(account -> account == null
                 ? Future.failedFuture(new ServiceException(409, "An account with this email already exists"))
-                : keys.create(tx, account.id(), derived).map(ak -> {
+                : signups.take(tx, admitted, account.id()).compose(v -> keys.create(tx, account.id(), derived)).map(ak -> {
                   ak.wipe();
                   return account;
                 }))
-            .compose(account -> outbox.audit(tx, "account.registered", ctx, account.id(), null, new JsonObject())
-                .map(account)))))
+            .compose(account -> outbox.audit(tx, "account.registered", ctx, account.id(), null,
+                new JsonObject().put("invited", admitted != null)).map(account))))))
         .map(this::signedIn);
   }
 
@@ -89,6 +97,10 @@ public final class AccountService {
                 new JsonObject().put("known_account", account != null))
             .transform(ar -> Future.failedFuture(new ServiceException(401, "Invalid email or password")));
       }
+      if (account.disabled()) {
+        return outbox.audit(pool, "auth.login.refused", ctx, account.id(), null, new JsonObject().put("reason", "disabled"))
+            .transform(ar -> Future.failedFuture(new ServiceException(403, DISABLED)));
+      }
       // an account from before key custody gets its account key now (the password is at hand)
       return keys.ensure(account.id(), password, ctx)
           .compose(v -> outbox.audit(pool, "auth.login", ctx, account.id(), null, new JsonObject()))
@@ -108,7 +120,8 @@ public final class AccountService {
           if (account == null || !Tokens.constantTimeEquals(bytes(account.securityStamp()), bytes(claims.stamp()))) {
             throw ServiceException.unauthorized();
           }
-          return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email()));
+          return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email())
+              .put("is_admin", admins.isAdmin(account.email())));
         }));
   }
 
@@ -147,14 +160,15 @@ public final class AccountService {
     return Reply.data(new JsonObject().put("account_id", accountId)).put("message", "Signed out");
   }
 
-  /** AUTH_ACCOUNT_ME → {account_id, email, created_at}. */
+  /** AUTH_ACCOUNT_ME → {account_id, email, created_at, is_admin}. */
   public Future<JsonObject> me(JsonObject body, RequestContext ctx) {
     return store.byId(ctx.requireAccount()).map(account -> {
       if (account == null) {
         throw ServiceException.unauthorized();
       }
       return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email())
-          .put("created_at", account.createdAt().toInstant().toString()));
+          .put("created_at", account.createdAt().toInstant().toString())
+          .put("is_admin", admins.isAdmin(account.email())));
     });
   }
 

@@ -11,10 +11,21 @@ import java.util.UUID;
 /** SQL for accounts. */
 public final class AccountStore {
   /** An account as auth-service sees it. */
-  public record Account(long id, String email, String passwordHash, String securityStamp, OffsetDateTime createdAt) {
-    static Account of(Row r) {
+  public record Account(long id, String email, String passwordHash, String securityStamp, OffsetDateTime createdAt,
+      OffsetDateTime disabledAt, OffsetDateTime deletingAt) {
+    public Account(long id, String email, String passwordHash, String securityStamp, OffsetDateTime createdAt) {
+      this(id, email, passwordHash, securityStamp, createdAt, null, null);
+    }
+
+    public static Account of(Row r) {
       return new Account(r.getLong("id"), r.getString("email"), r.getString("password_hash"),
-          r.getString("security_stamp"), r.getOffsetDateTime("created_at"));
+          r.getString("security_stamp"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("disabled_at"),
+          r.getOffsetDateTime("deleting_at"));
+    }
+
+    /** Disabled by an admin, or being deleted: no sign-in, no session. */
+    public boolean disabled() {
+      return disabledAt != null || deletingAt != null;
     }
   }
 
@@ -52,7 +63,7 @@ public final class AccountStore {
 
   /** The account, unless browser login {@code loginId} was ended by a logout (then null, as for no account). */
   public Future<Account> byIdWithLiveLogin(long id, UUID loginId) {
-    return pool.preparedQuery("select * from accounts where id = $1 "
+    return pool.preparedQuery("select * from accounts where id = $1 and disabled_at is null and deleting_at is null "
             + "and not exists (select 1 from ended_browser_logins where login_id = $2)")
         .execute(Tuple.of(id, loginId))
         .map(rows -> rows.size() == 0 ? null : Account.of(rows.iterator().next()));
@@ -69,6 +80,34 @@ public final class AccountStore {
   public Future<Integer> deleteExpiredEndedLogins() {
     return pool.query("delete from ended_browser_logins where expires_at < now()").execute()
         .map(rows -> rows.rowCount());
+  }
+
+  /**
+   * Disables (or re-enables) the account in {@code tx}; disabling also sets a new security stamp (every browser
+   * login ends) and drops its claimed, not yet exchanged device requests. False for an unknown account.
+   */
+  public Future<Boolean> setDisabled(SqlClient tx, long id, boolean disabled) {
+    String sql = disabled
+        ? "update accounts set disabled_at = coalesce(disabled_at, now()), security_stamp = $2, updated_at = now() "
+            + "where id = $1"
+        : "update accounts set disabled_at = null, updated_at = now() where id = $1 and $2::text is not null";
+    return tx.preparedQuery(sql).execute(Tuple.of(id, dev.flamingo.sync.common.security.Tokens.randomHex(16)))
+        .compose(rows -> rows.rowCount() == 0 || !disabled ? Future.succeededFuture(rows.rowCount() == 1)
+            : tx.preparedQuery("delete from temp_tokens where claimed_by = $1 and consumed_at is null")
+                .execute(Tuple.of(id)).map(true));
+  }
+
+  /** Marks the account as being deleted (and disabled: see {@link #setDisabled}); false for an unknown account. */
+  public Future<Boolean> markDeleting(SqlClient tx, long id) {
+    return setDisabled(tx, id, true).compose(found -> !found ? Future.succeededFuture(false)
+        : tx.preparedQuery("update accounts set deleting_at = coalesce(deleting_at, now()) where id = $1")
+            .execute(Tuple.of(id)).map(true));
+  }
+
+  /** Deletes an account marked as being deleted (its sessions, keys and logins go with it); false otherwise. */
+  public Future<Boolean> delete(SqlClient tx, long id) {
+    return tx.preparedQuery("delete from accounts where id = $1 and deleting_at is not null").execute(Tuple.of(id))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   public Future<Void> changeStamp(long id, String newStamp) {

@@ -1,5 +1,6 @@
 package dev.flamingo.sync.auth.session;
 
+import dev.flamingo.sync.auth.account.AccountService;
 import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.session.SessionStore.Session;
 import dev.flamingo.sync.common.bus.Addresses;
@@ -46,7 +47,8 @@ public final class SessionService {
 
   /**
    * A new token and its session row for a new device, inside the caller's transaction: the account is locked
-   * first (see {@link SessionStore#lockAccount}) and the session-created event goes into the outbox. With
+   * first (see {@link SessionStore#lockAccount}; a disabled account gets none: 403) and the session-created event
+   * goes into the outbox. With
    * {@code ak} (the account key, from the claim's pending grant) the session gets its key grant, sealed under
    * a key derived from the new raw token; without, the session cannot open the account's key.
    */
@@ -55,8 +57,10 @@ public final class SessionService {
     String token = Tokens.newSessionToken();
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
     byte[] grant = grantFor(token, account, ak);
-    return store.lockAccount(tx, account).compose(locked -> store.insert(tx, UUID.randomUUID(), Tokens.sha256(token),
-            Tokens.prefix(token), account, device, name, type, expires, grant))
+    return store.lockAccount(tx, account, true).compose(live -> live
+            ? store.insert(tx, UUID.randomUUID(), Tokens.sha256(token), Tokens.prefix(token), account, device, name, type,
+                expires, grant)
+            : Future.failedFuture(new ServiceException(403, AccountService.DISABLED)))
         .compose(session -> created(tx, token, session, ctx));
   }
 

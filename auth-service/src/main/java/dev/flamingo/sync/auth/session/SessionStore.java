@@ -54,6 +54,15 @@ public final class SessionStore {
    * False when the account does not exist.
    */
   public Future<Boolean> lockAccount(SqlClient tx, long account) {
+    return lockAccount(tx, account, false);
+  }
+
+  /** {@link #lockAccount(SqlClient, long)}; with {@code live}, false too when the account is disabled or being deleted. */
+  public Future<Boolean> lockAccount(SqlClient tx, long account, boolean live) {
+    if (live) {
+      return tx.preparedQuery("select disabled_at is null and deleting_at is null from accounts where id = $1 for update")
+          .execute(Tuple.of(account)).map(rows -> rows.size() == 1 && rows.iterator().next().getBoolean(0));
+    }
     return tx.preparedQuery("select id from accounts where id = $1 for update")
         .execute(Tuple.of(account)).map(rows -> rows.size() == 1);
   }

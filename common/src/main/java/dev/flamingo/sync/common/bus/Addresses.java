@@ -67,6 +67,44 @@ public final class Addresses {
    */
   public static final String AUTH_BROWSER_LOGOUT = "flamingo.auth.v1.browser.logout";
 
+  // --- auth-service: account lifecycle and operators' tools (admins: FLAMINGO_ADMIN_EMAILS; docs/operating.md) ---
+  /** → {mode, default_mode}: sign-ups are open, invite-only or closed (no login needed). */
+  public static final String AUTH_SIGNUPS_GET = "flamingo.auth.v1.signups.get";
+  /** {mode} + admin account → {mode, default_mode}; audited admin.signups.set. */
+  public static final String AUTH_ADMIN_SIGNUPS_PUT = "flamingo.auth.v1.admin.signups.put";
+  /**
+   * {q?, account_id?, limit?, offset?} + admin account → {accounts: [{account_id, email, created_at, disabled, is_admin}], total},
+   * e-mail order. 403 for an account that is no admin (auth-service checks on every admin address).
+   */
+  public static final String AUTH_ADMIN_ACCOUNTS = "flamingo.auth.v1.admin.accounts";
+  /**
+   * {account_id, disabled} + admin account → {account_id, disabled}: disabling ends the account's browser logins
+   * and revokes every session (evicted on every gateway); sign-in then answers 403. Audited admin.account.disabled
+   * / admin.account.enabled.
+   */
+  public static final String AUTH_ADMIN_ACCOUNT_STATE = "flamingo.auth.v1.admin.account.state";
+  /** {account_id} + admin account → {sessions_revoked}: every browser login and session of the account ends. */
+  public static final String AUTH_ADMIN_SIGN_OUT = "flamingo.auth.v1.admin.account.sign-out";
+  /** admin account → [{id, note, created_at, expires_at, used_at, revoked_at, status}], newest first. */
+  public static final String AUTH_ADMIN_INVITES_LIST = "flamingo.auth.v1.admin.invites.list";
+  /** {note?, expires_in_days?} + admin account → {id, invite_token, note, expires_at} (the token: shown once). */
+  public static final String AUTH_ADMIN_INVITES_CREATE = "flamingo.auth.v1.admin.invites.create";
+  /** {id} + admin account → message "Invite revoked"; 404 for an unknown or already ended invite. */
+  public static final String AUTH_ADMIN_INVITES_REVOKE = "flamingo.auth.v1.admin.invites.revoke";
+  /** admin account → {accounts, disabled_accounts, signup_mode}. */
+  public static final String AUTH_ADMIN_FIGURES = "flamingo.auth.v1.admin.figures";
+  /**
+   * {password} (the account's own, the account in context) or {account_id} (an admin in context) → {account_id,
+   * email}: the first step of deleting an account. The account is disabled, its logins and sessions end; the
+   * caller then purges the other services' rows and calls {@link #AUTH_ACCOUNT_DELETE_FINISH}. Repeatable.
+   */
+  public static final String AUTH_ACCOUNT_DELETE_BEGIN = "flamingo.auth.v1.account.delete.begin";
+  /**
+   * {account_id} + the same caller → message "Account deleted": the account's rows here are gone and an
+   * account.deleted audit record (no e-mail) remains; 409 unless delete.begin ran first.
+   */
+  public static final String AUTH_ACCOUNT_DELETE_FINISH = "flamingo.auth.v1.account.delete.finish";
+
   // --- data-service ---------------------------------------------------------------------------
   public static final String DATA_PING = "flamingo.data.v1.ping";
   /** account in context → the sync config object. */
@@ -98,6 +136,14 @@ public final class Addresses {
    * stored row only and never unwraps the key, so it answers even when the KEK cannot decrypt it.
    */
   public static final String DATA_KEY_STATUS = "flamingo.data.v1.key.status";
+  /** {account_ids: [..] (at most 500)} → {usage: {"<id>": {bytes, blobs, quota_bytes}}, default_quota_bytes}. Admin (gateway-checked). */
+  public static final String DATA_ADMIN_USAGE = "flamingo.data.v1.admin.usage";
+  /** {account_id, quota_bytes | null} + admin account → {account_id, quota_bytes, default_quota_bytes}. */
+  public static final String DATA_ADMIN_QUOTA_PUT = "flamingo.data.v1.admin.quota.put";
+  /** → {bytes, blobs, keys} over every account. */
+  public static final String DATA_ADMIN_TOTALS = "flamingo.data.v1.admin.totals";
+  /** {account_id} → {rows}: removes every row of the account in schema data (account deletion; repeatable). */
+  public static final String DATA_ACCOUNT_PURGE = "flamingo.data.v1.account.purge";
 
   // --- device-service -------------------------------------------------------------------------
   public static final String DEVICE_PING = "flamingo.device.v1.ping";
@@ -113,6 +159,10 @@ public final class Addresses {
    * EVENT_AUDIT, EVENT_SESSION_CREATED or EVENT_SESSION_REVOKED.
    */
   public static final String DEVICE_EVENTS_DELIVER = "flamingo.device.v1.events.deliver";
+  /** {account_ids: [..] (at most 500)} → {activity: {"<id>": {devices, last_seen_at}}}: devices not revoked. */
+  public static final String DEVICE_ADMIN_ACTIVITY = "flamingo.device.v1.admin.activity";
+  /** → {devices, active_devices} over every account (active: seen within 30 days). */
+  public static final String DEVICE_ADMIN_TOTALS = "flamingo.device.v1.admin.totals";
 
   // --- events (published) ---------------------------------------------------------------------
   /**
@@ -130,4 +180,9 @@ public final class Addresses {
   public static final String EVENT_AUDIT = "flamingo.events.audit";
   /** {account_id, login_id}: one browser login ended (logout); gateways evict the account's cached browser logins. */
   public static final String EVENT_BROWSER_LOGGED_OUT = "flamingo.events.browser.logout";
+  /**
+   * {node, requests_per_minute, at}: a gateway instance's requests in the last 60 s, published every 10 s, so that
+   * any gateway can answer the server's requests per minute (the admin's figures).
+   */
+  public static final String EVENT_GATEWAY_LOAD = "flamingo.events.gateway.load";
 }

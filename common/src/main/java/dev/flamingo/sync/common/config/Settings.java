@@ -43,6 +43,12 @@ public final class Settings {
   public static final String RATE_LIMIT_LOGIN_EMAIL = "FLAMINGO_RATE_LIMIT_LOGIN_EMAIL";
   // auth
   public static final String SIGNUPS_ALLOWED = "FLAMINGO_SIGNUPS_ALLOWED";
+  /** open | invite-only | closed: the sign-up mode until an admin changes it (default: from SIGNUPS_ALLOWED). */
+  public static final String SIGNUP_MODE = "FLAMINGO_SIGNUP_MODE";
+  /** Comma-separated e-mail addresses of the admins (auth-service). */
+  public static final String ADMIN_EMAILS = "FLAMINGO_ADMIN_EMAILS";
+  /** The sign-up modes, as {@link #SIGNUP_MODE} and the admin API spell them. */
+  public static final List<String> SIGNUP_MODES = List.of("open", "invite-only", "closed");
   public static final String JWT_SECRET = "FLAMINGO_JWT_SECRET";
   public static final String BROWSER_LOGIN_HOURS = "FLAMINGO_BROWSER_LOGIN_HOURS";
   public static final String TEMP_TOKEN_TTL_SECONDS = "FLAMINGO_TEMP_TOKEN_TTL_SECONDS";
@@ -151,6 +157,7 @@ public final class Settings {
   public Settings validate() {
     BOOLEANS.forEach(k -> bool(k, false));
     NUMBERS.forEach(k -> number(k, 0));
+    signupMode();
     String db = dbUrl();
     if (db.startsWith("jdbc:")) {
       throw new InvalidSetting(DB_URL, dbUrlShown(),
@@ -161,6 +168,19 @@ public final class Settings {
           "is not a PostgreSQL URL (postgresql://user:password@host:5432/database)");
     }
     return this;
+  }
+
+  /** The configured sign-up mode: {@link #SIGNUP_MODE}, else open or closed by {@link #SIGNUPS_ALLOWED}. */
+  public String signupMode() {
+    String mode = string(SIGNUP_MODE, null);
+    if (mode == null) {
+      return bool(SIGNUPS_ALLOWED, true) ? "open" : "closed";
+    }
+    String m = mode.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    if (!SIGNUP_MODES.contains(m)) {
+      throw new InvalidSetting(SIGNUP_MODE, mode, "is not a sign-up mode (open, invite-only or closed)");
+    }
+    return m;
   }
 
   public List<String> list(String key) {

@@ -135,8 +135,7 @@ public final class BlobService {
       case PutOutcome.OK -> Future.succeededFuture(outcome);
       case 409 -> Future.failedFuture(new ServiceException(409, "Sync of " + b.type() + " is disabled in sync config"));
       case 412 -> Future.failedFuture(preconditionFailed(outcome.current()));
-      case 413 -> Future.failedFuture(new ServiceException(413, "This account's synced data would exceed the limit of "
-          + limits.maxAccountBytes() + " bytes"));
+      case 413 -> Future.failedFuture(quotaExceeded(outcome.quota(), outcome.used()));
       default -> Future.failedFuture(new IllegalStateException("unexpected blob PUT outcome " + outcome.status()));
     };
   }
@@ -158,12 +157,10 @@ public final class BlobService {
         });
   }
 
-  /** {max_blob_bytes, max_account_bytes, data_types}. */
-  public Future<JsonObject> limits(JsonObject body, RequestContext ctx) {
-    return Future.succeededFuture(Reply.data(new JsonObject()
-        .put("max_blob_bytes", limits.maxBlobBytes())
-        .put("max_account_bytes", limits.maxAccountBytes())
-        .put("data_types", new JsonArray(DataTypes.CONFIG_KEY.keySet().stream().toList()))));
+  /** 413 with {quota_bytes, used_bytes}: the write would take the account over its storage quota. */
+  static ServiceException quotaExceeded(long quota, long used) {
+    return new ServiceException(413, "Storage quota exceeded: this account may store " + quota
+        + " bytes and would store " + used, new JsonObject().put("quota_bytes", quota).put("used_bytes", used));
   }
 
   private static ServiceException notFound(String type) {

@@ -35,7 +35,7 @@ public final class BlobStore {
    * The blob PUT as one statement, per type (the sync-config column is the type's). It decides from the
    * statement's snapshot: 409 when the type is disabled (no sync_config row: the defaults, all enabled), 412
    * when If-Match ($7) names another version than the item's (a missing item is -1, as before), 413 when the
-   * account's other items plus this one exceed the quota ($8); else it takes the account's next version and
+   * account's other items plus this one exceed its quota (its row in account_quotas, else $8); else it takes the account's next version and
    * upserts the item.
    *
    * <p>Taking the version is a compare-and-set on the account's counter row: it moves from the value the
@@ -63,7 +63,7 @@ public final class BlobStore {
           }
           return status == PutOutcome.OK
               ? new PutOutcome(status, current, version, r.getOffsetDateTime("updated_at").toInstant())
-              : new PutOutcome(status, current, 0, null);
+              : new PutOutcome(status, current, 0, null, r.getLong("quota"), r.getLong("used"));
         });
   }
 
@@ -78,10 +78,12 @@ public final class BlobStore {
         + "(select last_version from change_seq where account_id = $1) as last, "
         + "(select version from blobs where account_id = $1 and data_type = $2) as cur, "
         + "(select coalesce(sum(blob_size_bytes), 0) from blobs where account_id = $1 and data_type <> $2) as others, "
-        + "coalesce((select " + configColumn + " from sync_config where account_id = $1), true) as enabled), "
+        + "coalesce((select " + configColumn + " from sync_config where account_id = $1), true) as enabled, "
+        + "coalesce((select max_bytes from account_quotas where account_id = $1), $8::bigint) as quota), "
         + "verdict as (select case when not enabled then 409 "
         + "when $7::bigint is not null and coalesce(cur, -1) <> $7::bigint then 412 "
-        + "when others + $6::int > $8::bigint then 413 else 200 end as status, last, cur from snap), "
+        + "when others + $6::int > quota then 413 else 200 end as status, last, cur, quota, others + $6::int as used "
+        + "from snap), "
         + "seq as (insert into change_seq as s (account_id, last_version) "
         + "select $1, coalesce(last, 0) + 1 from verdict where status = 200 "
         + "on conflict (account_id) do update set last_version = excluded.last_version "
@@ -91,7 +93,7 @@ public final class BlobStore {
         + "on conflict (account_id, data_type) do update set encrypted_blob = excluded.encrypted_blob, "
         + "nonce = excluded.nonce, checksum = excluded.checksum, blob_size_bytes = excluded.blob_size_bytes, "
         + "version = excluded.version, updated_at = excluded.updated_at returning version, updated_at) "
-        + "select v.status, v.cur, u.version, u.updated_at from verdict v left join up u on true";
+        + "select v.status, v.cur, v.quota, v.used, u.version, u.updated_at from verdict v left join up u on true";
   }
 
   /** One item, or null: one statement. */

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.device.inbox;
 
 import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.device.account.AccountActivity;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.device.audit.AuditEvent;
@@ -62,6 +63,12 @@ public final class Inbox {
     if (e == null) {
       LOG.warn("Ignored a delivered audit event without an event_type");
       return Future.succeededFuture();
+    }
+    if (AccountActivity.ACCOUNT_DELETED.equals(e.eventType()) && e.accountId() != null) {
+      // the account is gone: its devices and audit log go too, all but this record of the deletion (which
+      // arrives after every earlier event of the account: the outbox delivers in order)
+      return store.pool().withTransaction(tx -> AccountActivity.purge(tx, e.accountId(), e.key()))
+          .compose(rows -> audit.insert(List.of(e)));
     }
     return audit.insert(List.of(e));
   }

@@ -24,6 +24,8 @@ public final class Authenticator {
   public static final String COOKIE = LoginCookie.PLAIN;
   /** How often a validation answer that raced an eviction is asked again before giving up. */
   private static final int RACE_RETRIES = 1;
+  /** Routing-context key: whether the browser login is an admin's. */
+  static final String ADMIN = "flamingo.admin";
 
   private final Vertx vertx;
   private final BusForwarder bus;
@@ -99,6 +101,18 @@ public final class Authenticator {
     browser(ctx, () -> Envelope.error(ctx, 401, "Unauthorized"));
   }
 
+  /**
+   * Route handler after {@link #requireBrowser}: the login is an admin's (auth-service says so when it validates
+   * the login, from FLAMINGO_ADMIN_EMAILS), else 403. auth-service checks again on its own admin addresses.
+   */
+  public static void requireAdmin(RoutingContext ctx) {
+    if (Boolean.TRUE.equals(ctx.get(ADMIN))) {
+      ctx.next();
+    } else {
+      Envelope.error(ctx, 403, "Admins only");
+    }
+  }
+
   /** Page handler: a valid browser-login cookie, else a redirect to the sign-in page. */
   public void browserOrSignIn(RoutingContext ctx) {
     browser(ctx, () -> ctx.response().setStatusCode(302).putHeader("Location", "/login").end());
@@ -115,6 +129,7 @@ public final class Authenticator {
     long now = System.currentTimeMillis();
     JsonObject cached = browsers.get(key, now);
     if (cached != null) {
+      ctx.put(ADMIN, Boolean.TRUE.equals(cached.getBoolean("is_admin")));
       continueAs(ctx, cached.getLong("account_id"), null, null);
       return;
     }
@@ -132,6 +147,7 @@ public final class Authenticator {
             raced(ctx, retries, () -> validateBrowser(ctx, jwt, key, refuse, retries - 1));
             return;
           }
+          ctx.put(ADMIN, Boolean.TRUE.equals(data.getBoolean("is_admin")));
           continueAs(ctx, account, null, null);
         })
         .onFailure(t -> {

@@ -3,6 +3,7 @@ package dev.flamingo.sync.gateway.routes;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.gateway.admin.AccountDeletions;
 import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
 import dev.flamingo.sync.gateway.http.BusForwarder;
@@ -23,10 +24,12 @@ import io.vertx.ext.web.RoutingContext;
 public final class WebRoutes {
   private final BusForwarder bus;
   private final AccountRoutes accounts;
+  private final AccountDeletions deletions;
 
-  public WebRoutes(BusForwarder bus, AccountRoutes accounts) {
+  public WebRoutes(BusForwarder bus, AccountRoutes accounts, AccountDeletions deletions) {
     this.bus = bus;
     this.accounts = accounts;
+    this.deletions = deletions;
   }
 
   public void mount(Router router, Authenticator auth, SameOrigin sameOrigin) {
@@ -47,12 +50,28 @@ public final class WebRoutes {
     router.get("/api/web/config").handler(ctx -> bus.forward(ctx, Addresses.DATA_CONFIG_GET, new JsonObject()));
     router.put("/api/web/config").handler(ctx -> bus.forward(ctx, Addresses.DATA_CONFIG_PUT, JsonBodies.object(ctx)));
     router.get("/api/web/audit").handler(ctx -> bus.forward(ctx, Addresses.DEVICE_AUDIT_LIST, new JsonObject()
-        .put("limit", ctx.request().getParam("limit")).put("before", ctx.request().getParam("before"))));
+        .put("limit", ctx.request().getParam("limit")).put("before", ctx.request().getParam("before"))
+        .put("event_type", ctx.request().getParam("event_type"))));
+    router.post("/api/web/account/delete").handler(this::deleteAccount);
+    router.get("/api/web/export").handler(ctx -> new AccountExport(bus).export(ctx));
     router.post("/api/web/sign-out-everywhere").handler(ctx ->
         bus.request(ctx, Addresses.AUTH_SIGN_OUT_EVERYWHERE, new JsonObject(), reply -> {
           accounts.clearCookie(ctx);
           Envelope.reply(ctx, reply);
         }));
+  }
+
+  /** POST {password}: the caller's own account goes, everywhere (see AccountDeletions); the cookie is cleared. */
+  private void deleteAccount(RoutingContext ctx) {
+    JsonObject body = JsonBodies.object(ctx);
+    deletions.delete(Contexts.get(ctx), new JsonObject().put("password", body.getValue("password"))).onComplete(ar -> {
+      if (ar.failed()) {
+        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
+        return;
+      }
+      accounts.clearCookie(ctx);
+      Envelope.reply(ctx, ar.result());
+    });
   }
 
   /** The key's status for the dashboard, from data-service's key.status: the key is never unwrapped for it. */
@@ -64,7 +83,7 @@ public final class WebRoutes {
    * {set, version?, custody?, created_at?, updated_at?}: only these fields, whatever the service adds later
    * (custody: whether the key is held under the account key, for the dashboard to say so).
    */
-  private static JsonObject keyStatus(JsonObject reply) {
+  static JsonObject keyStatus(JsonObject reply) {
     JsonObject k = reply.getJsonObject("data");
     if (k == null || !Boolean.TRUE.equals(k.getBoolean("set"))) {
       return new JsonObject().put("set", false);

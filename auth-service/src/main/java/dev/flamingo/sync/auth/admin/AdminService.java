@@ -1,0 +1,141 @@
+package dev.flamingo.sync.auth.admin;
+
+import dev.flamingo.sync.auth.account.AccountStore;
+import dev.flamingo.sync.auth.account.AccountStore.Account;
+import dev.flamingo.sync.auth.session.SessionService;
+import dev.flamingo.sync.auth.signup.SignupPolicy;
+import dev.flamingo.sync.auth.support.Fields;
+import dev.flamingo.sync.common.bus.AccountIds;
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.Reply;
+import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.outbox.Outbox;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The admin's operations on accounts (docs/operating.md): list and search, disable and re-enable, sign out
+ * everywhere, the server's figures. Every change is audited on the admin's account, with the admin's IP.
+ */
+public final class AdminService {
+  public static final String NOT_FOUND = "Account not found";
+  public static final String OWN_ACCOUNT = "Use your own account page for your own account";
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 200;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final AdminStore store;
+  private final AccountStore accounts;
+  private final Admins admins;
+  private final SessionService sessions;
+  private final SignupPolicy signups;
+  private final Outbox outbox;
+
+  public AdminService(Vertx vertx, Pool pool, AccountStore accounts, Admins admins, SessionService sessions,
+      SignupPolicy signups, Outbox outbox) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.store = new AdminStore(pool);
+    this.accounts = accounts;
+    this.admins = admins;
+    this.sessions = sessions;
+    this.signups = signups;
+    this.outbox = outbox;
+  }
+
+  /** AUTH_ADMIN_ACCOUNTS {q?, account_id?, limit?, offset?} → {accounts, total}. */
+  public Future<JsonObject> list(JsonObject body, RequestContext ctx) {
+    String q = Fields.string(body, "q");
+    String query = q == null || q.isBlank() ? null : q.trim().toLowerCase(java.util.Locale.ROOT);
+    if (query != null && query.length() > 254) {
+      throw ServiceException.badRequest("q must be at most 254 characters");
+    }
+    int limit = whole(body.getValue("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit");
+    int offset = whole(body.getValue("offset"), 0, 0, Integer.MAX_VALUE, "offset");
+    Long id = body.getValue("account_id") == null ? null : AccountIds.one(body);
+    return admins.require(ctx).compose(admin -> store.search(query, id, limit, offset, admins::isAdmin))
+        .map(page -> Reply.data(new JsonObject().put("accounts", page.accounts()).put("total", page.total())));
+  }
+
+  /** AUTH_ADMIN_ACCOUNT_STATE {account_id, disabled} → {account_id, disabled}. */
+  public Future<JsonObject> setState(JsonObject body, RequestContext ctx) {
+    long target = AccountIds.one(body);
+    if (!(body.getValue("disabled") instanceof Boolean disabled)) {
+      throw ServiceException.badRequest("disabled must be true or false");
+    }
+    return other(ctx, target).compose(admin -> pool.withTransaction(tx -> accounts.setDisabled(tx, target, disabled)
+            .compose(found -> found
+                ? outbox.audit(tx, disabled ? "admin.account.disabled" : "admin.account.enabled", ctx, admin.id(), null,
+                    new JsonObject().put("target_account_id", target))
+                : Future.failedFuture(ServiceException.notFound(NOT_FOUND)))))
+        .compose(v -> {
+          if (!disabled) {
+            return Future.succeededFuture(0);
+          }
+          stampChanged(target);
+          return sessions.revokeAccount(target, "account_disabled");
+        })
+        .map(n -> Reply.data(new JsonObject().put("account_id", target).put("disabled", disabled))
+            .put("message", disabled ? "Account disabled" : "Account enabled"));
+  }
+
+  /** AUTH_ADMIN_SIGN_OUT {account_id} → {sessions_revoked}: every browser login and session of the account ends. */
+  public Future<JsonObject> signOut(JsonObject body, RequestContext ctx) {
+    long target = AccountIds.one(body);
+    return admins.require(ctx).compose(admin -> accounts.byId(target).compose(account -> {
+      if (account == null || account.deletingAt() != null) {
+        return Future.failedFuture(ServiceException.notFound(NOT_FOUND));
+      }
+      return pool.withTransaction(tx -> outbox.audit(tx, "admin.account.signed_out", ctx, admin.id(), null,
+          new JsonObject().put("target_account_id", target)));
+    }).compose(v -> accounts.changeStamp(target, dev.flamingo.sync.common.security.Tokens.randomHex(16)))
+        .compose(v -> {
+          stampChanged(target);
+          return sessions.revokeAccount(target, "signed_out_by_admin");
+        }))
+        .map(n -> Reply.data(new JsonObject().put("sessions_revoked", n)).put("message", "Signed out everywhere"));
+  }
+
+  /** AUTH_ADMIN_FIGURES → {accounts, disabled_accounts, signup_mode}. */
+  public Future<JsonObject> figures(JsonObject body, RequestContext ctx) {
+    return admins.require(ctx).compose(admin -> Future.all(store.figures(), signups.mode()))
+        .map(r -> Reply.data(r.<JsonObject>resultAt(0).put("signup_mode", r.<String>resultAt(1))));
+  }
+
+  /** The calling admin, when {@code target} is another account (an admin's own account: 400). */
+  public Future<Account> other(RequestContext ctx, long target) {
+    return admins.require(ctx).map(admin -> {
+      if (admin.id() == target) {
+        throw ServiceException.badRequest(OWN_ACCOUNT);
+      }
+      return admin;
+    });
+  }
+
+  /** Every gateway drops the account's cached browser logins. */
+  public void stampChanged(long account) {
+    vertx.eventBus().publish(Addresses.EVENT_ACCOUNT_STAMP_CHANGED, new JsonObject().put("account_id", account));
+  }
+
+  private static int whole(Object raw, int fallback, int min, int max, String name) {
+    if (raw == null || (raw instanceof String s && s.isBlank())) {
+      return fallback;
+    }
+    long n;
+    if (raw instanceof Integer || raw instanceof Long) {
+      n = ((Number) raw).longValue();
+    } else if (raw instanceof String s && s.trim().matches("[0-9]{1,9}")) {
+      n = Long.parseLong(s.trim());
+    } else {
+      throw ServiceException.badRequest(name + " must be a whole number");
+    }
+    if (n < min) {
+      throw ServiceException.badRequest(name + " must be at least " + min);
+    }
+    return (int) Math.min(n, max);
+  }
+}
