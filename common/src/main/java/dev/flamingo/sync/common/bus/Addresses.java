@@ -136,7 +136,10 @@ public final class Addresses {
    * stored row only and never unwraps the key, so it answers even when the KEK cannot decrypt it.
    */
   public static final String DATA_KEY_STATUS = "flamingo.data.v1.key.status";
-  /** {account_ids: [..] (at most 500)} → {usage: {"<id>": {bytes, blobs, quota_bytes}}, default_quota_bytes}. Admin (gateway-checked). */
+  /**
+   * {account_ids: [..] (at most 500)} → {usage, default_quota_bytes}; usage maps each id (a string) to the
+   * account's bytes, blobs and quota_bytes (null: the default). Admin (gateway-checked).
+   */
   public static final String DATA_ADMIN_USAGE = "flamingo.data.v1.admin.usage";
   /** {account_id, quota_bytes | null} + admin account → {account_id, quota_bytes, default_quota_bytes}. */
   public static final String DATA_ADMIN_QUOTA_PUT = "flamingo.data.v1.admin.quota.put";
@@ -159,7 +162,7 @@ public final class Addresses {
    * EVENT_AUDIT, EVENT_SESSION_CREATED or EVENT_SESSION_REVOKED.
    */
   public static final String DEVICE_EVENTS_DELIVER = "flamingo.device.v1.events.deliver";
-  /** {account_ids: [..] (at most 500)} → {activity: {"<id>": {devices, last_seen_at}}}: devices not revoked. */
+  /** {account_ids: [..] (at most 500)} → {activity}: each id (a string) to its devices (not revoked) and last_seen_at. */
   public static final String DEVICE_ADMIN_ACTIVITY = "flamingo.device.v1.admin.activity";
   /** → {devices, active_devices} over every account (active: seen within 30 days). */
   public static final String DEVICE_ADMIN_TOTALS = "flamingo.device.v1.admin.totals";

@@ -98,6 +98,10 @@ public final class AdminRoutes {
   /** PUT {quota_bytes}: the account must exist (auth-service's list, by id), then data-service sets and audits it. */
   private void quota(RoutingContext ctx) {
     JsonObject body = JsonBodies.object(ctx);
+    if (!body.containsKey("quota_bytes")) {
+      Envelope.error(ctx, 400, "quota_bytes is required: a number of bytes, or null for the default");
+      return;
+    }
     withAccount(ctx, id -> exists(ctx, id).compose(v -> bus.request(Contexts.get(ctx), Addresses.DATA_ADMIN_QUOTA_PUT,
             new JsonObject().put("account_id", id).put("quota_bytes", body.getValue("quota_bytes"))))
         .onComplete(ar -> answer(ctx, ar)));
