@@ -55,23 +55,29 @@ public final class AccountService {
    * sign-up's transaction: one account per invite).
    */
   public Future<JsonObject> register(JsonObject body, RequestContext ctx) {
+    String invite = Fields.string(body, "invite");
+    // closed sign-ups refuse before anything else is looked at; then the password's hash and the key that wraps
+    // the new account key (two Argon2id runs, off the event loop)
+    return signups.admit(invite == null || invite.isBlank() ? null : invite.trim())
+        .compose(admitted -> create(body, admitted, ctx))
+        .map(this::signedIn);
+  }
+
+  /** The new account of a sign-up that was admitted (taking {@code invite}, when one was needed, in its transaction). */
+  private Future<Account> create(JsonObject body, byte[] invite, RequestContext ctx) {
     String email = email(body);
     String password = password(body, "password");
-    String invite = Fields.string(body, "invite");
-    // the password's hash and the key that wraps the new account key (two Argon2id runs, off the event loop)
-    return signups.admit(invite == null || invite.isBlank() ? null : invite.trim()).compose(admitted ->
-        vertx.executeBlocking(() -> hasher.hash(password), false)
+    return vertx.executeBlocking(() -> hasher.hash(password), false)
         .compose(hash -> keys.derive(password).compose(derived -> pool.withTransaction(tx -> store.insert(tx, email, hash,
                 Tokens.randomHex(16))
             .compose(account -> account == null
                 ? Future.failedFuture(new ServiceException(409, "An account with this email already exists"))
-                : signups.take(tx, admitted, account.id()).compose(v -> keys.create(tx, account.id(), derived)).map(ak -> {
+                : signups.take(tx, invite, account.id()).compose(v -> keys.create(tx, account.id(), derived)).map(ak -> {
                   ak.wipe();
                   return account;
                 }))
             .compose(account -> outbox.audit(tx, "account.registered", ctx, account.id(), null,
-                new JsonObject().put("invited", admitted != null)).map(account))))))
-        .map(this::signedIn);
+                new JsonObject().put("invited", invite != null)).map(account)))));
   }
 
   /** AUTH_LOGIN {email, password} → as register; 401 for an unknown email or a wrong password alike. */

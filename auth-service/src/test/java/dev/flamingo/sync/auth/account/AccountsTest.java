@@ -53,7 +53,8 @@ class AccountsTest extends AuthServiceTestBase {
     assertTrue(!stored.contains(PASSWORD));
 
     JsonObject validated = validateBrowser(data.getString("browser_token"));
-    assertEquals(new JsonObject().put("account_id", data.getLong("account_id")).put("email", "alice.register@example.com"),
+    assertEquals(new JsonObject().put("account_id", data.getLong("account_id")).put("email", "alice.register@example.com")
+        .put("is_admin", false),
         validated);
   }
 

@@ -15,10 +15,10 @@ class SignupsDisabledTest extends AuthServiceTestBase {
 
   @Test
   void registerIsRefusedAndCreatesNothing() {
-    assertFails(403, "Sign-ups are disabled", Addresses.AUTH_REGISTER,
+    assertFails(403, "Sign-ups are closed on this server", Addresses.AUTH_REGISTER,
         new JsonObject().put("email", "someone@example.com").put("password", PASSWORD), anon());
     // refused before any validation
-    assertFails(403, "Sign-ups are disabled", Addresses.AUTH_REGISTER, new JsonObject(), anon());
+    assertFails(403, "Sign-ups are closed on this server", Addresses.AUTH_REGISTER, new JsonObject(), anon());
     assertEquals(0L, count("select count(*) from auth.accounts where email = 'someone@example.com'"));
   }
 

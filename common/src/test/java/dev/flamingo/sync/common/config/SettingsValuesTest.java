@@ -29,6 +29,15 @@ class SettingsValuesTest {
   }
 
   @Test
+  void theSignUpModeComesFromSignupModeElseFromSignupsAllowedAndABadOneIsNamed() {
+    assertEquals("open", new Settings(new io.vertx.core.json.JsonObject()).signupMode());
+    assertEquals("closed", with(Settings.SIGNUPS_ALLOWED, "no").signupMode());
+    assertEquals("invite-only", with(Settings.SIGNUP_MODE, "Invite_Only").signupMode());
+    assertEquals("FLAMINGO_SIGNUP_MODE=friends is not a sign-up mode (open, invite-only or closed)",
+        assertThrows(Settings.InvalidSetting.class, () -> with(Settings.SIGNUP_MODE, "friends").validate()).getMessage());
+  }
+
+  @Test
   void sizesTakeUnitsAndOtherNumbersDoNot() {
     assertEquals(10L << 20, with(Settings.MAX_BODY_BYTES, "10MB").number(Settings.MAX_BODY_BYTES, 0));
     assertEquals(10L << 20, with(Settings.MAX_BODY_BYTES, "10 MiB").number(Settings.MAX_BODY_BYTES, 0));

@@ -6,6 +6,7 @@ import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.data.support.DataSettings;
 import dev.flamingo.sync.data.support.DataTypes;
+import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.data.support.Events;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -31,14 +32,11 @@ public final class AccountDataService {
   /** DATA_LIMITS → {max_blob_bytes, max_account_bytes (this account's quota), used_bytes, data_types}. */
   public Future<JsonObject> limits(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
-    return Future.all(store.quota(account), store.used(account)).map(r -> {
-      Long own = r.resultAt(0);
-      return Reply.data(new JsonObject()
-          .put("max_blob_bytes", limits.maxBlobBytes())
-          .put("max_account_bytes", own == null ? limits.maxAccountBytes() : own)
-          .put("used_bytes", r.<Long>resultAt(1))
-          .put("data_types", new JsonArray(DataTypes.CONFIG_KEY.keySet().stream().toList())));
-    });
+    return store.quotaAndUse(account, limits.maxAccountBytes()).map(q -> Reply.data(new JsonObject()
+        .put("max_blob_bytes", limits.maxBlobBytes())
+        .put("max_account_bytes", q[0])
+        .put("used_bytes", q[1])
+        .put("data_types", new JsonArray(DataTypes.CONFIG_KEY.keySet().stream().toList()))));
   }
 
   /** DATA_ADMIN_USAGE {account_ids} → {usage: {"<id>": {bytes, blobs, quota_bytes}}, default_quota_bytes}. */
@@ -64,6 +62,7 @@ public final class AccountDataService {
     } else {
       throw ServiceException.badRequest("quota_bytes must be a whole number of bytes (0 or more), or null for the default");
     }
+    DbStatements.transaction();
     return store.pool().withTransaction(tx -> store.setQuota(tx, account, quota)
             .compose(v -> events.audit(tx, "admin.quota.set", ctx, new JsonObject().put("target_account_id", account)
                 .put("quota_bytes", quota))))
@@ -79,6 +78,7 @@ public final class AccountDataService {
   /** DATA_ACCOUNT_PURGE {account_id} → {rows}: every row of the account here is gone (again: 0). */
   public Future<JsonObject> purge(JsonObject body, RequestContext ctx) {
     long account = AccountIds.one(body);
+    DbStatements.transaction();
     return store.pool().withTransaction(tx -> store.purge(tx, account))
         .map(rows -> Reply.data(new JsonObject().put("rows", rows)));
   }

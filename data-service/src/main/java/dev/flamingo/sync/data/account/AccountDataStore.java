@@ -1,5 +1,6 @@
 package dev.flamingo.sync.data.account;
 
+import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -21,6 +22,7 @@ public final class AccountDataStore {
 
   /** Per account of {@code ids}: {bytes, blobs, quota_bytes (null: the default)}, keyed by the id as a string. */
   public Future<JsonObject> usage(Long[] ids) {
+    DbStatements.one();
     return pool.preparedQuery("select a.id, coalesce(b.bytes, 0) as bytes, coalesce(b.blobs, 0) as blobs, "
             + "q.max_bytes from unnest($1::bigint[]) as a(id) "
             + "left join (select account_id, sum(blob_size_bytes) as bytes, count(*) as blobs from blobs "
@@ -37,20 +39,21 @@ public final class AccountDataStore {
         });
   }
 
-  /** The bytes the account's blobs take now. */
-  public Future<Long> used(long account) {
-    return pool.preparedQuery("select coalesce(sum(blob_size_bytes), 0) from blobs where account_id = $1")
-        .execute(Tuple.of(account)).map(rows -> rows.iterator().next().getLong(0));
-  }
-
-  /** The account's own quota, or null (the default applies). */
-  public Future<Long> quota(long account) {
-    return pool.preparedQuery("select max_bytes from account_quotas where account_id = $1")
-        .execute(Tuple.of(account)).map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+  /** The account's own quota (null: the default applies) and the bytes its blobs take now, in one statement. */
+  public Future<long[]> quotaAndUse(long account, long defaultQuota) {
+    DbStatements.one();
+    return pool.preparedQuery("select coalesce((select max_bytes from account_quotas where account_id = $1), $2), "
+            + "(select coalesce(sum(blob_size_bytes), 0) from blobs where account_id = $1)")
+        .execute(Tuple.of(account, defaultQuota))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new long[] {r.getLong(0), r.getLong(1)};
+        });
   }
 
   /** Sets the account's quota; null removes it (the default applies again). */
   public Future<Void> setQuota(SqlClient tx, long account, Long maxBytes) {
+    DbStatements.one();
     if (maxBytes == null) {
       return tx.preparedQuery("delete from account_quotas where account_id = $1").execute(Tuple.of(account)).mapEmpty();
     }
@@ -61,6 +64,7 @@ public final class AccountDataStore {
 
   /** {bytes, blobs, keys} over every account. */
   public Future<JsonObject> totals() {
+    DbStatements.one();
     return pool.query("select (select coalesce(sum(blob_size_bytes), 0) from blobs) as bytes, "
             + "(select count(*) from blobs) as blobs, (select count(*) from master_keys) as keys")
         .execute().map(rows -> {
@@ -72,6 +76,7 @@ public final class AccountDataStore {
 
   /** Removes every row of the account in this schema (its outbox events excepted: they carry no user data). */
   public Future<Integer> purge(SqlClient tx, long account) {
+    DbStatements.one();
     Tuple id = Tuple.of(account);
     return tx.preparedQuery("with b as (delete from blobs where account_id = $1 returning 1), "
             + "k as (delete from master_keys where account_id = $1 returning 1), "

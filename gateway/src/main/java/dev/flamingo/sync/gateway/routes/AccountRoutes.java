@@ -36,6 +36,8 @@ public final class AccountRoutes {
     router.post("/api/auth/login").handler(sameOrigin).handler(loginLimit)
         .handler(ctx -> signIn(ctx, Addresses.AUTH_LOGIN));
     router.post("/api/auth/logout").handler(sameOrigin).handler(ctx -> logout(ctx, auth));
+    // deleting one's account checks the password: limited like a sign-in (WebRoutes answers it)
+    router.post("/api/web/account/delete").handler(loginLimit);
     // whether the sign-in page offers sign-up: {mode} only (open, invite-only or closed)
     router.get("/api/auth/signups").handler(ctx -> bus.request(ctx, Addresses.AUTH_SIGNUPS_GET, new JsonObject(),
         reply -> Envelope.ok(ctx, new JsonObject().put("mode", reply.getJsonObject("data").getValue("mode")))));

@@ -37,7 +37,7 @@ class RouteLimitsTest {
     GatewayVerticle gateway = new GatewayVerticle();
     JsonObject config = new JsonObject().put(Settings.HTTP_PORT, 0).put(Settings.TRUSTED_PROXIES, "127.0.0.1")
         .put(Settings.RATE_LIMIT_TOKEN, "2/60").put(Settings.RATE_LIMIT_REGISTER, "2/3600")
-        .put(Settings.RATE_LIMIT_INIT, "1/60");
+        .put(Settings.RATE_LIMIT_INIT, "1/60").put(Settings.RATE_LIMIT_LOGIN, "2/60");
     vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)).await();
     api = new ApiClient(vertx, gateway.actualPort());
   }
@@ -73,6 +73,17 @@ class RouteLimitsTest {
     assertNotNull(r.header("Retry-After"));
     assertEquals(false, r.body.getBoolean("success"));
     assertNotNull(r.error());
+  }
+
+  @Test
+  void deletingAnAccountChecksAPasswordSoItIsLimitedLikeASignIn() {
+    JsonObject body = new JsonObject().put("password", "guess");
+    for (int i = 0; i < 2; i++) {
+      // let through: no login cookie here, so 401 (not 429)
+      assertEquals(401, post("/api/web/account/delete", "203.0.113.40", body).status);
+    }
+    assertLimited(post("/api/web/account/delete", "203.0.113.40", body));
+    assertEquals(401, post("/api/web/account/delete", "203.0.113.41", body).status, "another client is not limited");
   }
 
   @Test
