@@ -73,7 +73,8 @@ class BlobLimitsTest {
     // 900 + 900 + 900 > 2500
     ServiceException e = f.fail(Addresses.DATA_BLOB_PUT, account, sealedOfSize(key, 900).body("secret"));
     assertEquals(413, e.status());
-    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("Storage quota exceeded: this account may store " + MAX_ACCOUNT + " bytes and would store "), e.getMessage());
+    assertTrue(e.getMessage().startsWith(
+        "Storage quota exceeded: this account may store " + MAX_ACCOUNT + " bytes and would store "), e.getMessage());
     assertTrue(e.getMessage().contains(Integer.toString(MAX_ACCOUNT)));
     assertEquals(404, f.fail(Addresses.DATA_BLOB_GET, account, new JsonObject().put("type", "secret")).status());
 

@@ -80,7 +80,8 @@ class BlobPutRaceTest {
       }
       assertEquals(1, versions.size(), "round " + round + ": " + versions.size() + " of two over-quota PUTs succeeded");
       assertEquals(413, refused.get(0).status(), refused.get(0).getMessage());
-      org.junit.jupiter.api.Assertions.assertTrue(refused.get(0).getMessage().startsWith("Storage quota exceeded: this account may store " + MAX_ACCOUNT + " bytes and would store "), refused.get(0).getMessage());
+      assertTrue(refused.get(0).getMessage().startsWith(
+        "Storage quota exceeded: this account may store " + MAX_ACCOUNT + " bytes and would store "), refused.get(0).getMessage());
       assertEquals(versions.get(0), latest(account), "the refused PUT moved the counter");
       assertEquals(1, f.call(Addresses.DATA_BLOB_LIST, account, new JsonObject()).getJsonObject("data").getInteger("count"));
     }

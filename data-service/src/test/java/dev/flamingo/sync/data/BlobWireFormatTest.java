@@ -3,6 +3,7 @@ package dev.flamingo.sync.data;
 import static dev.flamingo.sync.data.DataFixture.randomBytes;
 import static dev.flamingo.sync.data.DataFixture.seal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -158,7 +159,8 @@ class BlobWireFormatTest {
     textPut(account, raw(seal(key, "x".repeat(1500))), Map.of("type", "collection")).await();
     ServiceException quota = failure(textPut(account, raw(seal(key, "x".repeat(1500))), Map.of("type", "environment")));
     assertEquals(413, quota.status());
-    org.junit.jupiter.api.Assertions.assertTrue(quota.getMessage().startsWith("Storage quota exceeded: this account may store " + MAX_ACCOUNT + " bytes and would store "), quota.getMessage());
+    assertTrue(quota.getMessage().startsWith(
+        "Storage quota exceeded: this account may store " + MAX_ACCOUNT + " bytes and would store "), quota.getMessage());
     // 409: a disabled type
     f.call(Addresses.DATA_CONFIG_PUT, account, new JsonObject().put("sync_secrets", false));
     ServiceException disabled = failure(textPut(account, raw(seal(key, "[]")), Map.of("type", "secret")));
