@@ -43,7 +43,7 @@ public final class AdminRoutes {
     router.post("/api/admin/accounts/:id/sign-out").handler(ctx ->
         withAccount(ctx, id -> bus.forward(ctx, Addresses.AUTH_ADMIN_SIGN_OUT, new JsonObject().put("account_id", id))));
     router.delete("/api/admin/accounts/:id").handler(ctx -> withAccount(ctx, id ->
-        deletions.delete(Contexts.get(ctx), new JsonObject().put("account_id", id)).onComplete(ar -> answer(ctx, ar))));
+        deletions.delete(Contexts.get(ctx), new JsonObject().put("account_id", id)).onComplete(ar -> Envelope.result(ctx, ar))));
     router.put("/api/admin/accounts/:id/quota").handler(this::quota);
     router.get("/api/admin/signups").handler(ctx -> bus.forward(ctx, Addresses.AUTH_SIGNUPS_GET, new JsonObject()));
     router.put("/api/admin/signups").handler(ctx -> bus.forward(ctx, Addresses.AUTH_ADMIN_SIGNUPS_PUT, JsonBodies.object(ctx)));
@@ -81,13 +81,7 @@ public final class AdminRoutes {
         return new JsonObject().put("accounts", accounts).put("total", page.getValue("total"))
             .put("default_quota_bytes", used.getValue("default_quota_bytes"));
       });
-    }).onComplete(ar -> {
-      if (ar.succeeded()) {
-        Envelope.ok(ctx, ar.result());
-      } else {
-        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-      }
-    });
+    }).map(data -> new JsonObject().put("data", data)).onComplete(ar -> Envelope.result(ctx, ar));
   }
 
   private void state(RoutingContext ctx, boolean disabled) {
@@ -104,7 +98,7 @@ public final class AdminRoutes {
     }
     withAccount(ctx, id -> exists(ctx, id).compose(v -> bus.request(Contexts.get(ctx), Addresses.DATA_ADMIN_QUOTA_PUT,
             new JsonObject().put("account_id", id).put("quota_bytes", body.getValue("quota_bytes"))))
-        .onComplete(ar -> answer(ctx, ar)));
+        .onComplete(ar -> Envelope.result(ctx, ar)));
   }
 
   /** POST {note?, expires_in_days?} → {id, url, note, expires_at}: the link is shown once (only its hash is kept). */
@@ -154,13 +148,5 @@ public final class AdminRoutes {
       return;
     }
     then.accept(Long.parseLong(raw));
-  }
-
-  private static void answer(RoutingContext ctx, io.vertx.core.AsyncResult<JsonObject> ar) {
-    if (ar.succeeded()) {
-      Envelope.reply(ctx, ar.result());
-    } else {
-      Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-    }
   }
 }

@@ -65,13 +65,7 @@ public final class BusForwarder {
    */
   public void forward(RoutingContext ctx, String address, JsonObject body) {
     RequestContext context = Contexts.get(ctx);
-    retrying(() -> request(context, address, body), retriesFor(ctx)).onComplete(ar -> {
-      if (ar.succeeded()) {
-        Envelope.reply(ctx, ar.result());
-      } else {
-        Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
-      }
-    });
+    retrying(() -> request(context, address, body), retriesFor(ctx)).onComplete(ar -> Envelope.result(ctx, ar));
   }
 
   /**

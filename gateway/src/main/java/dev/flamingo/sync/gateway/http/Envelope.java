@@ -45,6 +45,15 @@ public final class Envelope {
     write(response, body.toBuffer());
   }
 
+  /** A service reply as {@link #reply}, or its failure as {@link #error(RoutingContext, ServiceException)}. */
+  public static void result(RoutingContext ctx, io.vertx.core.AsyncResult<JsonObject> ar) {
+    if (ar.succeeded()) {
+      reply(ctx, ar.result());
+    } else {
+      error(ctx, dev.flamingo.sync.common.bus.Failures.fromThrowable(ar.cause()));
+    }
+  }
+
   public static void ok(RoutingContext ctx, Object data) {
     reply(ctx, new JsonObject().put("data", data));
   }
