@@ -20,3 +20,9 @@ window.api = async function api(method, path, body) {
 window.show = (id, visible) => { document.getElementById(id).hidden = !visible; };
 window.text = (id, value) => { document.getElementById(id).textContent = value; };
 window.when = (iso) => iso ? new Date(iso).toLocaleString() : "never";
+// for table cells: "3 Dec 2026, 22:15" (the full time in the cell's title would be longer than the column)
+window.whenShort = (iso) => iso ? new Date(iso).toLocaleString(undefined,
+  { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }) : "never";
+// sizes in the units people read: 512 B, 4.0 KiB, 25.0 MiB, 1.0 GiB
+window.bytes = (n) => n == null ? "—" : n < 1024 ? n + " B" : n < 1048576 ? (n / 1024).toFixed(1) + " KiB"
+  : n < 1073741824 ? (n / 1048576).toFixed(1) + " MiB" : (n / 1073741824).toFixed(1) + " GiB";

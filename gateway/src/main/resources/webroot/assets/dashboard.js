@@ -4,7 +4,6 @@
     ["secret", "Secrets", "sync_secrets"], ["collection", "Collections", "sync_collections"], ["setting", "Settings", "sync_settings"]];
 
   function notice(message) { text("notice", message); show("notice", !!message); }
-  function size(bytes) { return bytes == null ? "—" : bytes < 1024 ? bytes + " B" : (bytes / 1024).toFixed(1) + " KiB"; }
   function cell(row, value) { const td = document.createElement("td"); td.textContent = value; row.appendChild(td); }
   async function guard(r) { if (r.status === 401) { location.assign("/login"); } return r; }
 
@@ -19,8 +18,8 @@
       const i = items[type];
       const row = document.createElement("tr");
       row.dataset.type = type;
-      cell(row, label); cell(row, i ? "yes" : "no"); cell(row, i ? size(i.blob_size_bytes) : "—");
-      cell(row, i ? i.version : "—"); cell(row, i ? when(i.updated_at) : "—");
+      cell(row, label); cell(row, i ? "yes" : "no"); cell(row, i ? bytes(i.blob_size_bytes) : "—");
+      cell(row, i ? i.version : "—"); cell(row, i ? whenShort(i.updated_at) : "—");
       body.appendChild(row);
     });
     text("device-count", r.data.device_count ?? "?");
@@ -48,12 +47,7 @@
       meta.textContent = d.device_type + " · last seen " + when(d.last_seen_at) + (d.status === "expired" ? " · expired" : "");
       const rename = document.createElement("button"); rename.type = "button"; rename.textContent = "Rename"; rename.className = "rename";
       rename.setAttribute("aria-label", "Rename " + d.name);
-      rename.addEventListener("click", async () => {
-        const next = prompt("New name for " + d.name, d.name);
-        if (!next) return;
-        const x = await api("PATCH", "/api/web/devices/" + d.id, { name: next });
-        notice(x.ok ? "Device renamed." : x.error); devices();
-      });
+      rename.addEventListener("click", () => renameInline(li, d));
       const revoke = document.createElement("button"); revoke.type = "button"; revoke.textContent = "Revoke"; revoke.className = "danger revoke";
       revoke.setAttribute("aria-label", "Revoke " + d.name);
       revoke.addEventListener("click", async () => {
@@ -63,6 +57,35 @@
       li.append(name, meta, rename, document.createTextNode(" "), revoke);
       list.appendChild(li);
     });
+  }
+
+  // Rename in place: the name becomes a field with Save and Cancel (Enter saves, Escape cancels).
+  function renameInline(li, d) {
+    if (li.querySelector("form.rename-form")) { return; }
+    const form = document.createElement("form"); form.className = "rename-form inline"; form.noValidate = true;
+    const field = document.createElement("input"); field.type = "text"; field.className = "rename-field";
+    field.value = d.name; field.maxLength = 100; field.setAttribute("aria-label", "New name for " + d.name);
+    const save = document.createElement("button"); save.type = "submit"; save.className = "primary save"; save.textContent = "Save";
+    const cancel = document.createElement("button"); cancel.type = "button"; cancel.className = "cancel"; cancel.textContent = "Cancel";
+    const error = document.createElement("p"); error.className = "error"; error.setAttribute("role", "alert"); error.hidden = true;
+    form.append(field, save, cancel, error);
+    const name = li.querySelector(".name");
+    name.hidden = true; li.querySelectorAll("button.rename, button.revoke").forEach((b) => { b.hidden = true; });
+    name.after(form);
+    const close = () => { form.remove(); name.hidden = false; li.querySelectorAll("button").forEach((b) => { b.hidden = false; }); };
+    cancel.addEventListener("click", close);
+    field.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.preventDefault(); close(); } });
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const next = field.value.trim();
+      if (!next || next === d.name) { close(); return; }
+      save.disabled = true;
+      const x = await api("PATCH", "/api/web/devices/" + d.id, { name: next });
+      save.disabled = false;
+      if (!x.ok) { error.textContent = x.error; error.hidden = false; field.focus(); return; }
+      notice("Device renamed."); devices();
+    });
+    field.focus(); field.select();
   }
 
   async function settings() {
@@ -76,7 +99,7 @@
     const body = document.querySelector("#audit tbody");
     body.textContent = "";
     if (!r.ok) { return; }
-    r.data.forEach((e) => { const row = document.createElement("tr"); cell(row, e.event_type); cell(row, e.ip_address || "—"); cell(row, when(e.created_at)); body.appendChild(row); });
+    r.data.forEach((e) => { const row = document.createElement("tr"); cell(row, e.event_type); cell(row, e.ip_address || "—"); cell(row, whenShort(e.created_at)); body.appendChild(row); });
   }
 
   function refresh() { overview(); keyStatus(); devices(); audit(); }
@@ -103,6 +126,21 @@
     await api("POST", "/api/web/sign-out-everywhere", {});
     location.assign("/login");
   });
+  document.getElementById("delete-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    show("delete-error", false);
+    const fail = (message) => { text("delete-error", message); show("delete-error", true); };
+    const password = document.getElementById("delete-password").value;
+    if (!password) { fail("Type your password to delete your account."); return; }
+    if (!document.getElementById("delete-confirm").checked) { fail("Tick the box to confirm."); return; }
+    const button = document.getElementById("delete-account");
+    button.disabled = true;
+    const r = await api("POST", "/api/web/account/delete", { password });
+    button.disabled = false;
+    document.getElementById("delete-password").value = "";
+    if (!r.ok) { fail(r.error); return; }
+    location.assign("/login?deleted=1");
+  });
   document.getElementById("signout").addEventListener("click", async () => {
     await api("POST", "/api/auth/logout", {});
     location.assign("/login");
@@ -112,6 +150,7 @@
     const me = await guard(await api("GET", "/api/auth/me"));
     if (!me.ok) return;
     text("who", me.data.email);
+    show("admin-link", !!me.data.is_admin); show("admin-sep", !!me.data.is_admin);
     refresh(); settings();
   })();
 })();

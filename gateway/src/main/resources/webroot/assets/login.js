@@ -2,6 +2,8 @@
 (function () {
   const token = new URLSearchParams(location.search).get("token");
   const validToken = token && /^flm_temp_[0-9a-f]{64}$/.test(token);
+  const params = new URLSearchParams(location.search);
+  const invite = params.get("invite");
   let countdown;
   // the password typed on the sign-in step of this page visit, kept in memory only for the claim (it opens
   // the account's encryption key for the new device), so the user is not asked twice; forgotten after it
@@ -14,7 +16,29 @@
   async function start() {
     if (token && !validToken) { only("ended"); return; }
     const me = await api("GET", "/api/auth/me");
-    if (me.ok) { signedIn(me.data); } else { only("signin"); show("signin-hint", !!token); document.getElementById("email").focus(); }
+    if (me.ok && !invite) { signedIn(me.data); return; }
+    only("signin"); show("signin-hint", !!token);
+    if (params.get("deleted") === "1") { text("notice", "Your account was deleted."); show("notice", true); }
+    signupMode();
+    document.getElementById("email").focus();
+  }
+
+  // Whether this page may offer "Create account": the server's sign-up mode, and an invite link's token.
+  async function signupMode() {
+    if (invite) {
+      show("invite-hint", true);
+      document.getElementById("password").setAttribute("autocomplete", "new-password");
+      document.getElementById("register-submit").classList.add("primary");
+      document.getElementById("signin-submit").classList.remove("primary");
+      return;
+    }
+    const r = await api("GET", "/api/auth/signups");
+    const mode = r.ok ? r.data.mode : "open";
+    if (mode === "open") { return; }
+    show("register-submit", false);
+    text("signup-hint", mode === "closed" ? "Sign-ups are closed on this server."
+      : "New accounts on this server need an invite link from its admin.");
+    show("signup-hint", true);
   }
 
   async function signedIn(account) {
@@ -48,7 +72,9 @@
     const email = document.getElementById("email").value.trim();
     const password = document.getElementById("password").value;
     show("signin-error", false);
-    const r = await api("POST", path, { email, password });
+    const body = { email, password };
+    if (invite && path === "/api/auth/register") { body.invite = invite; }
+    const r = await api("POST", path, body);
     if (!r.ok) { text("signin-error", r.error); show("signin-error", true); return; }
     document.getElementById("password").value = "";
     if (token) { typed = password; }

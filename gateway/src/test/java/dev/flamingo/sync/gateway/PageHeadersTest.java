@@ -57,9 +57,11 @@ class PageHeadersTest {
 
   @Test
   void dashboardWithoutLoginRedirectsToSignIn() {
-    HttpResponse<Buffer> r = get("/dashboard");
-    assertEquals(302, r.statusCode());
-    assertEquals("/login", r.getHeader("Location"));
+    for (String page : new String[] {"/dashboard", "/admin"}) {
+      HttpResponse<Buffer> r = get(page);
+      assertEquals(302, r.statusCode(), page);
+      assertEquals("/login", r.getHeader("Location"), page);
+    }
   }
 
   @Test
@@ -68,5 +70,8 @@ class PageHeadersTest {
     assertEquals(200, js.statusCode());
     assertTrue(js.getHeader("Content-Type").contains("javascript"), js.getHeader("Content-Type"));
     assertEquals(404, get("/assets/nope.js").statusCode());
+    HttpResponse<Buffer> logo = get("/assets/logo.svg");
+    assertEquals(200, logo.statusCode());
+    assertEquals("image/svg+xml", logo.getHeader("Content-Type").split(";")[0], "an SVG logo, not an emoji that needs a font");
   }
 }

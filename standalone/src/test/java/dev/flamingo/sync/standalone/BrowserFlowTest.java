@@ -6,33 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
-import dev.flamingo.sync.testing.RequiredTool;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -42,10 +32,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Screenshots of every page land in {@code standalone/target/screenshots/}.
  */
 class BrowserFlowTest {
-  static final String CHROMIUM = "/usr/bin/chromium";
-  static final String DRIVER = "/usr/bin/chromedriver";
-  static final Path SHOTS = Path.of("target", "screenshots");
-
   static OneBoxServer server;
   static ApiClient client;
   static String base;
@@ -54,27 +40,14 @@ class BrowserFlowTest {
 
   @BeforeAll
   static void start() throws Exception {
-    RequiredTool.require(new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute(), "FLAMINGO_TEST_SKIP_BROWSER",
-        "the browser tests need " + CHROMIUM + " and " + DRIVER + ": apt-get install chromium chromium-driver");
+    Chromium.require();
     int port = TestCluster.freePort();
     // localhost, so that an attacker page on another localhost port is same-site but cross-origin
     base = "http://localhost:" + port;
     server = OneBoxServer.start(port, new JsonObject()
         .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1));
     client = server.api();
-    Files.createDirectories(SHOTS);
-
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-        "--window-size=1200,1000");
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.PERFORMANCE, Level.ALL); // the DevTools network events: which cookies a request carried
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
-        .usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
+    browser = Chromium.start(Path.of("target", "downloads"));
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));
   }
 
@@ -314,12 +287,7 @@ class BrowserFlowTest {
     return browser.findElement(By.id(id)).getText();
   }
 
-  static void shot(String name) throws RuntimeException {
-    try {
-      byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-      Files.write(SHOTS.resolve(name + ".png"), png);
-    } catch (java.io.IOException e) {
-      throw new RuntimeException(e);
-    }
+  static void shot(String name) {
+    Chromium.shot(browser, name);
   }
 }

@@ -9,7 +9,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The web pages (plain HTML, CSS and small scripts under {@code webroot/}, no build step): sign-in and
- * device authorization at {@code /login}, {@code /complete}, and the account {@code /dashboard}.
+ * device authorization at {@code /login}, {@code /complete}, the account {@code /dashboard} and the admins'
+ * {@code /admin} (served to any signed-in browser; its data comes from /api/admin/*, which only admins get).
  * Every page forbids framing and inline script, and sends no Referer (the login URL holds a temp token).
  */
 public final class PageRoutes {
@@ -22,6 +23,7 @@ public final class PageRoutes {
     router.get("/login").handler(headers).handler(ctx -> page(ctx, "login.html"));
     router.get("/complete").handler(headers).handler(ctx -> page(ctx, "complete.html"));
     router.get("/dashboard").handler(headers).handler(auth::browserOrSignIn).handler(ctx -> page(ctx, "dashboard.html"));
+    router.get("/admin").handler(headers).handler(auth::browserOrSignIn).handler(ctx -> page(ctx, "admin.html"));
     router.get("/assets/*").handler(headers).handler(StaticHandler.create("webroot/assets").setCachingEnabled(false));
   }
 
