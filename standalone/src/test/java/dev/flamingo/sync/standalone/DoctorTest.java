@@ -47,6 +47,13 @@ class DoctorTest {
   static OneBoxServer server;
   static String directUrl;
   static int proxiedGatewayPort;
+  /** A gateway left with an https public URL for another host while reached over plain http. */
+  static String misconfiguredUrl;
+  /** nginx with TLS (a self-signed certificate for 127.0.0.1, given to the doctor with --ca-file). */
+  static int tlsPort;
+  static String tlsUrl;
+  /** A gateway whose public URL is the TLS proxy's. */
+  static int secureGatewayPort;
   static int nginxPort;
   static String proxyUrl;
   static Path dir;
@@ -69,6 +76,16 @@ class DoctorTest {
     server.vertx().deployVerticle(proxied, new DeploymentOptions().setConfig(TestConfig.base(server.db().url())
         .mergeIn(settings(proxyUrl)).put(Settings.TRUSTED_PROXIES, "127.0.0.2/32"))).await();
     proxiedGatewayPort = proxied.actualPort();
+    GatewayVerticle misconfigured = new GatewayVerticle();
+    server.vertx().deployVerticle(misconfigured, new DeploymentOptions().setConfig(TestConfig.base(server.db().url())
+        .mergeIn(settings("https://localhost:8443")))).await();
+    misconfiguredUrl = "http://127.0.0.1:" + misconfigured.actualPort();
+    tlsPort = TestCluster.freePort();
+    tlsUrl = "https://127.0.0.1:" + tlsPort;
+    GatewayVerticle secure = new GatewayVerticle();
+    server.vertx().deployVerticle(secure, new DeploymentOptions().setConfig(TestConfig.base(server.db().url())
+        .mergeIn(settings(tlsUrl)).put(Settings.TRUSTED_PROXIES, "127.0.0.2/32"))).await();
+    secureGatewayPort = secure.actualPort();
     dir = Files.createTempDirectory("flamingo-doctor");
     // nginx's workers (user nobody when the test runs as root) buffer request bodies in its temp paths here
     Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -153,13 +170,19 @@ class DoctorTest {
 
   /** deploy/nginx.conf in front of the proxied gateway, connecting from 127.0.0.2, with {@code edit} applied. */
   void startNginx(java.util.function.UnaryOperator<String> edit) throws Exception {
+    startNginx(proxiedGatewayPort, nginxPort, false, edit);
+  }
+
+  /** deploy/nginx.conf on {@code port} (with TLS: 127.0.0.1's certificate) in front of the gateway on {@code upstream}. */
+  void startNginx(int upstream, int port, boolean tls, java.util.function.UnaryOperator<String> edit) throws Exception {
     RequiredTool.require(new File(NGINX).canExecute(), "FLAMINGO_TEST_SKIP_NGINX",
         "DoctorTest needs " + NGINX + ": apt-get install nginx-light");
     String site = Files.readString(Path.of("..", "deploy", "nginx.conf"))
         .replace(" resolve;", ";")
         .replace("resolver 127.0.0.11 valid=10s ipv6=off;", "")
-        .replace("server gateway:8080", "server 127.0.0.1:" + proxiedGatewayPort)
-        .replace("listen 8080;", "listen 127.0.0.1:" + nginxPort + ";")
+        .replace("server gateway:8080", "server 127.0.0.1:" + upstream)
+        .replace("listen 8080;", "listen 127.0.0.1:" + port + (tls ? " ssl;\n  ssl_certificate " + certificate()
+            + ";\n  ssl_certificate_key " + dir.resolve("key.pem") + ";" : ";"))
         .replace("/var/log/nginx/access.log", dir.resolve("access.log").toString())
         .replace("    proxy_pass http://flamingo_gateways;\n", "    proxy_pass http://flamingo_gateways;\n    proxy_bind 127.0.0.2;\n");
     assertTrue(site.contains("proxy_bind 127.0.0.2;"), site);
@@ -175,7 +198,7 @@ class DoctorTest {
     long deadline = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < deadline) {
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", nginxPort), 1000);
+        s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
         return;
       } catch (java.io.IOException e) {
         if (!nginx.isAlive()) {
@@ -185,6 +208,21 @@ class DoctorTest {
       }
     }
     throw new AssertionError("nginx did not start: " + Files.readString(dir.resolve("stdout.log")) + "\n" + site);
+  }
+
+  /** A self-signed certificate for the address 127.0.0.1 (made once, with openssl): its own CA for --ca-file. */
+  static synchronized Path certificate() throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    if (!Files.exists(cert)) {
+      Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+          "-keyout", dir.resolve("key.pem").toString(), "-out", cert.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, Files.readString(dir.resolve("openssl.log")));
+      Files.setPosixFilePermissions(dir.resolve("key.pem"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")); // nginx's master reads it
+    }
+    return cert;
   }
 
   @Test
@@ -208,6 +246,29 @@ class DoctorTest {
         ((JsonObject) c).getString("status")));
     assertEquals(CHECKS, List.copyOf(statuses.keySet()), r.toString());
     statuses.forEach((check, status) -> assertEquals("PASS", status, check + ": " + r));
+  }
+
+  @Test
+  void httpsThroughTheShippedNginxConfigPasses() throws Exception {
+    startNginx(secureGatewayPort, tlsPort, true, site -> site);
+    Result r = doctor("--ca-file", certificate().toString(), tlsUrl);
+    assertChecks(r, Map.of());
+    assertTrue(r.lineOf("https").contains("Strict-Transport-Security: max-age=31536000"), r.toString());
+    assertTrue(r.lineOf("login-cookie").contains("__Host-flamingo_login: Secure"), r.toString());
+  }
+
+  @Test
+  void tlsOnTheProxyWithAnHttpPublicUrlFails() throws Exception {
+    // TLS added to the proxy, FLAMINGO_PUBLIC_URL left at http: no HSTS, browser sign-in refused, http login links
+    startNginx(proxiedGatewayPort, tlsPort, true, site -> site);
+    Result r = doctor("--skip-upload", "--ca-file", certificate().toString(), tlsUrl);
+    Map<String, String> checks = new LinkedHashMap<>(r.checks);
+    assertEquals("SKIP", checks.put("upload-size", "PASS"), r.toString());
+    String fix = "FLAMINGO_PUBLIC_URL=" + tlsUrl;
+    assertChecks(new Result(r.code, r.out, r.err, checks), Map.of("https", fix, "login-cookie", fix, "public-url", fix));
+    // nginx passes Host without the port ($host), so the server knows the origin only from its public URL
+    assertTrue(r.lineOf("login-cookie").contains("refused a sign-in request from its own page's origin " + tlsUrl),
+        r.toString());
   }
 
   @Test
@@ -250,6 +311,29 @@ class DoctorTest {
     checks.put("upload-size", "PASS"); // skipped on request: not a failure
     assertChecks(new Result(r.code, r.out, r.err, checks), Map.of("api-404", "proxy all of /api/ to the gateway"));
     assertTrue(r.lineOf("api-404").contains("text/html"), r.toString());
+  }
+
+  @Test
+  void aProxyAnsweringPreflightsItselfFailsCors() throws Exception {
+    startNginx(site -> site.replace("  location / {\n", "  location / {\n    if ($request_method = OPTIONS) { return 204; }\n"));
+    Result r = doctor("--skip-upload", proxyUrl);
+    Map<String, String> checks = new LinkedHashMap<>(r.checks);
+    assertEquals("SKIP", checks.put("upload-size", "PASS"), r.toString());
+    assertChecks(new Result(r.code, r.out, r.err, checks), Map.of("cors", "let OPTIONS requests to /api/ through"));
+    assertTrue(r.lineOf("cors").contains("Access-Control-Allow-Origin missing"), r.toString());
+  }
+
+  @Test
+  void aPublicUrlOtherThanTheOneUsedFailsThePublicUrlAndCookieChecks() throws Exception {
+    // the classic: FLAMINGO_PUBLIC_URL left at a localhost address, and https where the clients come over http
+    Result r = doctor("--skip-upload", misconfiguredUrl);
+    Map<String, String> checks = new LinkedHashMap<>(r.checks);
+    assertEquals("SKIP", checks.put("upload-size", "PASS"), r.toString());
+    assertChecks(new Result(r.code, r.out, r.err, checks), Map.of(
+        "public-url", "set FLAMINGO_PUBLIC_URL=" + misconfiguredUrl,
+        "login-cookie", "FLAMINGO_PUBLIC_URL=" + misconfiguredUrl));
+    assertTrue(r.lineOf("public-url").contains("https://localhost:8443/login?token="), "the login link shown: " + r);
+    assertTrue(r.lineOf("login-cookie").contains("__Host-flamingo_login"), r.toString());
   }
 
   @Test
