@@ -337,6 +337,33 @@ class DoctorTest {
   }
 
   @Test
+  void aServerClockTenMinutesBehindFailsTheClock() throws Exception {
+    // a stand-in for the server whose clock is 10 minutes behind: in /api/server's time and in the Date header
+    int port = TestCluster.freePort();
+    String url = "http://127.0.0.1:" + port;
+    io.vertx.core.http.HttpServer fake = server.vertx().createHttpServer().requestHandler(req -> {
+      java.time.Instant behind = java.time.Instant.now().minusSeconds(600);
+      JsonObject data = new JsonObject().put("name", "flamingo-sync").put("version", "test")
+          .put("time", behind.toString()).put("public_url", url).put("client_ip", "127.0.0.1")
+          .put("max_request_bytes", 4096).put("max_json_bytes", 1024);
+      req.response().putHeader("Content-Type", "application/json")
+          .putHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+              .format(behind.atZone(java.time.ZoneOffset.UTC)))
+          .end(new JsonObject().put("success", true).put("data", data).encode());
+    }).listen(port, "127.0.0.1").await();
+    try {
+      Result r = doctor("--skip-upload", url);
+      assertEquals(1, r.code, r.toString());
+      assertEquals("PASS", r.checks.get("reachable"), r.toString());
+      assertEquals("FAIL", r.checks.get("clock"), r.toString());
+      assertTrue(r.lineOf("clock").contains("server time -600") && r.lineOf("clock").contains("NTP"), r.toString());
+      assertEquals("PASS", doctor("--skip-upload", "--max-skew", "900", url).checks.get("clock"));
+    } finally {
+      fake.close().await();
+    }
+  }
+
+  @Test
   void nothingListeningFailsReachableAndUsageErrorsExit2() throws Exception {
     Result down = doctor("http://127.0.0.1:" + TestCluster.freePort());
     assertEquals(1, down.code, down.toString());
