@@ -25,6 +25,7 @@ import dev.flamingo.sync.gateway.routes.DataRoutes;
 import dev.flamingo.sync.gateway.routes.DeviceRoutes;
 import dev.flamingo.sync.gateway.routes.HealthRoutes;
 import dev.flamingo.sync.gateway.routes.PageRoutes;
+import dev.flamingo.sync.gateway.routes.ServerRoutes;
 import dev.flamingo.sync.gateway.routes.SyncRoutes;
 import dev.flamingo.sync.gateway.routes.WebRoutes;
 import io.vertx.core.Future;
@@ -84,10 +85,11 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/devices*").handler(new Cors());
     router.route("/api/audit").handler(new Cors());
     DataRoutes data = new DataRoutes(bus);
+    long maxBodyBytes = settings.number(Settings.MAX_BODY_BYTES, 10L * 1024 * 1024);
+    long maxJsonBytes = settings.number(Settings.MAX_JSON_BYTES, 16L * 1024);
     // blob uploads first: authenticated before their (large) body is read; every other route gets a small body
-    data.mountUploads(router, auth, settings.number(Settings.MAX_BODY_BYTES, 10L * 1024 * 1024));
-    router.route("/api/*").handler(BodyHandler.create(false)
-        .setBodyLimit(settings.number(Settings.MAX_JSON_BYTES, 16L * 1024)));
+    data.mountUploads(router, auth, maxBodyBytes);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxJsonBytes));
 
     AccountRoutes accounts = new AccountRoutes(bus, loginCookie);
     accounts.mount(router, auth, sameOrigin,
@@ -101,6 +103,8 @@ public class GatewayVerticle extends VerticleBase {
     data.mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
     new HealthRoutes(vertx, bus).mount(router, openApi());
+    new ServerRoutes(publicUrl, maxBodyBytes, maxJsonBytes)
+        .mount(router, limiter(audit, "server", settings.string(Settings.RATE_LIMIT_SERVER, "60/60")));
     AccountDeletions deletions = new AccountDeletions(bus);
     new WebRoutes(bus, accounts, deletions).mount(router, auth, sameOrigin);
     new AdminRoutes(bus, publicUrl, deletions, requestRate).mount(router, auth, sameOrigin);

@@ -39,6 +39,8 @@ public final class Settings {
   public static final String RATE_LIMIT_TOKEN = "FLAMINGO_RATE_LIMIT_TOKEN";
   public static final String RATE_LIMIT_LOGIN = "FLAMINGO_RATE_LIMIT_LOGIN";
   public static final String RATE_LIMIT_REGISTER = "FLAMINGO_RATE_LIMIT_REGISTER";
+  /** Per client IP on GET /api/server ("COUNT/SECONDS"): the unauthenticated self-description. */
+  public static final String RATE_LIMIT_SERVER = "FLAMINGO_RATE_LIMIT_SERVER";
   /** Failed logins per e-mail address, across all client addresses ("COUNT/SECONDS"). */
   public static final String RATE_LIMIT_LOGIN_EMAIL = "FLAMINGO_RATE_LIMIT_LOGIN_EMAIL";
   // auth

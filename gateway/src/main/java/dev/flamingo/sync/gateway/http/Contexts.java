@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The one place where an HTTP request gets its {@link RequestContext}: request id (taken from a sane
- * {@code X-Request-Id} or made up), client IP and User-Agent; the auth handlers add the account later.
+ * {@code X-Request-Id} or made up), client IP and User-Agent; the auth handlers add the account later. Every
+ * answer gets its request id, {@code nosniff} and the {@code Date} header here.
  */
 public final class Contexts implements Handler<RoutingContext> {
   private static final String KEY = "flamingo.context";
@@ -34,6 +35,7 @@ public final class Contexts implements Handler<RoutingContext> {
     AccessLog.install(ctx, context);
     ctx.response().putHeader("X-Request-Id", requestId);
     ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+    ctx.response().putHeader("Date", DateHeader.now());
     ctx.next();
   }
 
