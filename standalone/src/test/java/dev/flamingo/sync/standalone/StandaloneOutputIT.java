@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * documents.
  */
 class StandaloneOutputIT {
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
 
   @Test
   void textOutputIsCleanAndTheBannerSaysWhatOtherMachinesUse() throws Exception {
