@@ -118,10 +118,12 @@ final class StartBanner {
     out.println();
   }
 
-  /** FLAMINGO_LOG_FORMAT as logback reads it: a system property first, then the environment. */
+  /**
+   * FLAMINGO_LOG_FORMAT as logback reads it (a system property first, then the environment; the appender's
+   * name, so exactly {@code JSON}).
+   */
   static boolean jsonLogs() {
-    String format = System.getProperty("FLAMINGO_LOG_FORMAT", System.getenv("FLAMINGO_LOG_FORMAT"));
-    return format != null && format.trim().toUpperCase(Locale.ROOT).equals("JSON");
+    return "JSON".equals(System.getProperty("FLAMINGO_LOG_FORMAT", System.getenv("FLAMINGO_LOG_FORMAT")));
   }
 
   /**
