@@ -4,6 +4,7 @@ import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.launch.PortInUse;
+import dev.flamingo.sync.common.ops.Observability;
 import dev.flamingo.sync.gateway.admin.AccountDeletions;
 import dev.flamingo.sync.gateway.admin.AdminRoutes;
 import dev.flamingo.sync.gateway.auth.Authenticator;
@@ -65,6 +66,7 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Settings settings = new Settings(config());
     String publicUrl = settings.publicUrl();
+    Observability.registerHttpMeters(); // scraped at 0 before the first request
     BusForwarder bus = new BusForwarder(vertx, settings.number(Settings.BUS_TIMEOUT_MS, 10_000));
     LoginCookie loginCookie = new LoginCookie(publicUrl);
     Authenticator auth = new Authenticator(vertx, bus, settings.number(Settings.AUTH_CACHE_SECONDS, 30) * 1000)
@@ -120,7 +122,12 @@ public class GatewayVerticle extends VerticleBase {
     int port = settings.integer(Settings.HTTP_PORT, 8080);
     return auth.listen().compose(v -> requestRate.start())
         .compose(v -> PortInUse.named(server.requestHandler(router).listen(), Settings.HTTP_PORT, host, port))
-        .onSuccess(s -> LOG.info("Gateway listening on port {} (public URL {})", s.actualPort(), publicUrl));
+        .onSuccess(s -> {
+          // every instance binds the same port (Vert.x shares it): the first one to listen says so
+          if (vertx.sharedData().getLocalMap("flamingo.gateway").putIfAbsent("listening:" + s.actualPort(), true) == null) {
+            LOG.info("Gateway listening on port {} (public URL {})", s.actualPort(), publicUrl);
+          }
+        });
   }
 
   private static io.vertx.core.buffer.Buffer openApi() {
@@ -145,6 +152,9 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     if (requestRate != null) {
       requestRate.stop();
+    }
+    if (server != null && server.actualPort() > 0) {
+      vertx.sharedData().getLocalMap("flamingo.gateway").remove("listening:" + server.actualPort());
     }
     return server == null ? Future.succeededFuture() : server.shutdown();
   }

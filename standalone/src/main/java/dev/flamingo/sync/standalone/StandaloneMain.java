@@ -56,12 +56,7 @@ public final class StandaloneMain {
       System.exit(1);
       return;
     }
-    System.out.println();
-    System.out.println("  Flamingo Sync is running: open " + settings.publicUrl());
-    System.out.println("  Database: " + settings.dbUrlShown());
-    System.out.println("  Secrets (JWT key, key-encryption key) in: " + settings.string(Settings.SECRETS_DIR, "(configured by env)"));
-    System.out.println("  In the Flamingo app, set the sync server URL to " + settings.publicUrl());
-    System.out.println();
+    StartBanner.of(settings).show(System.out);
     GracefulShutdown.install(vertx, "Flamingo Sync");
   }
 

@@ -43,7 +43,15 @@ public final class SessionService {
     this.store = store;
     this.outbox = outbox;
     this.ttlDays = ttlDays;
+    Observability.register("sessions_issued");
+    for (String reason : REVOKE_REASONS) {
+      Observability.register("sessions_revoked", "reason", reason);
+    }
   }
+
+  /** The reasons a session is revoked for (the {@code reason} of {@code flamingo_sessions_revoked_total}). */
+  static final java.util.List<String> REVOKE_REASONS = java.util.List.of("rotated", "revoked", "device_revoked",
+      "signed_out_everywhere", "signed_out_by_admin", "account_disabled", "account_deleted", "password_reset");
 
   /**
    * A new token and its session row for a new device, inside the caller's transaction: the account is locked

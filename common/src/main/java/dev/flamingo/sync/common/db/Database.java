@@ -84,14 +84,22 @@ public final class Database {
     }, false).map(v -> pool(vertx, settings, schema));
   }
 
+  /**
+   * The pool of {@code schema}, named {@code flamingo-<schema>} (in the metrics' {@code pool_name}); a second
+   * pool of the same schema in this Vert.x instance (a service deployed as several verticle instances) is
+   * {@code flamingo-<schema>-2}, and so on: pools of one name would share their gauges (the ratio of in-use
+   * connections would be out of the pool's size) and Micrometer warns of the gauge registered twice.
+   */
   public static Pool pool(Vertx vertx, Settings settings, String schema) {
+    int nth = vertx.sharedData().<String, Integer>getLocalMap("flamingo.db.pools").merge(schema, 1, Integer::sum);
+    String name = nth == 1 ? "flamingo-" + schema : "flamingo-" + schema + "-" + nth;
     PgConnectOptions options = connectOptions(settings.dbUrl());
     options.addProperty("search_path", schema);
     options.addProperty("application_name", "flamingo-" + schema);
     options.setCachePreparedStatements(true); // parse each statement once per connection, like pgbench -M prepared
     options.setPipeliningLimit(256);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(settings.integer(Settings.DB_POOL_SIZE, 8)).setName("flamingo-" + schema))
+        .with(new PoolOptions().setMaxSize(settings.integer(Settings.DB_POOL_SIZE, 8)).setName(name))
         .connectingTo(options)
         .using(vertx)
         .build();

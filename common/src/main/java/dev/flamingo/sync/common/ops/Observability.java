@@ -67,22 +67,57 @@ public final class Observability {
   }
 
   /**
+   * The HELP text of each of our counters ({@code flamingo_<name>_total}), by name. A counter not named here
+   * gets a generic text; give every new one a line.
+   */
+  static final Map<String, String> DESCRIPTIONS = Map.of(
+      "sessions_issued", "Device sessions issued (a device paired, or a session rotated)",
+      "sessions_revoked", "Device sessions revoked, by reason",
+      "blob_bytes_written", "Bytes of encrypted blobs stored",
+      "blob_put_raced", "Blob writes that raced another write of the same account and were retried under its lock",
+      "http_errors", "HTTP answers with an error status, by status class",
+      "rate_limit_hits", "Requests refused by a rate limit, by limit");
+
+  /**
    * Increments the counter {@code flamingo_<name>_total}; a no-op where metrics are off. The counter is
    * looked up in the registry once per name and tags, then kept: no meter id is built per call.
    */
   public static void count(String name, double amount, String... tags) {
+    Counter counter = counter(name, tags);
+    if (counter != null) {
+      counter.increment(amount);
+    }
+  }
+
+  /**
+   * Registers the counter {@code flamingo_<name>_total} with these tags at 0 (where metrics are on), so that it
+   * is scraped before its first event: a rate or an alert on it then sees the first increment.
+   */
+  public static void register(String name, String... tags) {
+    counter(name, tags);
+  }
+
+  private static Counter counter(String name, String... tags) {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry == null) {
-      return;
+      return null;
     }
     Counters current = counters;
     if (current.registry() != registry) {
-      current = new Counters(registry, new ConcurrentHashMap<>());
-      counters = current;
+      synchronized (Observability.class) {
+        current = counters;
+        if (current.registry() != registry) {
+          current = new Counters(registry, new ConcurrentHashMap<>());
+          counters = current;
+        }
+      }
     }
     String[] key = Arrays.copyOf(tags, tags.length + 1);
     key[tags.length] = name;
-    current.byKey().computeIfAbsent(Arrays.asList(key), k -> registry.counter("flamingo_" + name, tags)).increment(amount);
+    return current.byKey().computeIfAbsent(Arrays.asList(key), k -> Counter.builder("flamingo_" + name)
+        .description(DESCRIPTIONS.getOrDefault(name, "Flamingo Sync: " + name.replace('_', ' ')))
+        .tags(tags)
+        .register(registry));
   }
 
   /** The request timers of one registry, by status class (index status / 100), registered once. */
@@ -95,24 +130,39 @@ public final class Observability {
    * the request rate, errors and mean latency by status class, at the cost of a few atomic adds.
    */
   public static void recordRequest(int status, long nanos) {
+    Timer[] timers = requestTimers();
+    int c = status / 100;
+    if (timers != null && c >= 1 && c <= 5) {
+      timers[c].record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * Registers the HTTP meters at 0: {@code flamingo_http_requests_seconds} for every status class and
+   * {@code flamingo_http_errors_total} for 4xx and 5xx (the gateway calls it at start).
+   */
+  public static void registerHttpMeters() {
+    requestTimers();
+    register("http_errors", "class", "4xx");
+    register("http_errors", "class", "5xx");
+  }
+
+  private static Timer[] requestTimers() {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry == null) {
-      return;
+      return null;
     }
     RequestTimers current = requestTimers;
     if (current.registry() != registry) {
       Timer[] timers = new Timer[6];
       for (int c = 1; c <= 5; c++) {
         timers[c] = Timer.builder("flamingo_http_requests").tag("class", c + "xx")
-            .description("HTTP requests by status class").register(registry);
+            .description("HTTP requests answered, by status class (count, total and max seconds)").register(registry);
       }
       current = new RequestTimers(registry, timers);
       requestTimers = current;
     }
-    int c = status / 100;
-    if (c >= 1 && c <= 5) {
-      current.byClass()[c].record(nanos, TimeUnit.NANOSECONDS);
-    }
+    return current.byClass();
   }
 
   public static void count(String name, String... tags) {

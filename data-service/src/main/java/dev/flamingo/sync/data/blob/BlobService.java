@@ -35,6 +35,8 @@ public final class BlobService {
     this.store = store;
     this.limits = limits;
     this.events = events;
+    Observability.register("blob_bytes_written"); // scraped at 0 before the first write
+    Observability.register("blob_put_raced");
   }
 
   /** {since?} → {items, count, latest_version}. */

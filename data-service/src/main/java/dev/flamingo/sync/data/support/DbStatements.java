@@ -34,10 +34,17 @@ public final class DbStatements {
     return TOTAL.sum();
   }
 
-  /** Registers the counter in the default registry, when metrics are on (idempotent). */
-  public static void register() {
+  /** The registry the counter is in (each data-service verticle instance calls {@link #register}). */
+  private static MeterRegistry registered;
+
+  /**
+   * Registers the counter in the default registry, when metrics are on: once per registry (registering the
+   * function counter again would be ignored, with Micrometer's "already registered" warning).
+   */
+  public static synchronized void register() {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
-    if (registry != null) {
+    if (registry != null && registry != registered) {
+      registered = registry;
       FunctionCounter.builder("flamingo_db_statements", TOTAL, LongAdder::sum)
           .description("Statement round trips data-service sent to Postgres")
           .tag("service", "data")

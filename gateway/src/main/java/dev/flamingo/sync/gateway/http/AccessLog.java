@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One log line per request (logger {@code flamingo.access}), with the request id that also travels on
- * the bus. The query string is never logged (a login URL carries a temp token there), nor any header.
+ * the bus; its fields are also the event's key-value pairs ({@code method, path, status, duration_ms, ip,
+ * request_id}), fields of their own in the JSON log format. The query string is never logged (a login URL carries a temp token there), nor any header.
  *
  * <p>Failed sign-ins and token guesses also go to logger {@code flamingo.security} as one stable line
  * for fail2ban-style tools:
@@ -31,14 +32,20 @@ public final class AccessLog {
       String path = ctx.request().path();
       String method = ctx.request().method().name();
       if (ACCESS.isInfoEnabled()) {
-        ACCESS.info("{} {} {} {}ms ip={} request_id={}", method, path, status,
-            nanos / 1_000_000, context.clientIp(), context.requestId());
+        long ms = nanos / 1_000_000;
+        // the fields again as key-value pairs: fields of their own in the JSON log format
+        ACCESS.atInfo().addKeyValue("method", method).addKeyValue("path", path).addKeyValue("status", status)
+            .addKeyValue("duration_ms", ms).addKeyValue("ip", context.clientIp())
+            .addKeyValue("request_id", context.requestId())
+            .log("{} {} {} {}ms ip={} request_id={}", method, path, status, ms, context.clientIp(), context.requestId());
       }
       if (status >= 400) {
         Observability.count("http_errors", "class", status >= 500 ? "5xx" : "4xx");
       }
       if (isAuthFailure(status, path)) {
-        SECURITY.warn("auth-failure ip={} method={} path={} status={}", context.clientIp(), method, path, status);
+        SECURITY.atWarn().addKeyValue("ip", context.clientIp()).addKeyValue("method", method).addKeyValue("path", path)
+            .addKeyValue("status", status)
+            .log("auth-failure ip={} method={} path={} status={}", context.clientIp(), method, path, status);
       }
     });
   }

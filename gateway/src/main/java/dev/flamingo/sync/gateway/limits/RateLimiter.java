@@ -66,6 +66,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
     this.known = known;
     this.onLimited = onLimited;
     this.prefix = name + ':' + limit + '/' + windowMillis / 1000 + ':';
+    Observability.register("rate_limit_hits", "limit", name); // scraped at 0 before the first hit
   }
 
   @Override
