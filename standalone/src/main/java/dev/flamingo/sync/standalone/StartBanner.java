@@ -118,12 +118,9 @@ final class StartBanner {
     out.println();
   }
 
-  /**
-   * FLAMINGO_LOG_FORMAT as logback reads it (a system property first, then the environment; the appender's
-   * name, so exactly {@code JSON}).
-   */
+  /** FLAMINGO_LOG_FORMAT as logback reads it ({@link dev.flamingo.sync.common.ops.LogFormat}). */
   static boolean jsonLogs() {
-    return "JSON".equals(System.getProperty("FLAMINGO_LOG_FORMAT", System.getenv("FLAMINGO_LOG_FORMAT")));
+    return dev.flamingo.sync.common.ops.LogFormat.json();
   }
 
   /**

@@ -80,7 +80,7 @@ class StandaloneOutputIT {
     int port = TestCluster.freePort();
     String publicUrl = "http://flamingo.example.test:" + port;
     try (TestDatabase db = TestDatabase.create();
-        Server server = Server.start("json", db, port, Map.of("FLAMINGO_LOG_FORMAT", "JSON", "FLAMINGO_PUBLIC_URL", publicUrl,
+        Server server = Server.start("json", db, port, Map.of("FLAMINGO_LOG_FORMAT", "json", "FLAMINGO_PUBLIC_URL", publicUrl,
             // DEBUG: more lines that must be JSON, and Micrometer logs a second duplicate registration at DEBUG
             // (the first at WARN, and that one is Vert.x's, dropped on purpose): ours must be none of them
             "FLAMINGO_LOG_LEVEL", "DEBUG"))) {

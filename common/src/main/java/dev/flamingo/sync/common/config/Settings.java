@@ -160,6 +160,10 @@ public final class Settings {
     BOOLEANS.forEach(k -> bool(k, false));
     NUMBERS.forEach(k -> number(k, 0));
     signupMode();
+    String format = dev.flamingo.sync.common.ops.LogFormat.raw();
+    if (!format.isEmpty() && !format.equals("text") && !format.equals("json")) {
+      throw new InvalidSetting(dev.flamingo.sync.common.ops.LogFormat.VARIABLE, format, "is not a log format (TEXT or JSON)");
+    }
     String db = dbUrl();
     if (db.startsWith("jdbc:")) {
       throw new InvalidSetting(DB_URL, dbUrlShown(),

@@ -65,4 +65,28 @@ class SettingsValuesTest {
     with(Settings.DB_URL, "postgres://u@h/db").validate();
     new Settings(new JsonObject()).validate();
   }
+
+  /** logback reads FLAMINGO_LOG_FORMAT before any settings: any case of json or text works, anything else stops the start. */
+  @Test
+  void theLogFormatTakesAnyCaseAndRefusesOtherValues() {
+    String before = System.getProperty(dev.flamingo.sync.common.ops.LogFormat.VARIABLE);
+    try {
+      for (String json : new String[] {"JSON", "json", " Json "}) {
+        System.setProperty("FLAMINGO_LOG_FORMAT", json);
+        assertEquals("JSON", new dev.flamingo.sync.common.ops.LogFormat().getPropertyValue(), json);
+        new Settings(new JsonObject()).validate();
+      }
+      System.setProperty("FLAMINGO_LOG_FORMAT", "text");
+      assertEquals("TEXT", new dev.flamingo.sync.common.ops.LogFormat().getPropertyValue());
+      System.setProperty("FLAMINGO_LOG_FORMAT", "xml");
+      assertEquals("FLAMINGO_LOG_FORMAT=xml is not a log format (TEXT or JSON)",
+          assertThrows(Settings.InvalidSetting.class, () -> new Settings(new JsonObject()).validate()).getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty("FLAMINGO_LOG_FORMAT");
+      } else {
+        System.setProperty("FLAMINGO_LOG_FORMAT", before);
+      }
+    }
+  }
 }
