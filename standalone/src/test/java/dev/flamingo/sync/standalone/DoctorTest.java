@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.gateway.GatewayVerticle;
-import dev.flamingo.sync.testing.RequiredTool;
 import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -37,7 +35,6 @@ import org.junit.jupiter.api.Test;
  * is nginx's and which trusts only 127.0.0.2, the address nginx connects from ({@code proxy_bind}).
  */
 class DoctorTest {
-  static final String NGINX = "/usr/sbin/nginx";
   static final Path SCRIPT = Path.of("..", "bin", "flamingo-doctor");
   static final List<String> CHECKS = List.of("reachable", "https", "login-cookie", "public-url", "cors", "api-404",
       "json-413", "upload-size", "client-ip", "clock");
@@ -175,8 +172,7 @@ class DoctorTest {
 
   /** deploy/nginx.conf on {@code port} (with TLS: 127.0.0.1's certificate) in front of the gateway on {@code upstream}. */
   void startNginx(int upstream, int port, boolean tls, java.util.function.UnaryOperator<String> edit) throws Exception {
-    RequiredTool.require(new File(NGINX).canExecute(), "FLAMINGO_TEST_SKIP_NGINX",
-        "DoctorTest needs " + NGINX + ": apt-get install nginx-light");
+    Nginx.require("DoctorTest");
     String site = Files.readString(Path.of("..", "deploy", "nginx.conf"))
         .replace(" resolve;", ";")
         .replace("resolver 127.0.0.11 valid=10s ipv6=off;", "")
@@ -187,14 +183,7 @@ class DoctorTest {
         .replace("    proxy_pass http://flamingo_gateways;\n", "    proxy_pass http://flamingo_gateways;\n    proxy_bind 127.0.0.2;\n");
     assertTrue(site.contains("proxy_bind 127.0.0.2;"), site);
     site = edit.apply(site);
-    Files.writeString(dir.resolve("site.conf"), site);
-    String d = dir.toString();
-    Files.writeString(dir.resolve("nginx.conf"), "worker_processes 1;\npid " + d + "/nginx.pid;\nerror_log " + d
-        + "/error.log;\nevents { worker_connections 64; }\nhttp {\n  access_log " + d + "/default.log;\n"
-        + "  client_body_temp_path " + d + "/body; proxy_temp_path " + d + "/proxy; fastcgi_temp_path " + d + "/f;\n"
-        + "  uwsgi_temp_path " + d + "/u; scgi_temp_path " + d + "/s;\n  include " + d + "/site.conf;\n}\n");
-    nginx = new ProcessBuilder(NGINX, "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+    nginx = Nginx.start(dir, site);
     long deadline = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < deadline) {
       try (Socket s = new Socket()) {

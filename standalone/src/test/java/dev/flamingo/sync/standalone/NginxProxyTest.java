@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.gateway.GatewayVerticle;
-import dev.flamingo.sync.testing.RequiredTool;
 import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Test;
  * Only what a container network needs is changed: the upstream address, the port, the log path.
  */
 class NginxProxyTest {
-  static final String NGINX = "/usr/sbin/nginx";
 
   static Vertx vertx;
   static Process nginx;
@@ -40,8 +37,7 @@ class NginxProxyTest {
 
   @BeforeAll
   static void start() throws Exception {
-    RequiredTool.require(new File(NGINX).canExecute(), "FLAMINGO_TEST_SKIP_NGINX",
-        "NginxProxyTest needs " + NGINX + ": apt-get install nginx-light");
+    Nginx.require("NginxProxyTest");
     vertx = Vertx.vertx();
     GatewayVerticle gateway = new GatewayVerticle();
     vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(new JsonObject()
@@ -55,14 +51,7 @@ class NginxProxyTest {
         .replace("server gateway:8080", "server 127.0.0.1:" + gateway.actualPort())
         .replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
         .replace("/var/log/nginx/access.log", dir.resolve("access.log").toString());
-    Files.writeString(dir.resolve("site.conf"), site);
-    String d = dir.toString();
-    Files.writeString(dir.resolve("nginx.conf"), "worker_processes 1;\npid " + d + "/nginx.pid;\nerror_log " + d
-        + "/error.log;\nevents { worker_connections 64; }\nhttp {\n  access_log " + d + "/default.log;\n"
-        + "  client_body_temp_path " + d + "/body; proxy_temp_path " + d + "/proxy; fastcgi_temp_path " + d + "/f;\n"
-        + "  uwsgi_temp_path " + d + "/u; scgi_temp_path " + d + "/s;\n  include " + d + "/site.conf;\n}\n");
-    nginx = new ProcessBuilder(NGINX, "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+    nginx = Nginx.start(dir, site);
     long deadline = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < deadline) {
       try {
