@@ -97,6 +97,7 @@
     }
     actions.appendChild(button("Sign out", "sign-out", () => act(row, "POST", "/sign-out", a.email + " is signed out everywhere")));
     actions.appendChild(button("Quota", "quota", () => quotaInline(row, a)));
+    if (!self) { actions.appendChild(button("Reset password", "reset-password", () => resetInline(row, a))); }
     if (!self) { actions.appendChild(button("Delete", "danger delete", () => confirmDelete(row, a))); }
     return row;
   }
@@ -127,6 +128,30 @@
       if (!r.ok) { field.focus(); }
     });
     field.focus(); field.select();
+  }
+
+  // A forgotten password: a new one typed here; the row says what it costs (the stored key is lost by design).
+  function resetInline(row, a) {
+    const td = row.querySelector(".actions-cell");
+    row.classList.add("row-confirm");
+    const form = document.createElement("form"); form.className = "inline reset-form"; form.noValidate = true;
+    const field = document.createElement("input"); field.type = "password"; field.className = "new-password";
+    field.autocomplete = "new-password"; field.minLength = 8; field.setAttribute("aria-label", "New password for " + a.email);
+    field.placeholder = "New password (8 or more)";
+    const save = document.createElement("button"); save.type = "submit"; save.className = "danger confirm-reset"; save.textContent = "Reset";
+    const warn = document.createElement("p"); warn.className = "muted";
+    warn.textContent = "Signs " + a.email + " out everywhere. Its stored encryption key is lost: the owner pairs the devices again and rotates the key in the app.";
+    form.append(field, save, button("Cancel", "cancel", () => accounts()), warn);
+    td.textContent = ""; td.appendChild(form);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (field.value.length < 8) { notice("The new password needs 8 characters or more."); field.focus(); return; }
+      const r = await act(row, "POST", "/reset-password", "Password reset for " + a.email + ": tell them the new one. "
+        + "Their devices are signed out and must be paired again.", { password: field.value });
+      field.value = "";
+      if (!r.ok) { field.focus(); }
+    });
+    field.focus();
   }
 
   function confirmDelete(row, a) {

@@ -110,6 +110,7 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_ADMIN_ACCOUNTS, admin::list)
         .on(Addresses.AUTH_ADMIN_ACCOUNT_STATE, admin::setState)
         .on(Addresses.AUTH_ADMIN_SIGN_OUT, admin::signOut)
+        .on(Addresses.AUTH_ADMIN_PASSWORD_RESET, admin::resetPassword)
         .on(Addresses.AUTH_ADMIN_FIGURES, admin::figures)
         .on(Addresses.AUTH_ACCOUNT_DELETE_BEGIN, deletion::begin)
         .on(Addresses.AUTH_ACCOUNT_DELETE_FINISH, deletion::finish)

@@ -164,13 +164,13 @@ class AdminApiTest {
     Map<HttpMethod, String[]> routes = Map.of(
         HttpMethod.GET, new String[] {"/api/admin/accounts", "/api/admin/signups", "/api/admin/invites", "/api/admin/figures"},
         HttpMethod.POST, new String[] {"/api/admin/accounts/" + id + "/disable", "/api/admin/accounts/" + id + "/enable",
-            "/api/admin/accounts/" + id + "/sign-out", "/api/admin/invites"},
+            "/api/admin/accounts/" + id + "/sign-out", "/api/admin/invites", "/api/admin/accounts/" + id + "/reset-password"},
         HttpMethod.PUT, new String[] {"/api/admin/signups", "/api/admin/accounts/" + id + "/quota"},
         HttpMethod.DELETE, new String[] {"/api/admin/accounts/" + id, "/api/admin/invites/00000000-0000-0000-0000-000000000000"});
     routes.forEach((method, paths) -> {
       for (String path : paths) {
         JsonObject body = method == HttpMethod.PUT || method == HttpMethod.POST ? new JsonObject().put("mode", "closed")
-            .put("quota_bytes", 1) : null;
+            .put("quota_bytes", 1).put("password", "the attacker's password") : null;
         Response r = web(method, path, cookie, body);
         assertEquals(403, r.status, method + " " + path + ": " + r);
         assertEquals("Admins only", r.error());
@@ -251,6 +251,51 @@ class AdminApiTest {
     eventually("the login is refused", () -> web(HttpMethod.GET, "/api/auth/me", cookie, null).status == 401);
     assertEquals(200, login("signout@example.com").status, "signed out, not disabled");
     assertAudited("admin.account.signed_out", id);
+  }
+
+  /**
+   * A forgotten password, reset by an admin: the new one signs in, the old one no longer does, every session ends on
+   * the gateways and the device leaves device-service's list (through the outbox), and the stored key is lost by
+   * design (409 until the app rotates it): the admin gets no way into the data.
+   */
+  @Test
+  void anAdminResetsAForgottenPasswordTheSessionsEndAndTheStoredKeyIsLost() {
+    String email = "forgot@example.com";
+    String cookie = Pairing.register(api, email);
+    String token = Pairing.pairDevice(api, cookie, "Forgot laptop");
+    long id = idOf(email);
+    String key = Base64.getEncoder().encodeToString(dev.flamingo.sync.common.security.Tokens.randomBytes(32));
+    assertEquals(200, api.put("/api/sync/key", token, new JsonObject().put("master_key", key)).status);
+    assertEquals(200, api.get("/api/sync/config", token).status);
+
+    assertEquals(400, admin(HttpMethod.POST, "/api/admin/accounts/" + id + "/reset-password", new JsonObject()
+        .put("password", "short")).status, "a password out of bounds");
+    assertEquals(400, admin(HttpMethod.POST, "/api/admin/accounts/" + id + "/reset-password", new JsonObject()).status);
+    assertEquals(400, admin(HttpMethod.POST, "/api/admin/accounts/" + idOf(ADMIN) + "/reset-password", new JsonObject()
+        .put("password", "the admin's new one")).status, "not the admin's own account");
+    assertEquals(404, admin(HttpMethod.POST, "/api/admin/accounts/987654321/reset-password", new JsonObject()
+        .put("password", "a long enough one")).status);
+    assertEquals(200, login(email).status, "none of that changed the password");
+
+    Response r = admin(HttpMethod.POST, "/api/admin/accounts/" + id + "/reset-password",
+        new JsonObject().put("password", "the new password"));
+    assertEquals(200, r.status, r.toString());
+    assertEquals(1, r.data().getInteger("sessions_revoked"));
+    eventually("the session is refused", () -> api.get("/api/sync/config", token).status == 401);
+    eventually("the login is refused", () -> web(HttpMethod.GET, "/api/auth/me", cookie, null).status == 401);
+    assertEquals(401, login(email).status, "the old password no longer signs in");
+    Response fresh = api.post("/api/auth/login", null, new JsonObject().put("email", email).put("password", "the new password"));
+    assertEquals(200, fresh.status, fresh.toString());
+    String newCookie = fresh.raw.cookies().stream().filter(c -> c.startsWith("flamingo_login=")).findFirst().orElseThrow();
+    String loginCookie = newCookie.substring(0, newCookie.indexOf(';'));
+    eventually("the device is signed out in device-service too", () -> web(HttpMethod.GET, "/api/web/devices", loginCookie, null)
+        .body.getJsonArray("data").isEmpty());
+
+    String again = Pairing.pairDevice(api, loginCookie, "the new password", "Forgot laptop, paired again");
+    Response lost = api.get("/api/sync/key", again);
+    assertEquals(409, lost.status, "the key was sealed under the old account key: lost by design: " + lost);
+    assertFalse(lost.body.encode().contains(key));
+    assertAudited("admin.account.password_reset", id);
   }
 
   @Test

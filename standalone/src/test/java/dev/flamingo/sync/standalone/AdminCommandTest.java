@@ -300,6 +300,32 @@ class AdminCommandTest {
     failed(admin("delete", email, "--yes"));
   }
 
+  /** The admin's password and then the account's new one, as two lines of standard input; neither is printed. */
+  @Test
+  void resetPasswordNeedsYesThenTheNewPasswordSignsInAndTheOldOneNoLonger() {
+    String email = "forgetful@example.com";
+    Pairing.register(api, email);
+    Result refused = admin("reset-password", email);
+    assertEquals(2, refused.code, refused.toString());
+    assertTrue(refused.err.contains("--yes"), refused.toString());
+    assertEquals(200, login(email).status, "nothing changed");
+
+    String fresh = "forgetful's new password";
+    Result done = exec(Map.of("FLAMINGO_ADMIN_URL", url, "FLAMINGO_ADMIN_EMAIL", ADMIN),
+        Pairing.passwordOf(ADMIN) + "\n" + fresh + "\n", "--password-stdin", "reset-password", email, "--yes");
+    ok(done);
+    assertTrue(done.out.startsWith("Password reset: " + email), done.toString());
+    assertFalse(done.out.contains(fresh) || done.err.contains(fresh), "the new password was printed: " + done);
+    assertEquals(401, login(email).status, "the old password no longer signs in");
+    assertEquals(200, api.post("/api/auth/login", null, new io.vertx.core.json.JsonObject().put("email", email)
+        .put("password", fresh)).status);
+
+    Result viaEnv = exec(Map.of("FLAMINGO_ADMIN_URL", url, "FLAMINGO_ADMIN_EMAIL", ADMIN,
+        "FLAMINGO_ADMIN_PASSWORD", Pairing.passwordOf(ADMIN), "FLAMINGO_NEW_PASSWORD", "x"), "", "reset-password", email, "--yes");
+    failed(viaEnv);
+    assertTrue(viaEnv.err.contains("8 to 1024 characters"), "the server's refusal, in one line: " + viaEnv);
+  }
+
   @Test
   void figuresReportTheServer() {
     Result r = ok(admin("figures"));

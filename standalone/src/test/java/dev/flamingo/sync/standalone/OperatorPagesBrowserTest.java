@@ -86,7 +86,7 @@ class OperatorPagesBrowserTest {
   }
 
   @Test
-  void theAdminPageListsSearchesDisablesEnablesSetsAQuotaAndDeletes() throws Exception {
+  void theAdminPageListsSearchesDisablesEnablesSetsAQuotaResetsAPasswordAndDeletes() throws Exception {
     String bobCookie = Pairing.register(client, "bob@example.com");
     String bobToken = Pairing.pairDevice(client, bobCookie, "Bob's laptop");
     Pairing.register(client, "carol@example.com");
@@ -99,8 +99,8 @@ class OperatorPagesBrowserTest {
     assertEquals("1", bob.findElements(By.tagName("td")).get(3).getText(), "bob's one device");
     wait.until(d -> !text("fig-accounts").equals("…"));
     assertEquals(String.valueOf(count("select count(*) from auth.accounts where deleting_at is null")), text("fig-accounts"));
-    assertTrue(row(ADMIN).findElements(By.cssSelector("button.disable, button.delete")).isEmpty(),
-        "an admin's own row offers neither Disable nor Delete");
+    assertTrue(row(ADMIN).findElements(By.cssSelector("button.disable, button.delete, button.reset-password")).isEmpty(),
+        "an admin's own row offers neither Disable, Reset password nor Delete");
     Chromium.shot(browser, "admin");
 
     browser.findElement(By.id("search")).sendKeys("carol" + Keys.ENTER);
@@ -130,6 +130,16 @@ class OperatorPagesBrowserTest {
     wait.until(d -> row("bob@example.com").findElement(By.className("usage")).getText().endsWith("/ 1.0 MiB"));
     assertEquals(1_048_576L, count("select max_bytes from data.account_quotas where account_id = "
         + row("bob@example.com").getAttribute("data-id")));
+
+    row("bob@example.com").findElement(By.cssSelector("button.reset-password")).click();
+    WebElement fresh = row("bob@example.com").findElement(By.className("new-password"));
+    assertEquals("new-password", fresh.getAttribute("autocomplete"));
+    Chromium.shot(browser, "admin-reset-password");
+    fresh.sendKeys("bob's new password" + Keys.ENTER);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Password reset for bob@example.com"));
+    assertEquals(401, login("bob@example.com").status, "the old password no longer signs in");
+    assertEquals(200, client.post("/api/auth/login", null, new JsonObject().put("email", "bob@example.com")
+        .put("password", "bob's new password")).status, "the new one does");
 
     row("carol@example.com").findElement(By.cssSelector("button.delete")).click();
     WebElement confirm = row("carol@example.com").findElement(By.cssSelector("button.confirm-delete"));

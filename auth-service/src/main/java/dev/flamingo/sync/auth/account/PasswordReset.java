@@ -2,8 +2,10 @@ package dev.flamingo.sync.auth.account;
 
 import dev.flamingo.sync.auth.custody.AccountKeyStore;
 import dev.flamingo.sync.auth.custody.AccountKeys;
+import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.session.SessionStore;
 import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.config.ConfigLoader;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
@@ -26,40 +28,65 @@ import java.util.UUID;
  * security stamp (every browser login ends), every session revoked, and a NEW account key: the old one was
  * wrapped under the forgotten password and the sessions' tokens only, so nobody can open it, the operator
  * included. The master key stored under it is lost by design: devices paired again get 409 "the encryption
- * key was lost…" for it until one rotates the key (README, "Key custody").
+ * key was lost…" for it until one rotates the key (README, "Key custody"). An admin does the same from the admin
+ * page or {@code bin/flamingo-admin reset-password} ({@link #resetById}); the devices' sign-outs reach
+ * device-service through the outbox either way.
  */
 public final class PasswordReset {
   private final Vertx vertx;
   private final Pool pool;
+  private final SessionService sessions;
   private final PasswordHasher hasher = new PasswordHasher();
 
+  /** Outside a running auth-service (the operator's command): sessions revoked here are evicted by no gateway. */
   public PasswordReset(Vertx vertx, Pool pool) {
-    this.vertx = vertx;
-    this.pool = pool;
+    this(vertx, pool, new SessionService(vertx, pool, new SessionStore(pool), new Outbox(), 90));
   }
 
-  /** What a reset did: the account, its new account key's id, the sessions revoked. */
-  public record Result(long accountId, UUID accountKeyId, int sessionsRevoked) {}
+  public PasswordReset(Vertx vertx, Pool pool, SessionService sessions) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.sessions = sessions;
+  }
 
+  /**
+   * What a reset did: the account, its new account key's id, and the revocation event of its sessions (hand it to
+   * {@link SessionService#announce} where gateways listen).
+   */
+  public record Result(long accountId, UUID accountKeyId, JsonObject revoked) {
+    public int sessionsRevoked() {
+      return revoked.getJsonArray("session_ids").size();
+    }
+  }
+
+  /** The operator's command: the account by its e-mail. */
   public Future<Result> reset(String rawEmail, String password) {
-    String email = rawEmail.trim().toLowerCase(Locale.ROOT);
+    RequestContext ctx = RequestContext.anonymous(UUID.randomUUID().toString(), "operator", "reset-password");
+    return reset("email", rawEmail.trim().toLowerCase(Locale.ROOT), password, ctx);
+  }
+
+  /** An admin's reset (flamingo.auth.v1.admin.account.password.reset): the account by its id. */
+  public Future<Result> resetById(long accountId, String password, RequestContext ctx) {
+    return reset("id", accountId, password, ctx);
+  }
+
+  private Future<Result> reset(String column, Object account, String password, RequestContext ctx) {
     if (password == null || password.length() < AccountService.MIN_PASSWORD
         || password.length() > AccountService.MAX_PASSWORD) {
-      return Future.failedFuture(new IllegalArgumentException("The new password must be "
+      return Future.failedFuture(ServiceException.badRequest("The new password must be "
           + AccountService.MIN_PASSWORD + " to " + AccountService.MAX_PASSWORD + " characters"));
     }
     AccountKeys keys = new AccountKeys(vertx, pool, new AccountKeyStore(), hasher);
-    SessionStore sessions = new SessionStore(pool);
     Outbox outbox = new Outbox();
-    RequestContext ctx = RequestContext.anonymous(UUID.randomUUID().toString(), "operator", "reset-password");
     return vertx.executeBlocking(() -> hasher.hash(password), false)
         .compose(hash -> keys.derive(password).compose(derived -> pool.withTransaction(tx -> tx
             .preparedQuery("update accounts set password_hash = $2, security_stamp = $3, updated_at = now() "
-                + "where email = $1 returning id")
-            .execute(Tuple.of(email, hash, Tokens.randomHex(16)))
+                + "where " + column + " = $1 and deleting_at is null returning id")
+            .execute(Tuple.of(account, hash, Tokens.randomHex(16)))
             .compose(rows -> {
               if (rows.size() == 0) {
-                return Future.failedFuture(new IllegalArgumentException("No account has the e-mail " + email));
+                return Future.failedFuture(ServiceException.notFound(column.equals("email")
+                    ? "No account has the e-mail " + account : "Account not found"));
               }
               long id = rows.iterator().next().getLong("id");
               // the update above holds the account's row lock, as every revocation takes first
@@ -67,8 +94,8 @@ public final class PasswordReset {
                   .compose(revoked -> tx.preparedQuery("update temp_tokens set key_grant = null where claimed_by = $1")
                       .execute(Tuple.of(id))
                       .compose(v -> outbox.audit(tx, "account.password_reset", ctx, id, null,
-                          new JsonObject().put("sessions_revoked", revoked.size())))
-                      .map(v -> new Result(id, akId, revoked.size()))));
+                          new JsonObject().put("sessions_revoked", revoked.getJsonArray("session_ids").size())))
+                      .map(v -> new Result(id, akId, revoked))));
             }))));
   }
 

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.auth.admin;
 
 import dev.flamingo.sync.auth.account.AccountStore;
+import dev.flamingo.sync.auth.account.PasswordReset;
 import dev.flamingo.sync.auth.account.AccountStore.Account;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.signup.SignupPolicy;
@@ -18,7 +19,7 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * The admin's operations on accounts (docs/operating.md): list and search, disable and re-enable, sign out
- * everywhere, the server's figures. Every change is audited on the admin's account, with the admin's IP.
+ * everywhere, reset a forgotten password, the server's figures. Every change is audited on the admin's account, with the admin's IP.
  */
 public final class AdminService {
   public static final String NOT_FOUND = "Account not found";
@@ -34,6 +35,7 @@ public final class AdminService {
   private final SessionService sessions;
   private final SignupPolicy signups;
   private final Outbox outbox;
+  private final PasswordReset reset;
 
   public AdminService(Vertx vertx, Pool pool, AccountStore accounts, Admins admins, SessionService sessions,
       SignupPolicy signups, Outbox outbox) {
@@ -45,6 +47,7 @@ public final class AdminService {
     this.sessions = sessions;
     this.signups = signups;
     this.outbox = outbox;
+    this.reset = new PasswordReset(vertx, pool, sessions);
   }
 
   /** AUTH_ADMIN_ACCOUNTS {q?, account_id?, limit?, offset?} → {accounts, total}. */
@@ -98,6 +101,27 @@ public final class AdminService {
           return sessions.revokeAccount(target, "signed_out_by_admin");
         }))
         .map(n -> Reply.data(new JsonObject().put("sessions_revoked", n)).put("message", "Signed out everywhere"));
+  }
+
+  /**
+   * AUTH_ADMIN_PASSWORD_RESET {account_id, password} → {account_id, sessions_revoked}: a forgotten password, reset by
+   * an admin as the operator's command does (a new account key: the stored encryption key is lost by design; every
+   * login and session ends, on every gateway at once). Audited admin.account.password_reset on the admin's account.
+   */
+  public Future<JsonObject> resetPassword(JsonObject body, RequestContext ctx) {
+    long target = AccountIds.one(body);
+    if (!(body.getValue("password") instanceof String password)) {
+      throw ServiceException.badRequest("password is required");
+    }
+    return other(ctx, target).compose(admin -> reset.resetById(target, password, ctx)
+        .compose(done -> pool.withTransaction(tx -> outbox.audit(tx, "admin.account.password_reset", ctx, admin.id(), null,
+            new JsonObject().put("target_account_id", target))).map(done)))
+        .map(done -> {
+          stampChanged(target);
+          return Reply.data(new JsonObject().put("account_id", target).put("sessions_revoked", sessions.announce(done.revoked())))
+              .put("message", "Password reset: the account's devices are signed out and its stored encryption key is lost; "
+                  + "the owner signs in with the new password, pairs the devices again and rotates the key in the app");
+        });
   }
 
   /** AUTH_ADMIN_FIGURES → {accounts, disabled_accounts, signup_mode}. */

@@ -222,16 +222,27 @@ public final class SessionService {
 
   /** Revokes every session of the account (sign out everywhere). */
   public Future<Integer> revokeAccount(long account, String reason) {
-    return pool.withTransaction(tx -> store.lockAccount(tx, account)
-        .compose(v -> store.revokeAccount(tx, account, reason))
-        .compose(revoked -> {
-          JsonObject event = revokedEvent(revoked.stream().map(p -> p[0]).toList(),
-              revoked.stream().map(p -> p[1]).distinct().toList(), account, reason);
-          return toDevices(tx, event).map(v -> event);
-        })).map(event -> {
-          publish(event);
-          return event.getJsonArray("session_ids").size();
-        });
+    return pool.withTransaction(tx -> store.lockAccount(tx, account).compose(v -> revokeAccount(tx, account, reason)))
+        .map(this::announce);
+  }
+
+  /**
+   * Revokes every live session of the account inside {@code tx}, whose caller holds the account's row lock, and
+   * queues the devices' sign-outs for device-service in the same transaction. Returns the revocation event: hand it
+   * to {@link #announce} once the transaction has committed.
+   */
+  public Future<JsonObject> revokeAccount(SqlClient tx, long account, String reason) {
+    return store.revokeAccount(tx, account, reason).compose(revoked -> {
+      JsonObject event = revokedEvent(revoked.stream().map(p -> p[0]).toList(),
+          revoked.stream().map(p -> p[1]).distinct().toList(), account, reason);
+      return toDevices(tx, event).map(v -> event);
+    });
+  }
+
+  /** Every gateway evicts the revoked sessions (and the revocations are counted); how many there were. */
+  public int announce(JsonObject event) {
+    publish(event);
+    return event.getJsonArray("session_ids").size();
   }
 
   public Future<Integer> cleanup() {

@@ -85,6 +85,13 @@ public final class Addresses {
   public static final String AUTH_ADMIN_ACCOUNT_STATE = "flamingo.auth.v1.admin.account.state";
   /** {account_id} + admin account → {sessions_revoked}: every browser login and session of the account ends. */
   public static final String AUTH_ADMIN_SIGN_OUT = "flamingo.auth.v1.admin.account.sign-out";
+  /**
+   * {account_id, password} + admin account → {account_id, sessions_revoked}: a forgotten password reset by an admin
+   * (a new account key: the stored encryption key is lost by design; every login and session ends, evicted on every
+   * gateway). 400 for the admin's own account or a password out of bounds; 404 unknown. Audited
+   * admin.account.password_reset on the admin's account, account.password_reset on the target's.
+   */
+  public static final String AUTH_ADMIN_PASSWORD_RESET = "flamingo.auth.v1.admin.account.password-reset";
   /** admin account → [{id, note, created_at, expires_at, used_at, revoked_at, status}], newest first. */
   public static final String AUTH_ADMIN_INVITES_LIST = "flamingo.auth.v1.admin.invites.list";
   /** {note?, expires_in_days?} + admin account → {id, invite_token, note, expires_at} (the token: shown once). */

@@ -45,6 +45,9 @@ public final class AdminRoutes {
     router.delete("/api/admin/accounts/:id").handler(ctx -> withAccount(ctx, id ->
         deletions.delete(Contexts.get(ctx), new JsonObject().put("account_id", id)).onComplete(ar -> Envelope.result(ctx, ar))));
     router.put("/api/admin/accounts/:id/quota").handler(this::quota);
+    router.post("/api/admin/accounts/:id/reset-password").handler(ctx -> withAccount(ctx, id ->
+        bus.forward(ctx, Addresses.AUTH_ADMIN_PASSWORD_RESET, new JsonObject().put("account_id", id)
+            .put("password", JsonBodies.object(ctx).getValue("password")))));
     router.get("/api/admin/signups").handler(ctx -> bus.forward(ctx, Addresses.AUTH_SIGNUPS_GET, new JsonObject()));
     router.put("/api/admin/signups").handler(ctx -> bus.forward(ctx, Addresses.AUTH_ADMIN_SIGNUPS_PUT, JsonBodies.object(ctx)));
     router.get("/api/admin/invites").handler(ctx -> bus.forward(ctx, Addresses.AUTH_ADMIN_INVITES_LIST, new JsonObject()));
