@@ -15,12 +15,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The operator's reset of a forgotten password: {@code java -jar auth-service.jar reset-password EMAIL}, the
@@ -62,15 +64,20 @@ public final class PasswordReset {
   /** The operator's command: the account by its e-mail. */
   public Future<Result> reset(String rawEmail, String password) {
     RequestContext ctx = RequestContext.anonymous(UUID.randomUUID().toString(), "operator", "reset-password");
-    return reset("email", rawEmail.trim().toLowerCase(Locale.ROOT), password, ctx);
+    return reset("email", rawEmail.trim().toLowerCase(Locale.ROOT), password, ctx, tx -> Future.succeededFuture());
   }
 
-  /** An admin's reset (flamingo.auth.v1.admin.account.password.reset): the account by its id. */
-  public Future<Result> resetById(long accountId, String password, RequestContext ctx) {
-    return reset("id", accountId, password, ctx);
+  /**
+   * An admin's reset (flamingo.auth.v1.admin.account.password-reset): the account by its id; {@code alsoInTransaction}
+   * (the admin's own audit record) commits with the reset or not at all.
+   */
+  public Future<Result> resetById(long accountId, String password, RequestContext ctx,
+      Function<SqlClient, Future<Void>> alsoInTransaction) {
+    return reset("id", accountId, password, ctx, alsoInTransaction);
   }
 
-  private Future<Result> reset(String column, Object account, String password, RequestContext ctx) {
+  private Future<Result> reset(String column, Object account, String password, RequestContext ctx,
+      Function<SqlClient, Future<Void>> alsoInTransaction) {
     if (password == null || password.length() < AccountService.MIN_PASSWORD
         || password.length() > AccountService.MAX_PASSWORD) {
       return Future.failedFuture(ServiceException.badRequest("The new password must be "
@@ -95,6 +102,7 @@ public final class PasswordReset {
                       .execute(Tuple.of(id))
                       .compose(v -> outbox.audit(tx, "account.password_reset", ctx, id, null,
                           new JsonObject().put("sessions_revoked", revoked.getJsonArray("session_ids").size())))
+                      .compose(v -> alsoInTransaction.apply(tx))
                       .map(v -> new Result(id, akId, revoked))));
             }))));
   }

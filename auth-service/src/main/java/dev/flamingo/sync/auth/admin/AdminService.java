@@ -113,9 +113,9 @@ public final class AdminService {
     if (!(body.getValue("password") instanceof String password)) {
       throw ServiceException.badRequest("password is required");
     }
-    return other(ctx, target).compose(admin -> reset.resetById(target, password, ctx)
-        .compose(done -> pool.withTransaction(tx -> outbox.audit(tx, "admin.account.password_reset", ctx, admin.id(), null,
-            new JsonObject().put("target_account_id", target))).map(done)))
+    return other(ctx, target).compose(admin -> reset.resetById(target, password, ctx,
+            tx -> outbox.audit(tx, "admin.account.password_reset", ctx, admin.id(), null,
+                new JsonObject().put("target_account_id", target))))
         .map(done -> {
           stampChanged(target);
           return Reply.data(new JsonObject().put("account_id", target).put("sessions_revoked", sessions.announce(done.revoked())))
