@@ -154,38 +154,8 @@ final class StartBanner {
     return all.size() > 3 ? all.subList(0, 3) : all;
   }
 
-  /** An IPv6 address as people write it: the longest run of zero groups as {@code ::}, no zone. */
+  /** An IPv6 address as people write it (RFC 5952: the longest run of zero groups as {@code ::}), no zone. */
   static String compressed(Inet6Address address) {
-    byte[] b = address.getAddress();
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1; // a single zero group is not shortened
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        text.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-        text.append(':');
-      }
-      text.append(Integer.toHexString(groups[i]));
-    }
-    return text.toString();
+    return io.netty.util.NetUtil.toAddressString(address);
   }
 }
