@@ -7,12 +7,6 @@
   let query = "";
   let offset = 0;
 
-  function notice(message) { text("notice", message); show("notice", !!message); }
-  function cell(row, value, className) {
-    const td = document.createElement("td"); td.textContent = value;
-    if (className) { td.className = className; }
-    row.appendChild(td); return td;
-  }
   function button(label, className, onClick) {
     const b = document.createElement("button"); b.type = "button"; b.textContent = label; b.className = className || "";
     b.addEventListener("click", onClick); return b;

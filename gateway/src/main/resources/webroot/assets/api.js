@@ -19,8 +19,16 @@ window.api = async function api(method, path, body) {
 };
 window.show = (id, visible) => { document.getElementById(id).hidden = !visible; };
 window.text = (id, value) => { document.getElementById(id).textContent = value; };
+// the page's status line (#notice): shown with a message, hidden without one
+window.notice = (message) => { text("notice", message); show("notice", !!message); };
+// a table cell with this text (and class), appended to the row; returns the cell
+window.cell = (row, value, className) => {
+  const td = document.createElement("td"); td.textContent = value;
+  if (className) { td.className = className; }
+  row.appendChild(td); return td;
+};
 window.when = (iso) => iso ? new Date(iso).toLocaleString() : "never";
-// for table cells: "3 Dec 2026, 22:15" (the full time in the cell's title would be longer than the column)
+// for table cells, where the full form would not fit the column: "3 Dec 2026, 22:15"
 window.whenShort = (iso) => iso ? new Date(iso).toLocaleString(undefined,
   { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }) : "never";
 // sizes in the units people read: 512 B, 4.0 KiB, 25.0 MiB, 1.0 GiB

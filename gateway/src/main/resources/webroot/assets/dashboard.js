@@ -3,8 +3,6 @@
   const TYPES = [["history", "History", "sync_history"], ["environment", "Environments", "sync_environments"],
     ["secret", "Secrets", "sync_secrets"], ["collection", "Collections", "sync_collections"], ["setting", "Settings", "sync_settings"]];
 
-  function notice(message) { text("notice", message); show("notice", !!message); }
-  function cell(row, value) { const td = document.createElement("td"); td.textContent = value; row.appendChild(td); }
   async function guard(r) { if (r.status === 401) { location.assign("/login"); } return r; }
 
   async function overview() {

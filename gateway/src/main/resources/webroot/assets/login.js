@@ -18,7 +18,7 @@
     const me = await api("GET", "/api/auth/me");
     if (me.ok && !invite) { signedIn(me.data); return; }
     only("signin"); show("signin-hint", !!token);
-    if (params.get("deleted") === "1") { text("notice", "Your account was deleted."); show("notice", true); }
+    if (params.get("deleted") === "1") { notice("Your account was deleted."); }
     signupMode();
     document.getElementById("email").focus();
   }
