@@ -12,10 +12,41 @@ import io.vertx.core.json.JsonObject;
  * error carries data, the text is a JSON object {@code {"error": text, "data": {...}}}.
  */
 public final class Failures {
-  /** The text of a 503 when no instance of the service is there at all. */
+  /** The text of a 503: no instance of the service is there at all, or it cannot reach its database. */
   public static final String NO_SERVICE = "Service unavailable, try again shortly";
 
   private Failures() {}
+
+  /** The innermost cause of {@code t}, as text ("java.net.ConnectException: Connection refused"). */
+  public static String rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.toString();
+  }
+
+  /**
+   * Whether {@code t} (or a cause of it) says that the database could not be reached, rather than a fault of the
+   * request or the code: its name did not resolve, the connection was refused or dropped, or PostgreSQL is starting,
+   * stopping or full. Such a failure is a 503 (the client retries), not a 500.
+   */
+  public static boolean isUnavailable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.net.UnknownHostException || c instanceof java.net.ConnectException
+          || c instanceof java.net.NoRouteToHostException || c instanceof io.vertx.sqlclient.ClosedConnectionException) {
+        return true;
+      }
+      if (c instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
+        String state = pg.getSqlState();
+        // 08xxx connection exceptions; 57P01-57P03 shutting down, crashed, starting up; 53300 too many connections
+        if (state.startsWith("08") || state.startsWith("57P") || "53300".equals(state)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 
   public static void fail(Message<?> message, ServiceException e) {
     if (e.data() == null) {

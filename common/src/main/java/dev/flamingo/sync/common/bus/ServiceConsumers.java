@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers the bus actions of a service. Every consumer gets the same treatment here, once: the
  * contract version is checked, a missing body is an empty object, a {@link ServiceException} becomes a
- * failed reply with its status, and anything unexpected is logged and answered 500 without details.
+ * failed reply with its status, an unreachable database is a 503 ({@link Failures#isUnavailable}), and anything unexpected is logged and answered 500 without details.
  * A {@link WireHandler} (registered with {@link #onWire}) may also answer in the text form of
  * {@link WireFormat} ({@link TextReply}), with the same treatment of the contract version and failures.
  */
@@ -77,6 +77,11 @@ public final class ServiceConsumers {
           }
         } else if (ar.cause() instanceof ServiceException se) {
           Failures.fail(message, se);
+        } else if (Failures.isUnavailable(ar.cause())) {
+          // one line, no stack: the database is away, and every request says so until it is back
+          LOG.warn("{} failed: database unavailable: {} (request {})", address, Failures.rootCause(ar.cause()),
+              message.headers().get(RequestContext.H_REQUEST_ID));
+          message.fail(503, Failures.NO_SERVICE);
         } else {
           LOG.error("{} failed (request {})", address, message.headers().get(RequestContext.H_REQUEST_ID), ar.cause());
           message.fail(500, "Internal server error");

@@ -100,7 +100,7 @@ public final class Database {
     options.setPipeliningLimit(256);
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(settings.integer(Settings.DB_POOL_SIZE, 8)).setName(name))
-        .connectingTo(options)
+        .connectingTo(DatabaseAddress.of(vertx, options)) // the host's last good address: see DatabaseAddress
         .using(vertx)
         .build();
   }

@@ -16,14 +16,25 @@ import java.util.function.Supplier;
  * gateway's router, or served on their own port ({@code FLAMINGO_OPS_PORT}) by a service node.
  */
 public final class OpsEndpoints {
+  /** How long a readiness check may take before it counts as down. */
+  static final long CHECK_TIMEOUT_MS = 2_000;
+
   private OpsEndpoints() {}
 
   /** Mounts the three endpoints; {@code ready} maps a check name to a future that succeeds when it is up. */
   public static void mount(Vertx vertx, Router router, Map<String, Supplier<Future<?>>> ready) {
     HealthChecks live = HealthChecks.create(vertx).register("process", p -> p.complete(Status.OK()));
     HealthChecks readiness = HealthChecks.create(vertx);
-    ready.forEach((name, check) -> readiness.register(name, 2000, promise -> check.get().onComplete(
-        ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO()))));
+    // a check that has not answered in 2 s is down (503, like any other down check; the library's own timeout
+    // answers 500); tryComplete, because its late answer must not complete it again ("Result is already complete")
+    ready.forEach((name, check) -> readiness.register(name, 2 * CHECK_TIMEOUT_MS, promise -> {
+      long timer = vertx.setTimer(CHECK_TIMEOUT_MS, t -> promise.tryComplete(
+          Status.KO(new io.vertx.core.json.JsonObject().put("reason", "no answer in " + CHECK_TIMEOUT_MS + " ms"))));
+      check.get().onComplete(ar -> {
+        vertx.cancelTimer(timer);
+        promise.tryComplete(ar.succeeded() ? Status.OK() : Status.KO());
+      });
+    }));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     router.get("/metrics").handler(PrometheusScrapingHandler.create());

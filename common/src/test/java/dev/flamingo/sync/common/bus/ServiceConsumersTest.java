@@ -58,6 +58,32 @@ class ServiceConsumersTest {
     assertEquals("Internal server error", e.getMessage());
   }
 
+  /** The database away (its name, its port, its connection, PostgreSQL starting up) is a 503; other SQL errors stay 500. */
+  @Test
+  void anUnreachableDatabaseIs503AndOtherDatabaseErrorsAre500() {
+    java.util.Map<String, Throwable> unavailable = java.util.Map.of(
+        "t.db.name", new java.net.UnknownHostException("postgres: Name or service not known"),
+        "t.db.refused", new io.vertx.core.VertxException(new java.net.ConnectException("Connection refused"), true),
+        "t.db.closed", io.vertx.sqlclient.ClosedConnectionException.INSTANCE,
+        "t.db.starting", new io.vertx.pgclient.PgException("the database system is starting up", "FATAL", "57P03", null),
+        "t.db.lost", new io.vertx.pgclient.PgException("connection failure", "FATAL", "08006", null));
+    ServiceConsumers consumers = new ServiceConsumers(vertx);
+    unavailable.forEach((address, failure) -> consumers.on(address, (body, c) -> Future.failedFuture(failure)));
+    consumers.on("t.db.unique", (body, c) -> Future.failedFuture(
+        new io.vertx.pgclient.PgException("duplicate key value", "ERROR", "23505", null)));
+    consumers.ready().await();
+    for (String address : unavailable.keySet()) {
+      ReplyException e = assertThrows(ReplyException.class,
+          () -> vertx.eventBus().request(address, new JsonObject(), ctx.toDeliveryOptions(2000)).await());
+      assertEquals(503, e.failureCode(), address);
+      assertEquals(Failures.NO_SERVICE, e.getMessage(), address);
+    }
+    ReplyException unique = assertThrows(ReplyException.class,
+        () -> vertx.eventBus().request("t.db.unique", new JsonObject(), ctx.toDeliveryOptions(2000)).await());
+    assertEquals(500, unique.failureCode());
+    assertEquals("Internal server error", unique.getMessage());
+  }
+
   @Test
   void otherContractVersionsAreRefusedClearly() {
     new ServiceConsumers(vertx).on("t.v", (body, c) -> Future.succeededFuture(Reply.data(null))).ready().await();

@@ -1,0 +1,142 @@
+package dev.flamingo.sync.common.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flamingo.sync.common.bus.Failures;
+import dev.flamingo.sync.testing.TestDatabase;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pool's new connections against a database whose name stops resolving for a while, as Podman's DNS server does
+ * each time a container starts or stops (see {@link DatabaseAddress}). A real PostgreSQL, reached through a name that
+ * only this test's lookup knows ({@code flamingo-db.invalid}: the machine's resolver would never answer it).
+ * In data-service's tests, in common's package, because it needs {@link TestDatabase}, which common's tests cannot use.
+ */
+class DatabaseAddressTest {
+  static final String NAME = "flamingo-db.invalid";
+  static TestDatabase db;
+
+  final Vertx vertx = Vertx.vertx();
+  final AtomicBoolean answering = new AtomicBoolean(true);
+  final AtomicInteger lookups = new AtomicInteger();
+  final AtomicInteger failedLookups = new AtomicInteger();
+  final List<String> lookupThreads = new CopyOnWriteArrayList<>();
+  final List<Boolean> onEventLoop = new CopyOnWriteArrayList<>();
+  PgConnectOptions real;
+  Pool pool;
+
+  @BeforeAll
+  static void database() {
+    db = TestDatabase.create();
+  }
+
+  @AfterAll
+  static void dropDatabase() {
+    db.close();
+  }
+
+  @AfterEach
+  void close() {
+    if (pool != null) {
+      pool.close().await();
+    }
+    vertx.close().await();
+  }
+
+  /** The name's DNS server: the database's real address while {@link #answering}, else no answer. */
+  InetAddress lookup(String host) throws UnknownHostException {
+    lookups.incrementAndGet();
+    lookupThreads.add(Thread.currentThread().getName());
+    onEventLoop.add(Context.isOnEventLoopThread());
+    assertEquals(NAME, host);
+    if (!answering.get()) {
+      failedLookups.incrementAndGet();
+      throw new UnknownHostException(host + ": Name or service not known");
+    }
+    return InetAddress.getByName(real.getHost());
+  }
+
+  Pool pool(long refreshMillis) {
+    real = PgConnectOptions.fromUri(db.url());
+    PgConnectOptions byName = new PgConnectOptions(real).setHost(NAME);
+    assertTrue(DatabaseAddress.applies(byName));
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8))
+        .connectingTo(DatabaseAddress.of(vertx, byName, this::lookup, refreshMillis)).using(vertx).build();
+    return pool;
+  }
+
+  /** Takes {@code n} connections at once (so the pool opens new ones), runs a query on each, gives them back. */
+  static void newConnections(Pool pool, int n) {
+    List<Future<SqlConnection>> taken = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      taken.add(pool.getConnection());
+    }
+    Future.all(taken).await();
+    for (Future<SqlConnection> c : taken) {
+      assertEquals(1, c.result().query("select 1").execute().await().iterator().next().getInteger(0));
+    }
+    for (Future<SqlConnection> c : taken) {
+      c.result().close().await();
+    }
+  }
+
+  @Test
+  void newConnectionsKeepTheLastAddressWhileTheNameDoesNotResolve() throws Exception {
+    Pool pool = pool(50);
+    newConnections(pool, 1);
+    answering.set(false);
+    // 2, 4, then 8 connections at once: each round opens new ones, after the last answer is older than the refresh
+    // age, so each round looks the name up again in the background, and that lookup fails
+    for (int n = 2; n <= 8; n *= 2) {
+      Thread.sleep(100);
+      newConnections(pool, n);
+    }
+    assertTrue(failedLookups.get() >= 1, "the name was looked up again while it did not resolve: " + lookups);
+    assertFalse(onEventLoop.contains(true), "a lookup ran on an event loop: " + lookupThreads);
+  }
+
+  @Test
+  void withoutAnyAnswerYetAConnectionFailsAsUnavailableThenRecovers() {
+    Pool pool = pool(50);
+    answering.set(false);
+    Throwable e = assertThrows(Throwable.class, () -> pool.query("select 1").execute().await());
+    assertInstanceOf(UnknownHostException.class, e);
+    assertTrue(Failures.isUnavailable(e), "a name that does not resolve is a 503, not a 500");
+    answering.set(true);
+    assertEquals(1, pool.query("select 1").execute().await().iterator().next().getInteger(0));
+  }
+
+  @Test
+  void onlyNamesWithoutTlsAreLookedUpHere() {
+    PgConnectOptions name = new PgConnectOptions().setHost("postgres");
+    assertTrue(DatabaseAddress.applies(name));
+    assertFalse(DatabaseAddress.applies(new PgConnectOptions(name).setSslMode(SslMode.REQUIRE)), "TLS needs the name");
+    assertFalse(DatabaseAddress.applies(new PgConnectOptions(name).setSslMode(SslMode.VERIFY_FULL)));
+    assertFalse(DatabaseAddress.applies(new PgConnectOptions(name).setHost("10.0.0.5")));
+    assertFalse(DatabaseAddress.applies(new PgConnectOptions(name).setHost("::1")));
+    assertFalse(DatabaseAddress.applies(new PgConnectOptions(name).setHost("/var/run/postgresql")));
+  }
+}
