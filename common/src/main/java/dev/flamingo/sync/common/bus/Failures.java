@@ -15,6 +15,9 @@ public final class Failures {
   /** The text of a 503: no instance of the service is there at all, or it cannot reach its database. */
   public static final String NO_SERVICE = "Service unavailable, try again shortly";
 
+  /** The text of the pool's exception when no connection came in its wait (SqlConnectionPool's, Vert.x 5). */
+  static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
+
   private Failures() {}
 
   /** The innermost cause of {@code t}, as text ("java.net.ConnectException: Connection refused"). */
@@ -28,14 +31,17 @@ public final class Failures {
 
   /**
    * Whether {@code t} (or a cause of it) says that the database could not be reached, rather than a fault of the
-   * request or the code: its name did not resolve, the connection was refused or dropped, or PostgreSQL is starting,
-   * stopping or full. Such a failure is a 503 (the client retries), not a 500.
+   * request or the code: its name did not resolve, the connection was refused or dropped, no connection came in the pool's
+   * wait, or PostgreSQL is starting, stopping or full. Such a failure is a 503 (the client retries), not a 500.
    */
   public static boolean isUnavailable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof java.net.UnknownHostException || c instanceof java.net.ConnectException
           || c instanceof java.net.NoRouteToHostException || c instanceof io.vertx.sqlclient.ClosedConnectionException) {
         return true;
+      }
+      if (c instanceof io.vertx.core.VertxException && POOL_WAIT_TIMEOUT.equals(c.getMessage())) {
+        return true; // every connection of the pool busy or failing for the pool's wait (Vert.x's own text)
       }
       if (c instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
         String state = pg.getSqlState();

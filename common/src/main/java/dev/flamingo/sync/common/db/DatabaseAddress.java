@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * A pool that looked the name up for every new connection then failed requests with "Name or service not known",
  * and the JDK's blocking lookup held an event loop for up to 10 s, while the database itself was fine. Now a new
  * connection goes to the address of the last lookup that succeeded; the name is looked up again in the background
- * when that answer is older than {@link #REFRESH_MILLIS} (the JDK's own cache applies too), so a database that moves
+ * when that answer is older than {@link #REFRESH_MILLIS} and a new connection is opened (the JDK's own cache
+ * applies too: 5 s in the compose file), so a database that moves
  * to a new address is followed, and a failed lookup only logs.
  *
  * <p>Only where the name is not needed on the wire: with {@code sslmode} other than {@code disable}, the TLS
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatabaseAddress implements Supplier<Future<SqlConnectOptions>> {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseAddress.class);
-  /** How old the last answer may be before the name is looked up again (in the background). */
-  public static final long REFRESH_MILLIS = 5_000;
+  /** How old the last answer may be before the name is looked up again (in the background, for a new connection). */
+  public static final long REFRESH_MILLIS = 1_000;
 
   /** A name lookup: blocking, called on a worker thread. */
   @FunctionalInterface

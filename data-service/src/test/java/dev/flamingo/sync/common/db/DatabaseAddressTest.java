@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.bus.Failures;
+import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.TestDatabase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
@@ -126,6 +128,26 @@ class DatabaseAddressTest {
     assertInstanceOf(UnknownHostException.class, e);
     assertTrue(Failures.isUnavailable(e), "a name that does not resolve is a 503, not a 500");
     answering.set(true);
+    assertEquals(1, pool.query("select 1").execute().await().iterator().next().getInteger(0));
+  }
+
+  /**
+   * A request waits for a pool connection at most half the bus timeout, and then fails as unavailable (503), while the
+   * gateway still waits for its answer: with Vert.x's default (30 s) it waited on, and a write could be applied after
+   * the gateway had answered 503.
+   */
+  @Test
+  void aRequestWaitsForAConnectionHalfTheBusTimeoutThenIsUnavailable() {
+    Settings settings = new Settings(new JsonObject().put(Settings.DB_URL, db.url())
+        .put(Settings.DB_POOL_SIZE, 1).put(Settings.BUS_TIMEOUT_MS, 600));
+    pool = Database.pool(vertx, settings, "public");
+    SqlConnection only = pool.getConnection().await();
+    long started = System.nanoTime();
+    Throwable e = assertThrows(Throwable.class, () -> pool.query("select 1").execute().await());
+    long waitedMs = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(waitedMs >= 250 && waitedMs < 3_000, "waited " + waitedMs + " ms for the pool's only connection");
+    assertTrue(Failures.isUnavailable(e), "no connection in the pool's wait is a 503: " + e);
+    only.close().await();
     assertEquals(1, pool.query("select 1").execute().await().iterator().next().getInteger(0));
   }
 
