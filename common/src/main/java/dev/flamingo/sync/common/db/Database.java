@@ -29,9 +29,6 @@ import org.slf4j.LoggerFactory;
 public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-  /** How long opening a connection to PostgreSQL may take. */
-  static final int CONNECT_TIMEOUT_MS = 5_000;
-
   private Database() {}
 
   public static PgConnectOptions connectOptions(String url) {
@@ -104,14 +101,13 @@ public final class Database {
     // A request waits for a connection at most half the bus timeout, so that it fails (503) while the gateway still
     // waits for its answer: with Vert.x's 30 s, a PUT that waited out a PostgreSQL restart was applied after the
     // gateway had answered 503, over a newer write of the same blob that had been acknowledged meanwhile (seen in
-    // bin/cluster-check as a lost write). A connection attempt gives up after CONNECT_TIMEOUT_MS (Netty's 60 s
-    // held the pool's slots on the address of a PostgreSQL that had moved).
+    // bin/cluster-check as a lost write). (A shorter connect timeout cannot be set: Vert.x 5.0's PostgreSQL driver
+    // ignores the pool's NetClientOptions; DatabaseAddress keeps connections off addresses that do not answer.)
     long waitMs = Math.max(1, settings.number(Settings.BUS_TIMEOUT_MS, 10_000) / 2);
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(settings.integer(Settings.DB_POOL_SIZE, 8)).setName(name)
             .setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, waitMs))
             .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
-        .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS))
         .connectingTo(DatabaseAddress.of(vertx, options)) // the host's last good address: see DatabaseAddress
         .using(vertx)
         .build();

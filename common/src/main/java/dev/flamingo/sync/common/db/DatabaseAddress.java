@@ -1,29 +1,33 @@
 package dev.flamingo.sync.common.db;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.SqlConnectOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where a pool's new connections go: the database host's name, looked up on a worker thread (never on an event
- * loop), and its last address kept for when a later lookup fails.
+ * loop), at most once per {@link #REFRESH_MILLIS} while new connections are opened, with its last address kept for
+ * when a lookup fails and that address still answers.
  *
  * <p>Why: in a container network the name ({@code postgres}) is answered by the engine's DNS server, and Podman's
  * (aardvark-dns before 1.11, Debian bookworm's) stops answering for a moment each time a container starts or stops.
  * A pool that looked the name up for every new connection then failed requests with "Name or service not known",
- * and the JDK's blocking lookup held an event loop for up to 10 s, while the database itself was fine. Now a new
- * connection goes to the address of the last lookup that succeeded; the name is looked up again in the background
- * when that answer is older than {@link #REFRESH_MILLIS} and a new connection is opened (the JDK's own cache
- * applies too: 5 s in the compose file), so a database that moves
- * to a new address is followed, and a failed lookup only logs.
+ * and the JDK's blocking lookup held an event loop for up to 10 s, while the database itself was fine. A restarted
+ * PostgreSQL container may also come back on a new address: a lookup that succeeds is followed at once (the JDK's
+ * own cache applies too: 1 s in the compose file), and the last address is used after a failed lookup only if it
+ * takes a TCP connection, so that no connection waits on an address where nothing is any more.
  *
  * <p>Only where the name is not needed on the wire: with {@code sslmode} other than {@code disable}, the TLS
  * handshake uses the name (server name indication, and {@code verify-full} checks it), so those pools connect by
@@ -31,8 +35,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatabaseAddress implements Supplier<Future<SqlConnectOptions>> {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseAddress.class);
-  /** How old the last answer may be before the name is looked up again (in the background, for a new connection). */
+  /** How old the last answer may be before a new connection looks the name up again. */
   public static final long REFRESH_MILLIS = 1_000;
+  /** How long the last address has to take a TCP connection when the name does not resolve. */
+  static final int PROBE_TIMEOUT_MS = 1_000;
 
   /** A name lookup: blocking, called on a worker thread. */
   @FunctionalInterface
@@ -47,7 +53,8 @@ public final class DatabaseAddress implements Supplier<Future<SqlConnectOptions>
   private final String host;
   private final Lookup lookup;
   private final long refreshMillis;
-  private final AtomicBoolean refreshing = new AtomicBoolean();
+  private final AtomicReference<Future<String>> inFlight = new AtomicReference<>();
+  private final AtomicReference<NetClient> probes = new AtomicReference<>();
   private volatile Answer last;
   private volatile boolean failing;
 
@@ -84,20 +91,36 @@ public final class DatabaseAddress implements Supplier<Future<SqlConnectOptions>
   @Override
   public Future<SqlConnectOptions> get() {
     Answer known = last;
-    if (known == null) {
-      return resolve().map(this::optionsFor);
+    if (known != null && System.currentTimeMillis() - known.atMillis() <= refreshMillis) {
+      return Future.succeededFuture(optionsFor(known.address()));
     }
-    if (System.currentTimeMillis() - known.atMillis() > refreshMillis && refreshing.compareAndSet(false, true)) {
-      resolve().onComplete(ar -> refreshing.set(false)); // a failure keeps the last answer
-    }
-    return Future.succeededFuture(optionsFor(known.address()));
+    return lookupShared().map(this::optionsFor);
   }
 
   private SqlConnectOptions optionsFor(String address) {
     return new PgConnectOptions(options).setHost(address);
   }
 
-  /** Looks the name up on a worker; on success it is the new last answer, on failure the last one stays. */
+  /** One lookup at a time: the connections opened meanwhile wait for its answer. */
+  private Future<String> lookupShared() {
+    Promise<String> mine = Promise.promise();
+    Future<String> running = inFlight.compareAndExchange(null, mine.future());
+    if (running != null) {
+      return running;
+    }
+    resolve().onComplete(ar -> {
+      inFlight.set(null);
+      mine.handle(ar);
+    });
+    return mine.future();
+  }
+
+  /**
+   * Looks the name up on a worker. On success that is the new last answer. On failure, the last address is used
+   * only if it still answers (a TCP connection within {@link #PROBE_TIMEOUT_MS}): after a restart PostgreSQL may
+   * have a new address, and a connection to the old one would wait for Netty's 60 s (Vert.x 5.0's PostgreSQL
+   * driver ignores the pool's transport options, so no shorter connect timeout can be set there).
+   */
   private Future<String> resolve() {
     return vertx.executeBlocking(() -> lookup.lookup(host).getHostAddress(), false).transform(ar -> {
       Answer before = last;
@@ -112,18 +135,34 @@ public final class DatabaseAddress implements Supplier<Future<SqlConnectOptions>
         }
         return Future.succeededFuture(address);
       }
-      Throwable cause = ar.cause();
-      if (before != null) {
-        if (!failing) {
-          failing = true;
-          LOG.warn("database host {} did not resolve ({}): new connections keep its last address, {}", host,
-              cause.getMessage(), before.address());
-        }
-        return Future.succeededFuture(before.address());
+      String why = ar.cause().getMessage();
+      if (before == null) {
+        return Future.failedFuture(ar.cause() instanceof UnknownHostException ? ar.cause()
+            : new UnknownHostException(host + ": " + why));
       }
-      return Future.failedFuture(cause instanceof UnknownHostException ? cause
-          : new UnknownHostException(host + ": " + cause.getMessage()));
+      return probe(before.address()).transform(alive -> {
+        if (alive.succeeded()) {
+          last = new Answer(before.address(), System.currentTimeMillis()); // until the next refresh
+          if (!failing) {
+            failing = true;
+            LOG.warn("database host {} did not resolve ({}): new connections go to its last address, {}, which "
+                + "still answers", host, why, before.address());
+          }
+          return Future.succeededFuture(before.address());
+        }
+        LOG.warn("database host {} did not resolve ({}), and its last address, {}, does not answer", host, why,
+            before.address());
+        return Future.failedFuture(new UnknownHostException(host + ": " + why + "; its last address "
+            + before.address() + " does not answer"));
+      });
     });
+  }
+
+  /** Whether {@code address} takes a TCP connection on the database's port. */
+  private Future<Void> probe(String address) {
+    NetClient client = probes.updateAndGet(c -> c != null ? c
+        : vertx.createNetClient(new NetClientOptions().setConnectTimeout(PROBE_TIMEOUT_MS)));
+    return client.connect(options.getPort(), address).compose(NetSocket::close);
   }
 
   private static boolean isAddress(String host) {

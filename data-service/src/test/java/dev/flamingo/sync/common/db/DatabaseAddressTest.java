@@ -132,6 +132,44 @@ class DatabaseAddressTest {
   }
 
   /**
+   * After a restart PostgreSQL may be on a new address: when the name does not resolve, the last address is used only
+   * if it still takes a connection, else the connection fails at once (503) instead of waiting on a dead address.
+   */
+  @Test
+  void aLastAddressThatDoesNotAnswerIsNotUsed() throws Exception {
+    real = PgConnectOptions.fromUri(db.url());
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      closedPort = s.getLocalPort();
+    }
+    PgConnectOptions gone = new PgConnectOptions(real).setHost(NAME).setPort(closedPort);
+    PgConnectOptions alive = new PgConnectOptions(real).setHost(NAME);
+    var toAlive = DatabaseAddress.of(vertx, alive, this::lookup, 0);
+    String address = toAlive.get().await().getHost();
+    answering.set(false);
+    var failingGone = DatabaseAddress.of(vertx, gone, new DatabaseAddress.Lookup() {
+      boolean first = true;
+
+      @Override
+      public InetAddress lookup(String host) throws UnknownHostException {
+        if (first) {
+          first = false;
+          return InetAddress.getByName("127.0.0.1");
+        }
+        throw new UnknownHostException(host);
+      }
+    }, 0);
+    assertEquals("127.0.0.1", failingGone.get().await().getHost());
+    Thread.sleep(5);
+    Throwable e = assertThrows(Throwable.class, () -> failingGone.get().await());
+    assertInstanceOf(UnknownHostException.class, e);
+    assertTrue(e.getMessage().contains("does not answer"), e.getMessage());
+    Thread.sleep(5);
+    assertEquals(address, toAlive.get().await().getHost(), "a last address that answers is kept");
+    assertTrue(failedLookups.get() >= 1);
+  }
+
+  /**
    * A request waits for a pool connection at most half the bus timeout, and then fails as unavailable (503), while the
    * gateway still waits for its answer: with Vert.x's default (30 s) it waited on, and a write could be applied after
    * the gateway had answered 503.
