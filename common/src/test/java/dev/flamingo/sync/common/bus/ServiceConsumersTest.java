@@ -65,6 +65,7 @@ class ServiceConsumersTest {
         "t.db.name", new java.net.UnknownHostException("postgres: Name or service not known"),
         "t.db.refused", new io.vertx.core.VertxException(new java.net.ConnectException("Connection refused"), true),
         "t.db.closed", io.vertx.sqlclient.ClosedConnectionException.INSTANCE,
+        "t.db.reset", new io.netty.channel.unix.Errors.NativeIoException("recvAddress(..)", -104),
         "t.db.starting", new io.vertx.pgclient.PgException("the database system is starting up", "FATAL", "57P03", null),
         "t.db.lost", new io.vertx.pgclient.PgException("connection failure", "FATAL", "08006", null));
     ServiceConsumers consumers = new ServiceConsumers(vertx);
