@@ -36,9 +36,9 @@ public final class Failures {
    */
   public static boolean isUnavailable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof java.net.UnknownHostException || c instanceof java.net.ConnectException
-          || c instanceof java.net.NoRouteToHostException || c instanceof io.vertx.sqlclient.ClosedConnectionException
-          || c instanceof java.net.SocketException || c instanceof java.nio.channels.ClosedChannelException
+      // SocketException includes ConnectException ("Connection refused") and NoRouteToHostException
+      if (c instanceof java.net.UnknownHostException || c instanceof java.net.SocketException
+          || c instanceof java.nio.channels.ClosedChannelException || c instanceof io.vertx.sqlclient.ClosedConnectionException
           || c instanceof io.netty.channel.unix.Errors.NativeIoException) { // "Connection reset by peer" (epoll)
         return true;
       }

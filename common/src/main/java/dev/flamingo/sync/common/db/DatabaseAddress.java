@@ -1,5 +1,6 @@
 package dev.flamingo.sync.common.db;
 
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.net.NetClient;
@@ -166,9 +167,6 @@ public final class DatabaseAddress implements Supplier<Future<SqlConnectOptions>
   }
 
   private static boolean isAddress(String host) {
-    if (host.indexOf(':') >= 0) {
-      return true; // IPv6 literal
-    }
-    return host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    return NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host);
   }
 }
