@@ -97,9 +97,9 @@ public final class PasswordReset {
               }
               long id = rows.iterator().next().getLong("id");
               // the update above holds the account's row lock, as every revocation takes first
+              // revokeAccount also ends the device requests the account claimed (their grants go with them)
               return keys.replace(tx, id, derived).compose(akId -> sessions.revokeAccount(tx, id, "password_reset")
-                  .compose(revoked -> tx.preparedQuery("update temp_tokens set key_grant = null where claimed_by = $1")
-                      .execute(Tuple.of(id))
+                  .compose(revoked -> Future.<Void>succeededFuture()
                       .compose(v -> outbox.audit(tx, "account.password_reset", ctx, id, null,
                           new JsonObject().put("sessions_revoked", revoked.getJsonArray("session_ids").size())))
                       .compose(v -> alsoInTransaction.apply(tx))
