@@ -234,7 +234,8 @@ public final class AccountService {
     return email;
   }
 
-  private static String password(JsonObject body, String key) {
+  /** The sign-up's check of a new password (sign-up, change, and a reset link's: {@link PasswordReset}). */
+  static String password(JsonObject body, String key) {
     String password = Fields.string(body, key);
     if (password == null || password.length() < MIN_PASSWORD) {
       throw new ServiceException(400, "Password must be at least " + MIN_PASSWORD + " characters");
