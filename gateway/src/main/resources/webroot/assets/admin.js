@@ -124,28 +124,30 @@
     field.focus(); field.select();
   }
 
-  // A forgotten password: a new one typed here; the row says what it costs (the stored key is lost by design).
+  // A forgotten password: after a confirmation, a one-time link for the owner, who chooses the password there (the
+  // admin never knows it); the row says what it costs (the stored key is lost by design).
   function resetInline(row, a) {
     const td = row.querySelector(".actions-cell");
     row.classList.add("row-confirm");
     const form = document.createElement("form"); form.className = "inline reset-form"; form.noValidate = true;
-    const field = document.createElement("input"); field.type = "password"; field.className = "new-password";
-    field.autocomplete = "new-password"; field.minLength = 8; field.setAttribute("aria-label", "New password for " + a.email);
-    field.placeholder = "New password (8 or more)";
     const save = document.createElement("button"); save.type = "submit"; save.className = "danger confirm-reset"; save.textContent = "Reset";
     const warn = document.createElement("p"); warn.className = "muted";
-    warn.textContent = "Signs " + a.email + " out everywhere. Its stored encryption key is lost: the owner pairs the devices again and rotates the key in the app.";
-    form.append(field, save, button("Cancel", "cancel", () => accounts()), warn);
+    warn.textContent = "Signs " + a.email + " out everywhere; the old password stops working. You get a one-time link for the owner, "
+      + "who chooses the new password there. Its stored encryption key is lost: the owner pairs the devices again and rotates the key in the app.";
+    form.append(save, button("Cancel", "cancel", () => accounts()), warn);
     td.textContent = ""; td.appendChild(form);
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
-      if (field.value.length < 8) { notice("The new password needs 8 characters or more."); field.focus(); return; }
-      const r = await act(row, "POST", "/reset-password", "Password reset for " + a.email + ": tell them the new one. "
-        + "Their devices are signed out and must be paired again.", { password: field.value });
-      field.value = "";
-      if (!r.ok) { field.focus(); }
+      const r = await act(row, "POST", "/reset-password", "Password reset for " + a.email + ": give them the link above. "
+        + "Their devices are signed out and must be paired again.");
+      if (r.ok) {
+        document.getElementById("reset-url").value = r.data.reset_url;
+        text("reset-email", a.email); text("reset-expires", when(r.data.expires_at));
+        show("reset-made", true);
+        document.getElementById("reset-url").select();
+      }
     });
-    field.focus();
+    save.focus();
   }
 
   function confirmDelete(row, a) {
@@ -183,6 +185,12 @@
     const field = document.getElementById("invite-url");
     field.select();
     try { await navigator.clipboard.writeText(field.value); notice("Invite link copied."); }
+    catch (e) { notice("Select the link and copy it."); }
+  });
+  document.getElementById("reset-copy").addEventListener("click", async () => {
+    const field = document.getElementById("reset-url");
+    field.select();
+    try { await navigator.clipboard.writeText(field.value); notice("Reset link copied."); }
     catch (e) { notice("Select the link and copy it."); }
   });
   document.getElementById("search-form").addEventListener("submit", (e) => {

@@ -5,6 +5,7 @@ import dev.flamingo.sync.auth.account.AccountService;
 import dev.flamingo.sync.auth.account.AccountStore;
 import dev.flamingo.sync.auth.account.BrowserTokens;
 import dev.flamingo.sync.auth.account.PasswordHasher;
+import dev.flamingo.sync.auth.account.PasswordReset;
 import dev.flamingo.sync.auth.admin.AdminService;
 import dev.flamingo.sync.auth.admin.Admins;
 import dev.flamingo.sync.auth.custody.AccountKeyStore;
@@ -111,6 +112,7 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_ADMIN_ACCOUNT_STATE, admin::setState)
         .on(Addresses.AUTH_ADMIN_SIGN_OUT, admin::signOut)
         .on(Addresses.AUTH_ADMIN_PASSWORD_RESET, admin::resetPassword)
+        .on(Addresses.AUTH_PASSWORD_RESET_COMPLETE, new PasswordReset(vertx, pool, sessions)::complete)
         .on(Addresses.AUTH_ADMIN_FIGURES, admin::figures)
         .on(Addresses.AUTH_ACCOUNT_DELETE_BEGIN, deletion::begin)
         .on(Addresses.AUTH_ACCOUNT_DELETE_FINISH, deletion::finish)

@@ -55,6 +55,23 @@ class PageHeadersTest {
     assertFalse(html.matches("(?s).*<script>.*"), "no inline script");
   }
 
+  /** A password-reset link's page: the same headers, served without a login, and its token never in the HTML. */
+  @Test
+  void resetPageIsUnframableWithStrictCspAndNoReferrer() {
+    HttpResponse<Buffer> r = get("/reset?token=flm_reset_" + "b".repeat(64));
+    assertEquals(200, r.statusCode());
+    assertTrue(r.getHeader("Content-Type").startsWith("text/html"));
+    assertEquals("DENY", r.getHeader("X-Frame-Options"));
+    String csp = r.getHeader("Content-Security-Policy");
+    assertTrue(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+    assertEquals("no-referrer", r.getHeader("Referrer-Policy"));
+    assertEquals("no-store", r.getHeader("Cache-Control"));
+    String html = r.bodyAsString();
+    assertFalse(html.contains("flm_reset_"), "the page HTML never embeds a token");
+    assertFalse(html.matches("(?s).*<script>.*"), "no inline script");
+    assertEquals(200, get("/assets/reset.js").statusCode());
+  }
+
   @Test
   void dashboardWithoutLoginRedirectsToSignIn() {
     for (String page : new String[] {"/dashboard", "/admin"}) {

@@ -253,13 +253,19 @@ class AdminApiTest {
     assertAudited("admin.account.signed_out", id);
   }
 
+  static Response resetPassword(String token, String password) {
+    return web(HttpMethod.POST, "/api/auth/reset-password", null, new JsonObject().put("token", token).put("password", password));
+  }
+
   /**
-   * A forgotten password, reset by an admin: the new one signs in, the old one no longer does, every session ends on
-   * the gateways and the device leaves device-service's list (through the outbox), and the stored key is lost by
-   * design (409 until the app rotates it): the admin gets no way into the data.
+   * A forgotten password, reset by an admin (issue 21, item 4): the admin gets a one-time link, never a password they
+   * chose, so they can never sign in as the owner. Every login and session ends at once and the old password no
+   * longer signs in; the owner opens the link, chooses the password (the new account key is made from it only: the
+   * stored key is lost by design, 409 until the app rotates it); the link works once, a newer one replaces it, an
+   * expired one is refused.
    */
   @Test
-  void anAdminResetsAForgottenPasswordTheSessionsEndAndTheStoredKeyIsLost() {
+  void anAdminsResetGivesTheOwnerAOneTimeLinkAndTheAdminNoPassword() {
     String email = "forgot@example.com";
     String cookie = Pairing.register(api, email);
     String token = Pairing.pairDevice(api, cookie, "Forgot laptop");
@@ -268,34 +274,95 @@ class AdminApiTest {
     assertEquals(200, api.put("/api/sync/key", token, new JsonObject().put("master_key", key)).status);
     assertEquals(200, api.get("/api/sync/config", token).status);
 
-    assertEquals(400, admin(HttpMethod.POST, "/api/admin/accounts/" + id + "/reset-password", new JsonObject()
-        .put("password", "short")).status, "a password out of bounds");
-    assertEquals(400, admin(HttpMethod.POST, "/api/admin/accounts/" + id + "/reset-password", new JsonObject()).status);
-    assertEquals(400, admin(HttpMethod.POST, "/api/admin/accounts/" + idOf(ADMIN) + "/reset-password", new JsonObject()
-        .put("password", "the admin's new one")).status, "not the admin's own account");
-    assertEquals(404, admin(HttpMethod.POST, "/api/admin/accounts/987654321/reset-password", new JsonObject()
-        .put("password", "a long enough one")).status);
+    // the admin can no longer choose the password: whatever the route answers, that password never signs in
+    String chosen = "the admin's own choice 77";
+    Response old = admin(HttpMethod.POST, "/api/admin/accounts/" + id + "/reset-password", new JsonObject().put("password", chosen));
+    assertEquals(401, api.post("/api/auth/login", null, new JsonObject().put("email", email).put("password", chosen)).status,
+        "the admin signs in as the owner with the password they chose: " + old);
+    assertEquals(400, old.status, old.toString());
+    assertEquals("An admin does not choose the password: the reset answers a one-time link for the owner", old.error());
+    assertEquals(400, admin(HttpMethod.POST, "/api/admin/accounts/" + idOf(ADMIN) + "/reset-password", new JsonObject()).status,
+        "not the admin's own account");
+    assertEquals(404, admin(HttpMethod.POST, "/api/admin/accounts/987654321/reset-password", new JsonObject()).status);
     assertEquals(200, login(email).status, "none of that changed the password");
 
-    Response r = admin(HttpMethod.POST, "/api/admin/accounts/" + id + "/reset-password",
-        new JsonObject().put("password", "the new password"));
+    Response first = admin(HttpMethod.POST, "/api/admin/accounts/" + id + "/reset-password", null);
+    assertEquals(200, first.status, first.toString());
+    String firstUrl = first.data().getString("reset_url");
+    Response r = admin(HttpMethod.POST, "/api/admin/accounts/" + id + "/reset-password", new JsonObject());
     assertEquals(200, r.status, r.toString());
-    assertEquals(1, r.data().getInteger("sessions_revoked"));
+    assertEquals(id, r.data().getLong("account_id"));
+    String url = r.data().getString("reset_url");
+    assertTrue(url.startsWith(ORIGIN + "/reset?token=flm_reset_"), url);
+    java.time.Instant expires = java.time.Instant.parse(r.data().getString("expires_at"));
+    assertTrue(expires.isBefore(java.time.Instant.now().plus(java.time.Duration.ofHours(24).plusMinutes(1))), expires.toString());
+    assertFalse(r.body.encode().contains("password\""), r.toString());
+    String link = url.substring(url.indexOf("token=") + 6);
+    String firstLink = firstUrl.substring(firstUrl.indexOf("token=") + 6);
+    assertEquals(0, countAll("select count(*) from auth.password_resets where token_hash = convert_to('" + link + "', 'UTF8')"),
+        "only the hash is stored");
+
     eventually("the session is refused", () -> api.get("/api/sync/config", token).status == 401);
     eventually("the login is refused", () -> web(HttpMethod.GET, "/api/auth/me", cookie, null).status == 401);
     assertEquals(401, login(email).status, "the old password no longer signs in");
-    Response fresh = api.post("/api/auth/login", null, new JsonObject().put("email", email).put("password", "the new password"));
+    eventually("the device is signed out in device-service too",
+        () -> count("select count(*) from device.devices where account_id = ? and revoked_at is null", id) == 0);
+
+    // the owner's page
+    java.net.http.HttpResponse<String> page;
+    try {
+      page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + api.port() + "/reset?token=" + link)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    assertEquals(200, page.statusCode());
+    String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+    assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+    assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse(null));
+    assertFalse(page.body().contains("<script>"), "no inline script");
+
+    String mine = "correct horse battery staple 42";
+    assertEquals(403, api.send(HttpMethod.POST, "/api/auth/reset-password", null,
+        Buffer.buffer(new JsonObject().put("token", link).put("password", mine).encode()),
+        Map.of("Origin", "http://evil.example", "Content-Type", "application/json")).status, "same origin only");
+    Response replaced = resetPassword(firstLink, mine);
+    assertEquals(400, replaced.status, "a newer link replaced it: " + replaced);
+    assertEquals("This password reset link is not valid: ask your admin for a new one", replaced.error());
+    Response unknown = resetPassword("flm_reset_" + "0".repeat(64), mine);
+    assertEquals(400, unknown.status, unknown.toString());
+    assertEquals(400, resetPassword("not a token", mine).status);
+    Response weak = resetPassword(link, "short");
+    assertEquals(400, weak.status, weak.toString());
+    assertTrue(weak.error().startsWith("Password must be at least"), weak.error());
+
+    Response done = resetPassword(link, mine);
+    assertEquals(200, done.status, done.toString());
+    Response again = resetPassword(link, "another strong pass phrase 9");
+    assertEquals(400, again.status, again.toString());
+    assertEquals("This password reset link was already used", again.error());
+
+    Response fresh = api.post("/api/auth/login", null, new JsonObject().put("email", email).put("password", mine));
     assertEquals(200, fresh.status, fresh.toString());
     String newCookie = fresh.raw.cookies().stream().filter(c -> c.startsWith("flamingo_login=")).findFirst().orElseThrow();
     String loginCookie = newCookie.substring(0, newCookie.indexOf(';'));
-    eventually("the device is signed out in device-service too", () -> web(HttpMethod.GET, "/api/web/devices", loginCookie, null)
-        .body.getJsonArray("data").isEmpty());
-
-    String again = Pairing.pairDevice(api, loginCookie, "the new password", "Forgot laptop, paired again");
-    Response lost = api.get("/api/sync/key", again);
+    String again2 = Pairing.pairDevice(api, loginCookie, mine, "Forgot laptop, paired again");
+    Response lost = api.get("/api/sync/key", again2);
     assertEquals(409, lost.status, "the key was sealed under the old account key: lost by design: " + lost);
     assertFalse(lost.body.encode().contains(key));
     assertAudited("admin.account.password_reset", id);
+    eventually("the reset is on the owner's log", () -> web(HttpMethod.GET, "/api/web/audit?event_type=account.password_reset",
+        loginCookie, null).body.getJsonArray("data").size() >= 1);
+
+    // an expired link
+    Response later = admin(HttpMethod.POST, "/api/admin/accounts/" + id + "/reset-password", null);
+    String laterLink = later.data().getString("reset_url").replaceAll(".*token=", "");
+    assertEquals(1, countAll("update auth.password_resets set expires_at = now() - interval '1 second' where account_id = " + id
+        + " returning 1"));
+    Response expired = resetPassword(laterLink, "yet another strong phrase 8");
+    assertEquals(400, expired.status, expired.toString());
+    assertEquals("This password reset link has expired: ask your admin for a new one", expired.error());
   }
 
   @Test

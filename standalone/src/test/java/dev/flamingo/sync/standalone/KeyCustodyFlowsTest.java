@@ -359,13 +359,18 @@ class KeyCustodyFlowsTest {
     assertEquals(k2, key(before2));
     Object oldAk = accountKeyId(account);
 
-    String newPassword = "the operator set this one";
+    String newPassword = "correct horse battery staple 42";
     Pool pool = Database.pool(server.vertx(), new Settings(TestConfig.base(server.db().url())), "auth");
+    PasswordReset.Result reset;
     try {
-      new PasswordReset(server.vertx(), pool).reset(email, newPassword).await();
+      reset = new PasswordReset(server.vertx(), pool).begin(email).await();
     } finally {
       pool.close().await();
     }
+    // the owner chooses the password on the link's page
+    Response chosen = api.post("/api/auth/reset-password", null, new JsonObject().put("token", reset.token())
+        .put("password", newPassword));
+    assertEquals(200, chosen.status, chosen.toString());
     Object newAk = accountKeyId(account);
     assertNotNull(newAk);
     assertNotEquals(oldAk, newAk, "the reset makes a new account key");

@@ -131,15 +131,38 @@ class OperatorPagesBrowserTest {
     assertEquals(1_048_576L, count("select max_bytes from data.account_quotas where account_id = "
         + row("bob@example.com").getAttribute("data-id")));
 
+    // a reset gives the admin a one-time link, no password field: bob chooses the password on the link's page
     row("bob@example.com").findElement(By.cssSelector("button.reset-password")).click();
-    WebElement fresh = row("bob@example.com").findElement(By.className("new-password"));
-    assertEquals("new-password", fresh.getAttribute("autocomplete"));
+    assertTrue(row("bob@example.com").findElements(By.cssSelector("input[type=password]")).isEmpty(), "the admin types no password");
     Chromium.shot(browser, "admin-reset-password");
-    fresh.sendKeys("bob's new password" + Keys.ENTER);
+    row("bob@example.com").findElement(By.cssSelector("button.confirm-reset")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Password reset for bob@example.com"));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reset-url")));
+    String link = browser.findElement(By.id("reset-url")).getAttribute("value");
+    assertTrue(link.startsWith(base + "/reset?token=flm_reset_"), link);
+    assertTrue(browser.findElement(By.id("reset-copy")).isDisplayed());
     assertEquals(401, login("bob@example.com").status, "the old password no longer signs in");
+    String bobs = "correct horse battery staple 42";
+    browser.get(link);
+    WebElement first = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-password")));
+    wait.until(ExpectedConditions.urlToBe(base + "/reset")); // the token leaves the address bar
+    first.sendKeys(bobs);
+    browser.findElement(By.id("new-password-again")).sendKeys("not the same one at all");
+    browser.findElement(By.id("reset-submit")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reset-error"), "differ"));
+    WebElement again = browser.findElement(By.id("new-password-again"));
+    again.clear();
+    again.sendKeys(bobs + Keys.ENTER);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("done")));
+    Chromium.shot(browser, "reset-done");
     assertEquals(200, client.post("/api/auth/login", null, new JsonObject().put("email", "bob@example.com")
-        .put("password", "bob's new password")).status, "the new one does");
+        .put("password", bobs)).status, "bob's own password signs in");
+    browser.get(link);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-password"))).sendKeys(bobs);
+    browser.findElement(By.id("new-password-again")).sendKeys(bobs + Keys.ENTER);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("unusable-text"), "already used"));
+    browser.get(base + "/admin");
+    wait.until(d -> row("carol@example.com") != null);
 
     row("carol@example.com").findElement(By.cssSelector("button.delete")).click();
     WebElement confirm = row("carol@example.com").findElement(By.cssSelector("button.confirm-delete"));

@@ -214,6 +214,17 @@ class SecretsNeverLoggedTest {
           .put("current_password", password).put("new_password", changed));
       assertEquals(200, change.status, change.toString());
       cookie = cookieOf(change);
+
+      // a password-reset link's page (its token in the query string) and its form with a link that is no longer valid
+      String resetToken = secret("reset link token", Tokens.newResetToken());
+      WebClient resetPage = WebClient.create(vertx);
+      try {
+        assertEquals(200, resetPage.get(api.port(), "127.0.0.1", "/reset?token=" + resetToken).send().await().statusCode());
+      } finally {
+        resetPage.close();
+      }
+      assertEquals(400, api.post("/api/auth/reset-password", null, new JsonObject().put("token", resetToken)
+          .put("password", secret("reset link password", "battery staple " + Tokens.randomHex(8)))).status);
     }
 
     String awaitAudit() throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.flamingo.sync.auth.account;
 import dev.flamingo.sync.auth.account.AccountStore.Account;
 import dev.flamingo.sync.auth.admin.Admins;
 import dev.flamingo.sync.auth.custody.AccountKeys;
+import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
 import dev.flamingo.sync.auth.signup.SignupPolicy;
 import dev.flamingo.sync.auth.support.Fields;
 import dev.flamingo.sync.common.bus.Addresses;
@@ -196,7 +197,9 @@ public final class AccountService {
       String stamp = Tokens.randomHex(16);
       return pool.withTransaction(tx -> store.changePassword(tx, id, account.securityStamp(), hash, stamp)
           .compose(changed -> changed
-              ? keys.store(tx, wrap).compose(v -> outbox.audit(tx, "account.password_changed", ctx, id, null, new JsonObject()))
+              // the devices keep their sessions; requests claimed but not yet exchanged end (issue 21)
+              ? keys.store(tx, wrap).compose(v -> TempTokenStore.denyClaimedBy(tx, id))
+                  .compose(n -> outbox.audit(tx, "account.password_changed", ctx, id, null, new JsonObject()))
               : Future.failedFuture(new ServiceException(409, "The account changed meanwhile, try again"))))
           .compose(v -> keys.afterStore(id, wrap, ctx))
           .map(v -> {
@@ -231,7 +234,8 @@ public final class AccountService {
     return email;
   }
 
-  private static String password(JsonObject body, String key) {
+  /** The sign-up's check of a new password (sign-up, change, and a reset link's: {@link PasswordReset}). */
+  static String password(JsonObject body, String key) {
     String password = Fields.string(body, key);
     if (password == null || password.length() < MIN_PASSWORD) {
       throw new ServiceException(400, "Password must be at least " + MIN_PASSWORD + " characters");

@@ -103,25 +103,30 @@ public final class AdminService {
         .map(n -> Reply.data(new JsonObject().put("sessions_revoked", n)).put("message", "Signed out everywhere"));
   }
 
+  /** A body with a password: an admin does not choose the owner's password any more (issue 21). */
+  public static final String NO_PASSWORD = "An admin does not choose the password: the reset answers a one-time link for the owner";
+
   /**
-   * AUTH_ADMIN_PASSWORD_RESET {account_id, password} → {account_id, sessions_revoked}: a forgotten password, reset by
-   * an admin as the operator's command does (a new account key: the stored encryption key is lost by design; every
-   * login and session ends, on every gateway at once). Audited admin.account.password_reset on the admin's account.
+   * AUTH_ADMIN_PASSWORD_RESET {account_id} → {account_id, reset_token, expires_at, sessions_revoked}: a forgotten
+   * password. The admin gets a one-time reset token for the owner (the gateway makes it a link) and never the password:
+   * the owner chooses it there ({@link PasswordReset}), and the new account key is made from it only (the stored
+   * encryption key is lost by design). Every login, session and claimed device request ends at once, on every gateway,
+   * and the old password no longer signs in. Audited admin.account.password_reset on the admin's account.
    */
   public Future<JsonObject> resetPassword(JsonObject body, RequestContext ctx) {
     long target = AccountIds.one(body);
-    if (!(body.getValue("password") instanceof String password)) {
-      throw ServiceException.badRequest("password is required");
+    if (body.getValue("password") != null) {
+      throw ServiceException.badRequest(NO_PASSWORD);
     }
-    return other(ctx, target).compose(admin -> reset.resetById(target, password, ctx,
+    return other(ctx, target).compose(admin -> reset.beginById(target, admin.id(), ctx,
             tx -> outbox.audit(tx, "admin.account.password_reset", ctx, admin.id(), null,
                 new JsonObject().put("target_account_id", target))))
-        .map(done -> {
-          stampChanged(target);
-          return Reply.data(new JsonObject().put("account_id", target).put("sessions_revoked", sessions.announce(done.revoked())))
-              .put("message", "Password reset: the account's devices are signed out and its stored encryption key is lost; "
-                  + "the owner signs in with the new password, pairs the devices again and rotates the key in the app");
-        });
+        .map(done -> Reply.data(new JsonObject().put("account_id", target).put("reset_token", done.token())
+                .put("expires_at", done.expiresAt().toInstant().toString())
+                .put("sessions_revoked", sessions.announce(done.revoked())))
+            .put("message", "Password reset: the account is signed out everywhere and the old password no longer signs "
+                + "in. Give the owner the one-time link (shown only now): there they choose the new password; their "
+                + "stored encryption key is lost, so they pair their devices again and rotate the key in the app"));
   }
 
   /** AUTH_ADMIN_FIGURES → {accounts, disabled_accounts, signup_mode}. */

@@ -101,7 +101,9 @@ public final class DeviceFlowService {
         if (ak != null) {
           ak.wipe();
         }
-        return pool.withTransaction(tx -> temps.claim(tx, hash, account, grant).compose(claimed -> claimed
+        return pool.withTransaction(tx -> temps.lockLiveAccount(tx, account).compose(live -> live
+                ? temps.claim(tx, hash, account, grant)
+                : Future.failedFuture(new ServiceException(403, AccountService.DISABLED))).compose(claimed -> claimed
             ? outbox.audit(tx, "sync.claim", ctx, account, null, new JsonObject()).map(true)
             // claimed before by this account (a second click): the grant too, unless it has one
             : keyStore.setPendingGrant(tx, hash, account, grant).map(false)));
@@ -153,7 +155,8 @@ public final class DeviceFlowService {
   public Future<JsonObject> token(JsonObject body, RequestContext ctx) {
     String raw = tempToken(body);
     byte[] hash = Tokens.sha256(raw);
-    return pool.withTransaction(tx -> temps.consume(tx, hash).compose(t -> t == null
+    // the claimant's row first, as every revocation locks it before it ends the account's requests
+    return pool.withTransaction(tx -> temps.lockClaimant(tx, hash).compose(v -> temps.consume(tx, hash)).compose(t -> t == null
             ? Future.succeededFuture((SessionService.Issued) null)
             : sessions.issue(tx, t.claimedBy(), UUID.randomUUID(), t.deviceName(), t.deviceType(), ctx,
                     AccountKeys.openGrant(raw, t.claimedBy(), t.keyGrant()))

@@ -72,6 +72,36 @@ public final class TempTokenStore {
         .map(rows -> rows.size() == 0 ? null : TempToken.of(rows.iterator().next()));
   }
 
+  /**
+   * Locks the row of the account that claimed this token (for the rest of the transaction), before the token's own
+   * row: the order every revocation takes (account, then its tokens), so an exchange and a revocation cannot
+   * deadlock. No lock when the token is unknown or unclaimed.
+   */
+  public Future<Void> lockClaimant(SqlClient tx, byte[] hash) {
+    return tx.preparedQuery("select id from accounts where id = (select claimed_by from temp_tokens where token_hash = $1) "
+            + "for update").execute(Tuple.of(Buffer.buffer(hash))).mapEmpty();
+  }
+
+  /**
+   * Locks the account's row (before the token's, as {@link #lockClaimant}); false when it is disabled, being deleted
+   * or gone: a claim that raced a disable or deletion then takes nothing.
+   */
+  public Future<Boolean> lockLiveAccount(SqlClient tx, long account) {
+    return tx.preparedQuery("select disabled_at is null and deleting_at is null from accounts where id = $1 for update")
+        .execute(Tuple.of(account)).map(rows -> rows.size() == 1 && rows.iterator().next().getBoolean(0));
+  }
+
+  /**
+   * Ends every device request the account claimed that was not exchanged yet (sign-out everywhere, an admin's
+   * sign-out, a password change or reset, disable, delete): denied, its pending grant forgotten, so the app's
+   * next poll gets "Invalid token". Run it in the transaction that holds the account's row lock. How many.
+   */
+  public static Future<Integer> denyClaimedBy(SqlClient tx, long account) {
+    return tx.preparedQuery("update temp_tokens set denied_at = now(), key_grant = null where claimed_by = $1 "
+            + "and consumed_at is null and denied_at is null")
+        .execute(Tuple.of(account)).map(rows -> rows.rowCount());
+  }
+
   /** Denies a live, unused token not claimed by another account; false otherwise. */
   public Future<Boolean> deny(SqlClient client, byte[] hash, long account) {
     return client.preparedQuery("update temp_tokens set denied_at = now(), key_grant = null where token_hash = $1 and consumed_at is null "

@@ -2,6 +2,7 @@ package dev.flamingo.sync.auth.session;
 
 import dev.flamingo.sync.auth.account.AccountService;
 import dev.flamingo.sync.auth.custody.AccountKeys;
+import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
 import dev.flamingo.sync.auth.session.SessionStore.Session;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
@@ -227,12 +228,12 @@ public final class SessionService {
   }
 
   /**
-   * Revokes every live session of the account inside {@code tx}, whose caller holds the account's row lock, and
-   * queues the devices' sign-outs for device-service in the same transaction. Returns the revocation event: hand it
+   * Revokes every live session of the account inside {@code tx}, whose caller holds the account's row lock, ends
+   * its claimed device requests not yet exchanged ({@link TempTokenStore#denyClaimedBy}), and queues the devices' sign-outs for device-service in the same transaction. Returns the revocation event: hand it
    * to {@link #announce} once the transaction has committed.
    */
   public Future<JsonObject> revokeAccount(SqlClient tx, long account, String reason) {
-    return store.revokeAccount(tx, account, reason).compose(revoked -> {
+    return TempTokenStore.denyClaimedBy(tx, account).compose(ended -> store.revokeAccount(tx, account, reason)).compose(revoked -> {
       JsonObject event = revokedEvent(revoked.stream().map(p -> p[0]).toList(),
           revoked.stream().map(p -> p[1]).distinct().toList(), account, reason);
       return toDevices(tx, event).map(v -> event);

@@ -260,25 +260,31 @@ class AccountKeysTest extends AuthServiceTestBase {
     Pool pool = Database.pool(vertx, new Settings(config), "auth");
     PasswordReset.Result r;
     try {
-      r = new PasswordReset(vertx, pool).reset(reg.getString("email").toUpperCase(), "the operator's new one").await();
+      r = new PasswordReset(vertx, pool).begin(reg.getString("email").toUpperCase()).await();
     } finally {
       pool.close().await();
     }
     assertEquals(account, r.accountId());
     assertEquals(1, r.sessionsRevoked());
-    UUID after = keyId(account);
-    assertNotEquals(before, after);
-    assertEquals(after, r.accountKeyId());
+    assertEquals("http://h/reset?token=" + r.token(), r.link("http://h"));
     assertNull(sessionGrant(p));
     assertFails(401, "Unauthorized", Addresses.AUTH_SESSION_VALIDATE,
         new JsonObject().put("session_token", p.token()), anon());
     assertFails(401, "Invalid email or password", Addresses.AUTH_LOGIN,
         new JsonObject().put("email", reg.getString("email")).put("password", PASSWORD), anon());
-    call(Addresses.AUTH_LOGIN, new JsonObject().put("email", reg.getString("email"))
-        .put("password", "the operator's new one"), anon());
+    assertEquals(before, keyId(account), "the key is replaced only when the owner chooses the password");
+
+    String mine = "correct horse battery staple 42";
+    JsonObject done = data(Addresses.AUTH_PASSWORD_RESET_COMPLETE, new JsonObject().put("token", r.token())
+        .put("password", mine), anon());
+    assertEquals(account, done.getLong("account_id"));
+    UUID after = keyId(account);
+    assertNotEquals(before, after);
+    assertFails(400, PasswordReset.USED, Addresses.AUTH_PASSWORD_RESET_COMPLETE,
+        new JsonObject().put("token", r.token()).put("password", mine), anon());
+    call(Addresses.AUTH_LOGIN, new JsonObject().put("email", reg.getString("email")).put("password", mine), anon());
     String temp = init("After the reset");
-    call(Addresses.AUTH_SYNC_CLAIM, new JsonObject().put("temp_token", temp).put("password", "the operator's new one"),
-        as(account));
+    call(Addresses.AUTH_SYNC_CLAIM, new JsonObject().put("temp_token", temp).put("password", mine), as(account));
     String token = data(Addresses.AUTH_SYNC_TOKEN, new JsonObject().put("temp_token", temp), anon()).getString("session_token");
     assertEquals(after.toString(), grant(paired(token), token).getString("account_key_id"));
     JsonObject audit = awaitEvent(Addresses.EVENT_AUDIT, e -> "account.password_reset".equals(e.getString("event_type"))

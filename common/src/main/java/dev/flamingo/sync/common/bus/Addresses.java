@@ -86,12 +86,19 @@ public final class Addresses {
   /** {account_id} + admin account → {sessions_revoked}: every browser login and session of the account ends. */
   public static final String AUTH_ADMIN_SIGN_OUT = "flamingo.auth.v1.admin.account.sign-out";
   /**
-   * {account_id, password} + admin account → {account_id, sessions_revoked}: a forgotten password reset by an admin
-   * (a new account key: the stored encryption key is lost by design; every login and session ends, evicted on every
-   * gateway). 400 for the admin's own account or a password out of bounds; 404 unknown. Audited
-   * admin.account.password_reset on the admin's account, account.password_reset on the target's.
+   * {account_id} + admin account → {account_id, reset_token, expires_at, sessions_revoked}: a forgotten password, reset
+   * by an admin: a one-time reset token for the owner (the gateway makes it a link; only its hash is kept), every
+   * login, session and claimed device request of the account ends at once and the old password no longer signs in.
+   * The admin never chooses or learns the password. 400 for the admin's own account or a body with a password; 404
+   * unknown. Audited admin.account.password_reset on the admin's account, account.password_reset_link on the target's.
    */
   public static final String AUTH_ADMIN_PASSWORD_RESET = "flamingo.auth.v1.admin.account.password-reset";
+  /**
+   * {token, password} → {account_id, email}: the owner's side of a reset link: the password they choose (the sign-up
+   * check), a new security stamp and a new account key made from it (the old key is lost by design); the token is
+   * used up. 400 for an unknown, used or expired token. Audited account.password_reset on the account.
+   */
+  public static final String AUTH_PASSWORD_RESET_COMPLETE = "flamingo.auth.v1.account.password-reset";
   /** admin account → [{id, note, created_at, expires_at, used_at, revoked_at, status}], newest first. */
   public static final String AUTH_ADMIN_INVITES_LIST = "flamingo.auth.v1.admin.invites.list";
   /** {note?, expires_in_days?} + admin account → {id, invite_token, note, expires_at} (the token: shown once). */

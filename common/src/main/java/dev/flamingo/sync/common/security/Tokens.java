@@ -10,6 +10,7 @@ import java.util.HexFormat;
 public final class Tokens {
   public static final String TEMP_PREFIX = "flm_temp_";
   public static final String SESSION_PREFIX = "flm_sync_";
+  public static final String RESET_PREFIX = "flm_reset_";
   public static final int PREFIX_LENGTH = 16;
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -25,6 +26,16 @@ public final class Tokens {
   /** {@code flm_sync_} + 128 hex chars (64 random bytes). */
   public static String newSessionToken() {
     return SESSION_PREFIX + randomHex(64);
+  }
+
+  /** {@code flm_reset_} + 64 hex chars (32 random bytes): a one-time password-reset link's token. */
+  public static String newResetToken() {
+    return RESET_PREFIX + randomHex(32);
+  }
+
+  public static boolean isResetToken(String s) {
+    return s != null && s.length() == RESET_PREFIX.length() + 64 && s.startsWith(RESET_PREFIX)
+        && isLowerHex(s, RESET_PREFIX.length());
   }
 
   public static boolean isTempToken(String s) {

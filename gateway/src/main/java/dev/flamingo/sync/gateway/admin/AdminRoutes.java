@@ -45,9 +45,7 @@ public final class AdminRoutes {
     router.delete("/api/admin/accounts/:id").handler(ctx -> withAccount(ctx, id ->
         deletions.delete(Contexts.get(ctx), new JsonObject().put("account_id", id)).onComplete(ar -> Envelope.result(ctx, ar))));
     router.put("/api/admin/accounts/:id/quota").handler(this::quota);
-    router.post("/api/admin/accounts/:id/reset-password").handler(ctx -> withAccount(ctx, id ->
-        bus.forward(ctx, Addresses.AUTH_ADMIN_PASSWORD_RESET, new JsonObject().put("account_id", id)
-            .put("password", JsonBodies.object(ctx).getValue("password")))));
+    router.post("/api/admin/accounts/:id/reset-password").handler(ctx -> withAccount(ctx, id -> resetPassword(ctx, id)));
     router.get("/api/admin/signups").handler(ctx -> bus.forward(ctx, Addresses.AUTH_SIGNUPS_GET, new JsonObject()));
     router.put("/api/admin/signups").handler(ctx -> bus.forward(ctx, Addresses.AUTH_ADMIN_SIGNUPS_PUT, JsonBodies.object(ctx)));
     router.get("/api/admin/invites").handler(ctx -> bus.forward(ctx, Addresses.AUTH_ADMIN_INVITES_LIST, new JsonObject()));
@@ -111,6 +109,25 @@ public final class AdminRoutes {
       Envelope.ok(ctx, new JsonObject().put("id", d.getValue("id"))
           .put("url", publicUrl + "/login?invite=" + d.getString("invite_token"))
           .put("note", d.getValue("note")).put("expires_at", d.getValue("expires_at")));
+    });
+  }
+
+  /**
+   * POST (no body, or one without a password: an admin never chooses it) → {account_id, reset_url, expires_at,
+   * sessions_revoked}: the one-time link where the owner chooses the new password, shown once (only its hash is kept).
+   */
+  private void resetPassword(RoutingContext ctx, long id) {
+    JsonObject body = new JsonObject().put("account_id", id);
+    Object password = JsonBodies.object(ctx).getValue("password");
+    if (password != null) {
+      body.put("password", password); // auth-service refuses it with the reason
+    }
+    bus.request(ctx, Addresses.AUTH_ADMIN_PASSWORD_RESET, body, reply -> {
+      JsonObject d = reply.getJsonObject("data");
+      Envelope.reply(ctx, new JsonObject().put("data", new JsonObject().put("account_id", d.getValue("account_id"))
+              .put("reset_url", publicUrl + "/reset?token=" + d.getString("reset_token"))
+              .put("expires_at", d.getValue("expires_at")).put("sessions_revoked", d.getValue("sessions_revoked")))
+          .put("message", reply.getValue("message")));
     });
   }
 

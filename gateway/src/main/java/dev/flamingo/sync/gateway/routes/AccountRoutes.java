@@ -36,6 +36,9 @@ public final class AccountRoutes {
     router.post("/api/auth/login").handler(sameOrigin).handler(loginLimit)
         .handler(ctx -> signIn(ctx, Addresses.AUTH_LOGIN));
     router.post("/api/auth/logout").handler(sameOrigin).handler(ctx -> logout(ctx, auth));
+    // the owner's side of a one-time reset link (/reset?token=…): the token is the credential, limited like a sign-in
+    router.post("/api/auth/reset-password").handler(sameOrigin).handler(loginLimit)
+        .handler(ctx -> bus.forward(ctx, Addresses.AUTH_PASSWORD_RESET_COMPLETE, JsonBodies.object(ctx)));
     // deleting one's account checks the password: limited like a sign-in (WebRoutes answers it)
     router.post("/api/web/account/delete").handler(loginLimit);
     // whether the sign-in page offers sign-up: {mode} only (open, invite-only or closed)

@@ -9,7 +9,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The web pages (plain HTML, CSS and small scripts under {@code webroot/}, no build step): sign-in and
- * device authorization at {@code /login}, {@code /complete}, the account {@code /dashboard} and the admins'
+ * device authorization at {@code /login}, {@code /complete}, a password-reset link's {@code /reset}, the account {@code /dashboard} and the admins'
  * {@code /admin} (served to any signed-in browser; its data comes from /api/admin/*, which only admins get).
  * Every page forbids framing and inline script, and sends no Referer (the login URL holds a temp token).
  */
@@ -22,6 +22,9 @@ public final class PageRoutes {
     router.get("/").handler(ctx -> ctx.response().setStatusCode(302).putHeader("Location", "/dashboard").end());
     router.get("/login").handler(headers).handler(ctx -> page(ctx, "login.html"));
     router.get("/complete").handler(headers).handler(ctx -> page(ctx, "complete.html"));
+    // a one-time password-reset link; its token stays out of the access log (no query strings are logged) and of
+    // any Referer (no-referrer)
+    router.get("/reset").handler(headers).handler(ctx -> page(ctx, "reset.html"));
     router.get("/dashboard").handler(headers).handler(auth::browserOrSignIn).handler(ctx -> page(ctx, "dashboard.html"));
     router.get("/admin").handler(headers).handler(auth::browserOrSignIn).handler(ctx -> page(ctx, "admin.html"));
     router.get("/assets/*").handler(headers).handler(StaticHandler.create("webroot/assets").setCachingEnabled(false));
