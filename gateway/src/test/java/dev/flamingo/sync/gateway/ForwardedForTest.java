@@ -52,7 +52,7 @@ class ForwardedForTest {
 
   @Test
   void trustedProxyRangesForwardTheClientAddress() {
-    gateway("10.0.0.0/8, 127.0.0.0/8, ::1/128"); // compose trusts its network's range, not one address
+    gateway("10.0.0.0/8, 127.0.0.0/8, ::1/128"); // ranges work too (compose trusts exactly its proxy's address)
     assertEquals(503, init("203.0.113.1"));
     assertEquals(429, init("203.0.113.1"));
     assertEquals(503, init("203.0.113.2"));            // a second client behind the proxy has its own window
