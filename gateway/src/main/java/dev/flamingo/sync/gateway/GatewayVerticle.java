@@ -14,6 +14,7 @@ import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.ClientAddress;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.HttpFailures;
+import dev.flamingo.sync.gateway.http.JsonContentType;
 import dev.flamingo.sync.gateway.http.InvalidRequests;
 import dev.flamingo.sync.gateway.http.RequestRate;
 import dev.flamingo.sync.gateway.http.TransportSecurity;
@@ -91,7 +92,9 @@ public class GatewayVerticle extends VerticleBase {
     long maxJsonBytes = settings.number(Settings.MAX_JSON_BYTES, 16L * 1024);
     // blob uploads first: authenticated before their (large) body is read; every other route gets a small body
     data.mountUploads(router, auth, maxBodyBytes);
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxJsonBytes));
+    router.route("/api/*").handler(JsonContentType::require); // 415 for a body that is not JSON, before it is read
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxJsonBytes))
+        .handler(JsonContentType::require);
 
     AccountRoutes accounts = new AccountRoutes(bus, loginCookie);
     accounts.mount(router, auth, sameOrigin,

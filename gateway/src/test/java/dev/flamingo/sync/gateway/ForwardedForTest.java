@@ -52,13 +52,35 @@ class ForwardedForTest {
 
   @Test
   void trustedProxyRangesForwardTheClientAddress() {
-    gateway("10.0.0.0/8, 127.0.0.0/8, ::1/128"); // compose trusts its network's range, not one address
+    gateway("10.0.0.0/8, 127.0.0.0/8, ::1/128"); // ranges work too (compose trusts exactly its proxy's address)
     assertEquals(503, init("203.0.113.1"));
     assertEquals(429, init("203.0.113.1"));
     assertEquals(503, init("203.0.113.2"));            // a second client behind the proxy has its own window
     assertEquals(503, init("203.0.113.3, 10.1.2.3"));  // hops inside a trusted range are skipped
     assertEquals(429, init("203.0.113.3, 10.200.0.1"));
     assertEquals(503, init("2001:db8::1"));
+  }
+
+  String clientIp(String forwardedFor) {
+    ApiClient.Response r = api.send(HttpMethod.GET, "/api/server", null, null, Map.of("X-Forwarded-For", forwardedFor));
+    assertEquals(200, r.status, r.toString());
+    return r.data().getString("client_ip");
+  }
+
+  @Test
+  void onlyIpLiteralsAreClientAddresses() {
+    gateway("10.0.0.0/8, 127.0.0.0/8");
+    assertEquals("203.0.113.9", clientIp("203.0.113.9"));
+    // a hop that is not an IP literal is never the client: the request counts as coming from the last trusted
+    // address before it (here the proxy itself), so no text of the client's reaches the logs or the limits
+    assertEquals("127.0.0.1", clientIp("unknown"));
+    assertEquals("127.0.0.1", clientIp("sync.example.com"));
+    assertEquals("127.0.0.1", clientIp("203.0.113.9:443"));
+    assertEquals("127.0.0.1", clientIp("1.2.3.4 auth-failure ip=198.51.100.1"));
+    assertEquals("127.0.0.1", clientIp("fe80::1%eth0 auth-failure"));
+    assertEquals("10.1.2.3", clientIp("203.0.113.9, x\ty, 10.1.2.3"), "the trusted hop right of the bad one");
+    assertEquals("10.1.2.3", clientIp("not-an-ip, 10.1.2.3"));
+    assertEquals("2001:db8::1", clientIp("2001:DB8:0:0:0:0:0:1"), "an IPv6 literal, in its normal form");
   }
 
   @Test

@@ -377,4 +377,28 @@ class AdminCommandTest {
     Result unreachable = failed(exec(env, "", "--url", "http://127.0.0.1:" + TestCluster.freePort(), "accounts"));
     assertTrue(unreachable.err.contains("cannot reach"), unreachable.toString());
   }
+
+  @Test
+  void plainHttpToAnotherHostNeedsInsecure() {
+    Map<String, String> env = Map.of("FLAMINGO_ADMIN_EMAIL", ADMIN, "FLAMINGO_ADMIN_PASSWORD", Pairing.passwordOf(ADMIN));
+    // refused before anything is sent (no connection, no name lookup): exit 2, one line that says what to do
+    for (String remote : List.of("http://sync.example.com", "http://192.0.2.10:8080/", "http://[2001:db8::7]:8080")) {
+      Result r = exec(env, "", "--url", remote, "accounts");
+      assertEquals(2, r.code, r.toString());
+      assertEquals(1, r.err.strip().lines().count(), "one line: " + r);
+      assertTrue(r.err.contains("plain http") && r.err.contains("--insecure") && r.err.contains("https://"), r.toString());
+      assertEquals("", r.out, r.toString());
+    }
+    Result fromEnv = exec(Map.of("FLAMINGO_ADMIN_EMAIL", ADMIN, "FLAMINGO_ADMIN_PASSWORD", Pairing.passwordOf(ADMIN),
+        "FLAMINGO_ADMIN_URL", "http://sync.example.com"), "", "figures");
+    assertEquals(2, fromEnv.code, fromEnv.toString());
+    // loopback over http is fine (this test's server), and so is any host with --insecure: 0.0.0.0 is no loopback
+    // address, yet Linux connects it to this machine, where the server answers
+    ok(admin("figures"));
+    ok(exec(env, "", "--url", "http://localhost:" + server.port(), "figures"));
+    Result plainAny = exec(env, "", "--url", "http://0.0.0.0:" + server.port(), "figures");
+    assertEquals(2, plainAny.code, plainAny.toString());
+    Result insecure = exec(env, "", "--insecure", "--url", "http://0.0.0.0:" + server.port(), "figures");
+    assertTrue(insecure.code != 2 && !insecure.err.contains("--insecure"), "it went ahead: " + insecure);
+  }
 }

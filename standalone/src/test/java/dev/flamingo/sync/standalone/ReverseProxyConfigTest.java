@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.flamingo.sync.gateway.http.IpRange;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * The public reverse proxy of the compose deployment: nginx logs no query string (the sign-in URL holds
- * the temp token), keeps the operations endpoints off the public port, and the gateways trust the
- * compose network's range so the forwarded client address is the one they see.
+ * the temp token), keeps the operations endpoints off the public port, and the gateways trust exactly the
+ * proxy's fixed address so the forwarded client address is the one they see and no other container can forge it.
  */
 class ReverseProxyConfigTest {
   static final Path NGINX = Path.of("..", "deploy", "nginx.conf");
@@ -112,25 +113,40 @@ class ReverseProxyConfigTest {
     throw new AssertionError("unbalanced braces in nginx.conf");
   }
 
+  /** The default of a compose value {@code ${NAME:-default}}, or the value itself. */
+  static String fallback(Object value) {
+    Matcher m = Pattern.compile("^\\$\\{[A-Z_]+:-(.*)}$").matcher(String.valueOf(value));
+    return m.matches() ? m.group(1) : String.valueOf(value);
+  }
+
   @Test
   @SuppressWarnings("unchecked")
-  void gatewaysTrustTheComposeNetworkRange() throws Exception {
+  void gatewaysTrustOnlyTheProxysFixedAddress() throws Exception {
     Map<String, Object> doc = new Yaml().load(Files.readString(COMPOSE));
     assertNotNull(doc.get("networks"), "compose declares its network (with a fixed subnet)");
     Map<String, Object> network = (Map<String, Object>) ((Map<String, Object>) doc.get("networks")).get("default");
     assertNotNull(network, "the default network is declared");
     List<Map<String, Object>> ipam = (List<Map<String, Object>>) ((Map<String, Object>) network.get("ipam")).get("config");
-    String declared = String.valueOf(ipam.get(0).get("subnet"));
-    Matcher subnetFallback = Pattern.compile("^\\$\\{FLAMINGO_SUBNET:-(.*)}$").matcher(declared);
-    String subnet = subnetFallback.matches() ? subnetFallback.group(1) : declared;  // bin/cluster-check picks a free one
+    String subnet = fallback(ipam.get(0).get("subnet"));  // bin/cluster-check picks a free one
     assertTrue(subnet.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+"), "a fixed subnet: " + subnet);
+    String dynamic = fallback(ipam.get(0).get("ip_range"));
+    assertTrue(dynamic.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+"),
+        "containers get addresses from a part of the subnet only (ip_range): " + dynamic);
 
-    Map<String, Object> gateway = (Map<String, Object>) ((Map<String, Object>) doc.get("services")).get("gateway");
+    Map<String, Object> services = (Map<String, Object>) doc.get("services");
+    Map<String, Object> proxy = (Map<String, Object>) services.get("proxy");
+    Map<String, Object> proxyNetworks = (Map<String, Object>) proxy.get("networks");
+    assertNotNull(proxyNetworks, "the proxy has a fixed address on the network");
+    Object declaredIp = ((Map<String, Object>) proxyNetworks.get("default")).get("ipv4_address");
+    String proxyIp = fallback(declaredIp);
+    assertTrue(IpRange.parse(subnet).contains(proxyIp), "the proxy's address " + proxyIp + " lies in " + subnet);
+    assertFalse(IpRange.parse(dynamic).contains(proxyIp),
+        "no other container can be handed the proxy's address: " + proxyIp + " lies outside " + dynamic);
+
+    Map<String, Object> gateway = (Map<String, Object>) services.get("gateway");
     Map<String, Object> env = (Map<String, Object>) gateway.get("environment");
-    String trusted = String.valueOf(env.get("FLAMINGO_TRUSTED_PROXIES"));
-    Matcher fallback = Pattern.compile("^\\$\\{[A-Z_]+:-(.*)}$").matcher(trusted);
-    String effective = fallback.matches() ? fallback.group(1) : trusted;
-    assertTrue(List.of(effective.split("\\s*,\\s*")).contains(subnet),
-        "the gateways trust the network nginx forwards from: " + trusted + " vs " + subnet);
+    assertEquals(declaredIp + "/32", String.valueOf(env.get("FLAMINGO_TRUSTED_PROXIES")),
+        "the gateways trust exactly the proxy's address (from the same variable), not the network's range nor its"
+            + " bridge gateway");
   }
 }

@@ -3,7 +3,6 @@ package dev.flamingo.sync.gateway.http;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.ops.Observability;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,14 +11,13 @@ import org.slf4j.LoggerFactory;
  * the bus; its fields are also the event's key-value pairs ({@code method, path, status, duration_ms, ip,
  * request_id}), fields of their own in the JSON log format. The query string is never logged (a login URL carries a temp token there), nor any header.
  *
- * <p>Failed sign-ins and token guesses also go to logger {@code flamingo.security} as one stable line
- * for fail2ban-style tools:
+ * <p>Guessed credentials (wrong passwords, guessed or expired tokens: {@link AuthFailures}, the one rule) also go
+ * to logger {@code flamingo.security} as one stable line for fail2ban-style tools:
  * <pre>auth-failure ip=203.0.113.9 method=POST path=/api/auth/login status=401</pre>
  */
 public final class AccessLog {
   private static final Logger ACCESS = LoggerFactory.getLogger("flamingo.access");
   private static final Logger SECURITY = LoggerFactory.getLogger("flamingo.security");
-  private static final Set<String> TOKEN_PATHS = Set.of("/api/sync/token", "/api/sync/claim");
 
   private AccessLog() {}
 
@@ -42,7 +40,8 @@ public final class AccessLog {
       if (status >= 400) {
         Observability.count("http_errors", "class", status >= 500 ? "5xx" : "4xx");
       }
-      if (isAuthFailure(status, path)) {
+      if (status >= 400 && AuthFailures.counts(status, ctx.get(Envelope.ERROR), AuthFailures.isBearer(
+          ctx.request().getHeader("Authorization")))) {
         SECURITY.atWarn().addKeyValue("ip", context.clientIp()).addKeyValue("method", method).addKeyValue("path", path)
             .addKeyValue("status", status)
             .log("auth-failure ip={} method={} path={} status={}", context.clientIp(), method, path, status);
@@ -50,14 +49,4 @@ public final class AccessLog {
     });
   }
 
-  /**
-   * A refused credential: 401/403, or a 400 of the device flow (a guessed temp token, a wrong claim password).
-   * Not a refused sign-up (closed sign-ups answer 403): there is no credential to guess there, and a ban for
-   * trying to create an account would be wrong.
-   */
-  static boolean isAuthFailure(int status, String path) {
-    return (status == 401 || status == 403 || (status == 400 && TOKEN_PATHS.contains(path))) && !REGISTER.equals(path);
-  }
-
-  private static final String REGISTER = "/api/auth/register";
 }

@@ -13,6 +13,8 @@ import io.vertx.ext.web.RoutingContext;
  * one buffer in one {@code end} (the content length set), its constant headers pre-encoded.
  */
 public final class Envelope {
+  /** The context key of the error message an error envelope carried (for the fail2ban line's rule). */
+  public static final String ERROR = "flamingo.envelope.error";
   private static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
   private static final CharSequence JSON_UTF8 = HttpHeaders.createOptimized("application/json; charset=utf-8");
   private static final CharSequence CACHE_CONTROL = HttpHeaders.CACHE_CONTROL;
@@ -86,6 +88,7 @@ public final class Envelope {
   }
 
   public static void error(RoutingContext ctx, int status, String error, JsonObject data) {
+    ctx.put(ERROR, error);
     HttpServerResponse response = ctx.response();
     if (response.ended()) {
       return;

@@ -49,6 +49,19 @@ public final class IpRange {
   }
 
   /**
+   * The normal form of the IP literal {@code ip} (IPv4 dotted quad, IPv4-mapped IPv6 as IPv4, else compressed
+   * lower-case IPv6; brackets dropped), or null when it is anything else: a name, an address with a port or a
+   * zone id, any other text. No DNS.
+   */
+  public static String literal(String ip) {
+    if (ip == null || ip.indexOf('%') >= 0) {
+      return null;
+    }
+    byte[] b = bytes(ip);
+    return b == null ? null : NetUtil.bytesToIpAddress(b);
+  }
+
+  /**
    * The address bytes of an IP literal (4 for IPv4 and IPv4-mapped IPv6, else 16), or null. No DNS.
    * A zone id ({@code fe80::1%eth0}) is ignored.
    */

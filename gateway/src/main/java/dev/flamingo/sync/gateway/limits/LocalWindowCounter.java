@@ -2,21 +2,30 @@ package dev.flamingo.sync.gateway.limits;
 
 import io.vertx.core.Future;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Window counters in this process only: the one-JVM server's store, and the fallback of a clustered
- * gateway whose shared store is unreachable. Expired counters are swept; past {@code maxEntries} live
- * ones, all are dropped (limits restart rather than memory growing). Shared by the verticle instances
- * of a process, hence synchronized.
+ * gateway whose shared store is unreachable. Shared by the verticle instances of a process, hence synchronized.
+ *
+ * <p>Each limit (the text of a key before its first ':', the limiter's name) keeps its own counters, at most
+ * {@code maxEntries} of them, so a flood of one limit's subjects (many client addresses) never touches another
+ * limit's counts (the failed logins of one e-mail). Expired counters are dropped every second; a full limit drops, of its
+ * {@value #CANDIDATES} least recently used counters, the one with the lowest count: a counter that is close to its
+ * limit outlives a flood of fresh ones. Nothing is ever dropped wholesale.
  */
 public final class LocalWindowCounter implements WindowCounter {
+  static final int CANDIDATES = 16;
+
   private final int maxEntries;
-  private final Map<String, long[]> counters = new HashMap<>(); // key -> {count, expiresAt}
+  private final Map<String, LinkedHashMap<String, long[]>> limits = new HashMap<>(); // limit -> key -> {count, expiresAt}
   private long nextSweep;
 
+  /** {@code maxEntries}: the counters each limit keeps at most. */
   public LocalWindowCounter(int maxEntries) {
-    this.maxEntries = maxEntries;
+    this.maxEntries = Math.max(1, maxEntries);
   }
 
   @Override
@@ -26,7 +35,9 @@ public final class LocalWindowCounter implements WindowCounter {
 
   synchronized long add(String key, long delta, long ttlMillis, long now) {
     sweep(now);
-    long[] c = counters.get(key);
+    String limit = limitOf(key);
+    LinkedHashMap<String, long[]> counters = limits.get(limit);
+    long[] c = counters == null ? null : counters.get(key); // access order: this counter is now the most recent
     if (c != null && c[1] <= now) {
       counters.remove(key);
       c = null;
@@ -34,6 +45,13 @@ public final class LocalWindowCounter implements WindowCounter {
     if (c == null) {
       if (delta <= 0) {
         return 0;
+      }
+      if (counters == null) {
+        counters = new LinkedHashMap<>(16, 0.75f, true);
+        limits.put(limit, counters);
+      }
+      if (counters.size() >= maxEntries) {
+        makeRoom(counters);
       }
       c = new long[] {0, now + ttlMillis};
       counters.put(key, c);
@@ -43,17 +61,45 @@ public final class LocalWindowCounter implements WindowCounter {
   }
 
   public synchronized int size() {
-    return counters.size();
+    int size = 0;
+    for (Map<String, long[]> counters : limits.values()) {
+      size += counters.size();
+    }
+    return size;
   }
 
+  static String limitOf(String key) {
+    int colon = key.indexOf(':');
+    return colon < 0 ? "" : key.substring(0, colon);
+  }
+
+  /** Every second: drops expired counters (and limits left without any). */
   private void sweep(long now) {
-    if (now < nextSweep && counters.size() < maxEntries) {
+    if (now < nextSweep) {
       return;
     }
     nextSweep = now + 1000;
-    counters.values().removeIf(c -> c[1] <= now);
-    if (counters.size() >= maxEntries) {
-      counters.clear();
+    limits.values().removeIf(counters -> {
+      counters.values().removeIf(c -> c[1] <= now);
+      return counters.isEmpty();
+    });
+  }
+
+  /**
+   * One limit is full (what expired over a second ago is gone already, see {@link #sweep}): drop the lowest count
+   * among its least recently used counters. O(1), so a flood does not make every request scan the map.
+   */
+  private void makeRoom(LinkedHashMap<String, long[]> counters) {
+    Iterator<Map.Entry<String, long[]>> eldest = counters.entrySet().iterator();
+    String victim = null;
+    long lowest = Long.MAX_VALUE;
+    for (int i = 0; i < CANDIDATES && eldest.hasNext(); i++) {
+      Map.Entry<String, long[]> e = eldest.next();
+      if (e.getValue()[0] < lowest) {
+        lowest = e.getValue()[0];
+        victim = e.getKey();
+      }
     }
+    counters.remove(victim);
   }
 }

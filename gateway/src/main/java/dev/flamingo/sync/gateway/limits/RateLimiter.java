@@ -45,6 +45,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
   private final Consumer<JsonObject> onLimited;
   private final String prefix;
   private final Map<String, Long> overUntil = new ConcurrentHashMap<>(); // key -> end of its window
+  private volatile long nextPurge;
 
   RateLimiter(String name, String spec, WindowCounter counter, Function<RoutingContext, String> subject,
       boolean failuresOnly, Consumer<JsonObject> onLimited) {
@@ -146,11 +147,18 @@ public final class RateLimiter implements Handler<RoutingContext> {
     });
   }
 
+  /**
+   * Only a shortcut (the shared count still refuses), bounded: when full, what ended is dropped (at most once a
+   * second) and a new subject is not remembered; the subjects already remembered stay refused until their window ends.
+   */
   private void remember(String key, long until, long now) {
     if (overUntil.size() >= MAX_REMEMBERED) {
-      overUntil.values().removeIf(end -> end <= now);
+      if (now >= nextPurge) {
+        nextPurge = now + 1000;
+        overUntil.values().removeIf(end -> end <= now);
+      }
       if (overUntil.size() >= MAX_REMEMBERED) {
-        overUntil.clear(); // only a shortcut: the shared count still refuses
+        return;
       }
     }
     overUntil.put(key, until);

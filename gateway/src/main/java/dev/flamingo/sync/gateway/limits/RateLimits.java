@@ -23,7 +23,8 @@ public final class RateLimits {
    * ({@link KnownNetworks}), and the per-address limit still applies to each client.
    */
   public static final String LOGIN_EMAIL_DEFAULT = "20/900";
-  static final int MAX_ENTRIES = 200_000;
+  /** Counters each limit keeps at most (per gateway process, and per cluster member): see LocalWindowCounter. */
+  static final int MAX_ENTRIES = 50_000;
   static final long SHARED_TIMEOUT_MILLIS = 500;
 
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();

@@ -7,6 +7,7 @@ import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.Envelope;
 import dev.flamingo.sync.gateway.http.DeferredBody;
 import dev.flamingo.sync.gateway.http.JsonBodies;
+import dev.flamingo.sync.gateway.http.JsonContentType;
 import dev.flamingo.sync.common.bus.WireFormat;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +42,9 @@ public final class DataRoutes {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     // wrapped: Vert.x Web would otherwise insist on running a BodyHandler before the authentication
     router.put("/api/sync/data/:type").handler(new DeferredBody()).handler(auth::requireBearer)
+        .handler(JsonContentType::require) // a JSON document too (docs/protocol.md): 415 before it is read
         .handler(ctx -> body.handle(ctx))
+        .handler(JsonContentType::require)
         .handler(this::putBlob);
   }
 

@@ -1,6 +1,8 @@
 package dev.flamingo.sync.gateway.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,5 +67,17 @@ class IpRangeTest {
     assertTrue(address.trusted("fd12::1"));
     assertTrue(address.trusted("192.0.2.1"));
     assertFalse(address.trusted("192.0.2.2"));
+  }
+
+  @Test
+  void literalsInTheirNormalFormAndNothingElse() {
+    assertEquals("203.0.113.9", IpRange.literal("203.0.113.9"));
+    assertEquals("2001:db8::1", IpRange.literal("2001:DB8:0:0:0:0:0:1"));
+    assertEquals("2001:db8::1", IpRange.literal("[2001:db8::1]"));
+    assertEquals("192.0.2.1", IpRange.literal("::ffff:192.0.2.1"), "IPv4-mapped: the IPv4 address");
+    for (String not : new String[] {null, "", "unknown", "sync.example.com", "203.0.113.9:443", "[2001:db8::1]:443",
+        "fe80::1%eth0", "203.0.113.9 auth-failure ip=198.51.100.1", "203.0.113.9\n", "1.2.3", "x".repeat(100)}) {
+      assertNull(IpRange.literal(not), String.valueOf(not));
+    }
   }
 }

@@ -124,7 +124,7 @@ class ClusterLimitsTest {
       }
       Future.all(admits).await();
     }
-    IMap<String, Long> counters = HazelcastWindowCounter.instance(nodeB).getMap(HazelcastWindowCounter.MAP);
+    IMap<String, Long> counters = HazelcastWindowCounter.instance(nodeB).getMap(HazelcastWindowCounter.map("flood"));
     long flooded = counters.keySet().stream().filter(k -> k.startsWith("flood:")).count();
     assertTrue(flooded > 0 && flooded <= 10_000, "counters while the window lasts: " + flooded);
     long deadline = System.currentTimeMillis() + 60_000;

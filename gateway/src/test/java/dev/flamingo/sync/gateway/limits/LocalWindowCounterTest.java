@@ -35,4 +35,33 @@ class LocalWindowCounterTest {
       assertTrue(c.size() <= 1000);
     }
   }
+
+  @Test
+  void aFloodOfOtherKeysNeverResetsALoginCount() {
+    LocalWindowCounter c = new LocalWindowCounter(1000);
+    for (int i = 0; i < 19; i++) {
+      c.add("login_email:20/900:victim:0", 1, 900_000, 1000);
+    }
+    // many addresses, each its own counter (a per-address limit, and other e-mails), far past the cap
+    for (int i = 0; i < 5000; i++) {
+      c.add("login:10/60:ip-" + i + ":0", 1, 60_000, 2000 + i);
+      c.add("login_email:20/900:other-" + i + ":0", 1, 900_000, 2000 + i);
+    }
+    assertEquals(20, c.add("login_email:20/900:victim:0", 1, 900_000, 9000), "the flood did not reset the count");
+    assertTrue(c.size() <= 2 * 1000, "each limit keeps at most the cap: " + c.size());
+  }
+
+  @Test
+  void aFullLimitDropsWhatExpiredFirstThenTheLeastRecentlyUsed() {
+    LocalWindowCounter c = new LocalWindowCounter(3);
+    c.add("login:a", 1, 1000, 0);      // expires at 1000
+    c.add("login:b", 1, 60_000, 0);
+    c.add("login:c", 1, 60_000, 0);
+    c.add("login:b", 1, 60_000, 10);    // b used again: c is now the least recently used
+    c.add("login:d", 1, 60_000, 1500);  // full: a (expired) goes
+    assertEquals(3, c.add("login:b", 1, 60_000, 1600));
+    c.add("login:e", 1, 60_000, 1700);  // full, nothing expired: c (least recently used) goes
+    assertEquals(1, c.add("login:c", 0, 60_000, 1800) + 1, "c was dropped");
+    assertEquals(2, c.add("login:d", 1, 60_000, 1900), "d survived");
+  }
 }
