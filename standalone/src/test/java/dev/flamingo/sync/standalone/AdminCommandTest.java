@@ -45,10 +45,11 @@ class AdminCommandTest {
     int port = TestCluster.freePort();
     url = "http://127.0.0.1:" + port;
     server = OneBoxServer.start(port, new JsonObject()
-        .put(Settings.PUBLIC_URL, url).put(Settings.ADMIN_EMAILS, ADMIN)
+        .put(Settings.PUBLIC_URL, url)
         .put(Settings.RATE_LIMIT_LOGIN, "1000/60").put(Settings.RATE_LIMIT_REGISTER, "1000/60"));
     api = server.api();
     Pairing.register(api, ADMIN);
+    server.grantAdmin(ADMIN);
     Pairing.register(api, USER);
   }
 

@@ -54,10 +54,11 @@ class OperatorPagesBrowserTest {
     int port = TestCluster.freePort();
     base = "http://localhost:" + port;
     server = OneBoxServer.start(port, new JsonObject()
-        .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1).put(Settings.ADMIN_EMAILS, ADMIN)
+        .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1)
         .put(Settings.RATE_LIMIT_LOGIN, "1000/60").put(Settings.RATE_LIMIT_REGISTER, "1000/60"));
     client = server.api();
     Pairing.register(client, ADMIN);
+    server.grantAdmin(ADMIN);
     browser = Chromium.start(DOWNLOADS);
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the tables are drawn anew after each action

@@ -127,7 +127,7 @@ public final class AccountService {
             throw ServiceException.unauthorized();
           }
           return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email())
-              .put("is_admin", admins.isAdmin(account.email())));
+              .put("is_admin", account.admin()));
         }));
   }
 
@@ -174,7 +174,7 @@ public final class AccountService {
       }
       return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email())
           .put("created_at", account.createdAt().toInstant().toString())
-          .put("is_admin", admins.isAdmin(account.email())));
+          .put("is_admin", account.admin()));
     });
   }
 

@@ -67,7 +67,7 @@ public final class Addresses {
    */
   public static final String AUTH_BROWSER_LOGOUT = "flamingo.auth.v1.browser.logout";
 
-  // --- auth-service: account lifecycle and operators' tools (admins: FLAMINGO_ADMIN_EMAILS; docs/operating.md) ---
+  // --- auth-service: account lifecycle and operators' tools (admins: the stored admin role; docs/operating.md) ---
   /** → {mode, default_mode}: sign-ups are open, invite-only or closed (no login needed). */
   public static final String AUTH_SIGNUPS_GET = "flamingo.auth.v1.signups.get";
   /** {mode} + admin account → {mode, default_mode}; audited admin.signups.set. */
@@ -100,6 +100,16 @@ public final class Addresses {
   public static final String AUTH_ADMIN_INVITES_REVOKE = "flamingo.auth.v1.admin.invites.revoke";
   /** admin account → {accounts, disabled_accounts, signup_mode}. */
   public static final String AUTH_ADMIN_FIGURES = "flamingo.auth.v1.admin.figures";
+  /**
+   * {account_id, admin, password (the calling admin's own)} + admin account → {account_id, admin}: grants or revokes
+   * the admin role. 400 for a wrong password or the admin's own account; 409 for the last enabled admin. Audited
+   * admin.account.admin_granted / admin_revoked (admin's and target's logs) and in the admin log.
+   */
+  public static final String AUTH_ADMIN_ROLE = "flamingo.auth.v1.admin.account.role";
+  /** {limit?, before?} + admin account → {entries, next_before}: the server-wide admin log, newest first. */
+  public static final String AUTH_ADMIN_LOG = "flamingo.auth.v1.admin.log";
+  /** {account_id, quota_bytes} + admin account → {account_id}: a quota set in data-service, into the admin log. */
+  public static final String AUTH_ADMIN_QUOTA_LOGGED = "flamingo.auth.v1.admin.quota.logged";
   /**
    * {password} (the account's own, the account in context) or {account_id} (an admin in context) → {account_id,
    * email}: the first step of deleting an account. The account is disabled, its logins and sessions end; the
