@@ -150,6 +150,21 @@ class OperatorPagesBrowserTest {
     wait.until(d -> rows().stream().noneMatch(r -> "carol@example.com".equals(r.getAttribute("data-email"))));
     assertEquals(401, login("carol@example.com").status, "carol's account is gone");
     assertEquals(0L, count("select count(*) from auth.accounts where email = 'carol@example.com'"));
+
+    // the admin role, with the admin's own password typed again: granted, then revoked
+    for (String done : List.of("bob@example.com is an admin now.", "bob@example.com is no longer an admin.")) {
+      row("bob@example.com").findElement(By.cssSelector("button.role")).click();
+      WebElement own = row("bob@example.com").findElement(By.className("own-password"));
+      assertEquals("current-password", own.getAttribute("autocomplete"));
+      own.sendKeys(Pairing.passwordOf(ADMIN) + Keys.ENTER);
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), done));
+    }
+    // the admin log: every action above, newest first, the deleted account's e-mail included
+    wait.until(d -> browser.findElements(By.cssSelector("#admin-log tbody tr[data-id]")).stream()
+        .anyMatch(r -> r.getText().contains("account.deleted") && r.getText().contains("carol@example.com")));
+    assertTrue(browser.findElements(By.cssSelector("#admin-log tbody tr[data-id]")).get(0).getText()
+        .contains("account.admin_revoked"), "newest first");
+    Chromium.shot(browser, "admin-log");
   }
 
   @Test
