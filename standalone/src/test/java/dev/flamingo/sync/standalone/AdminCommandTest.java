@@ -337,6 +337,30 @@ class AdminCommandTest {
   }
 
   @Test
+  void roleGrantsAndRevokesTheAdminRoleAndTheLogShowsEveryAdminAction() {
+    String email = "deputy@example.com";
+    Pairing.register(api, email);
+    Result granted = ok(admin("role", email, "admin"));
+    assertTrue(granted.out.startsWith("Admin role granted: " + email), granted.toString());
+    assertTrue(ok(admin("accounts", email)).out.contains("active,admin"));
+    Result revoked = ok(admin("role", email, "none"));
+    assertTrue(revoked.out.startsWith("Admin role revoked: " + email), revoked.toString());
+    Result own = failed(admin("role", ADMIN, "none"));
+    assertTrue(own.err.contains("your own account"), own.toString());
+
+    Result log = ok(admin("log", "--limit", "2"));
+    List<String> lines = log.out.lines().toList();
+    assertTrue(lines.get(0).startsWith("ID"), log.toString());
+    assertTrue(lines.get(1).contains("account.admin_revoked") && lines.get(1).contains(email)
+        && lines.get(1).contains(ADMIN), "newest first, with the admin and the account: " + log);
+    assertTrue(lines.get(2).contains("account.admin_granted"), log.toString());
+    assertTrue(lines.get(3).startsWith("older: log --before "), log.toString());
+    long before = Long.parseLong(lines.get(3).substring("older: log --before ".length()));
+    JsonObject page = new JsonObject(ok(admin("log", "--json", "--limit", "1", "--before", String.valueOf(before))).out);
+    assertTrue(page.getJsonArray("entries").getJsonObject(0).getLong("id") < before, "the older page: " + page.encode());
+  }
+
+  @Test
   void aNonAdminAndAWrongPasswordExit1WithOneLine() {
     Result plain = failed(run(USER, Pairing.passwordOf(USER), false, "accounts"));
     assertTrue(plain.err.toLowerCase(Locale.ROOT).contains("admins only"), plain.toString());
