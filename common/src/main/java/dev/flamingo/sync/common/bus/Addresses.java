@@ -79,8 +79,8 @@ public final class Addresses {
   public static final String AUTH_ADMIN_ACCOUNTS = "flamingo.auth.v1.admin.accounts";
   /**
    * {account_id, disabled} + admin account → {account_id, disabled}: disabling ends the account's browser logins
-   * and revokes every session (evicted on every gateway); sign-in then answers 403. Audited admin.account.disabled
-   * / admin.account.enabled.
+   * and revokes every session (evicted on every gateway); sign-in then answers 403. 409 for the last enabled admin.
+   * Audited admin.account.disabled / admin.account.enabled (admin's and target's logs) and in the admin log.
    */
   public static final String AUTH_ADMIN_ACCOUNT_STATE = "flamingo.auth.v1.admin.account.state";
   /** {account_id} + admin account → {sessions_revoked}: every browser login and session of the account ends. */
@@ -113,7 +113,8 @@ public final class Addresses {
   /**
    * {password} (the account's own, the account in context) or {account_id} (an admin in context) → {account_id,
    * email}: the first step of deleting an account. The account is disabled, its logins and sessions end; the
-   * caller then purges the other services' rows and calls {@link #AUTH_ACCOUNT_DELETE_FINISH}. Repeatable.
+   * caller then purges the other services' rows and calls {@link #AUTH_ACCOUNT_DELETE_FINISH}. Repeatable. 409 for
+   * the last enabled admin; an admin's deletion is in the admin log from this step.
    */
   public static final String AUTH_ACCOUNT_DELETE_BEGIN = "flamingo.auth.v1.account.delete.begin";
   /**
