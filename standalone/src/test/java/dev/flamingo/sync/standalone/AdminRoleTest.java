@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flamingo.sync.auth.admin.AdminLog;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
@@ -171,6 +172,38 @@ class AdminRoleTest {
       assertTrue(System.currentTimeMillis() < deadline, "no admin.account.disabled in B's audit log");
       sleep(100);
     }
+  }
+
+  /** Item 5: the actions of AdminService, SignupPolicy and the gateway's quota route each leave an admin-log entry. */
+  @Test
+  void everyAdminActionIsInTheAdminLog() {
+    String admin = register("every-admin@example.com", STRONG);
+    assertEquals(0, server.operator("grant", "every-admin@example.com"));
+    long target = idOf(register("every-target@example.com", "Tr0ub4dor&3-wide-orbit"));
+    String account = "/api/admin/accounts/" + target;
+    assertEquals(200, web(HttpMethod.POST, account + "/sign-out", admin, null).status);
+    assertEquals(200, web(HttpMethod.PUT, account + "/quota", admin, new JsonObject().put("quota_bytes", 4096)).status);
+    assertEquals(200, web(HttpMethod.PUT, "/api/admin/signups", admin, new JsonObject().put("mode", "open")).status);
+    Response invite = web(HttpMethod.POST, "/api/admin/invites", admin, new JsonObject());
+    assertEquals(200, invite.status, invite.toString());
+    String inviteId = invite.data().getString("id");
+    assertEquals(200, web(HttpMethod.DELETE, "/api/admin/invites/" + inviteId, admin, null).status);
+
+    Response log = web(HttpMethod.GET, "/api/admin/log?limit=200", admin, null);
+    java.util.function.Predicate<String> logged = action -> entries(log).anyMatch(e -> action.equals(e.getString("action"))
+        && "every-admin@example.com".equals(e.getString("admin_email")));
+    for (String action : new String[] {"account.signed_out", "quota.set", "signups.set", "invite.created", "invite.revoked"}) {
+      assertTrue(logged.test(action), action + " in " + log);
+    }
+    assertEquals(4096L, entries(log).filter(e -> "quota.set".equals(e.getString("action"))).findFirst().orElseThrow()
+        .getJsonObject("metadata").getLong("quota_bytes"));
+    assertTrue(entries(log).anyMatch(e -> "invite.revoked".equals(e.getString("action"))
+        && inviteId.equals(e.getJsonObject("metadata").getString("invite_id"))), log.toString());
+    assertTrue(entries(log).anyMatch(e -> "account.admin_granted".equals(e.getString("action"))
+        && AdminLog.OPERATOR.equals(e.getString("admin_email"))
+        && "every-admin@example.com".equals(e.getString("target_email"))), "the operator's grant: " + log);
+    assertEquals(403, web(HttpMethod.GET, "/api/admin/log", login("every-target@example.com", "Tr0ub4dor&3-wide-orbit"), null)
+        .status, "admins only");
   }
 
   static java.util.stream.Stream<JsonObject> entries(Response r) {
