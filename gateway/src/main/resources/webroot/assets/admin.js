@@ -1,6 +1,6 @@
 "use strict";
-// The admin page: server figures, the sign-up mode and invite links, the accounts with their actions. Every
-// action is an /api/admin/* call (docs/operating.md); the server checks the admin and audits each one.
+// The admin page: server figures, the sign-up mode and invite links, the accounts with their actions, the admin
+// log. Every action is an /api/admin/* call (docs/operating.md); the server checks the admin and logs each one.
 (function () {
   const PAGE = 50;
   let me = null;
@@ -52,7 +52,7 @@
       if (i.status === "open") {
         actions.appendChild(button("Revoke", "danger revoke-invite", async () => {
           const x = await api("DELETE", "/api/admin/invites/" + encodeURIComponent(i.id));
-          notice(x.ok ? "Invite revoked." : x.error); invites();
+          notice(x.ok ? "Invite revoked." : x.error); invites(); adminLog();
         }));
       }
       body.appendChild(row);
@@ -92,15 +92,63 @@
     actions.appendChild(button("Sign out", "sign-out", () => act(row, "POST", "/sign-out", a.email + " is signed out everywhere")));
     actions.appendChild(button("Quota", "quota", () => quotaInline(row, a)));
     if (!self) { actions.appendChild(button("Reset password", "reset-password", () => resetInline(row, a))); }
+    if (!self) { actions.appendChild(button(a.is_admin ? "Remove admin" : "Make admin", "role", () => roleInline(row, a))); }
     if (!self) { actions.appendChild(button("Delete", "danger delete", () => confirmDelete(row, a))); }
     return row;
+  }
+
+  // The admin role: granted or revoked with the calling admin's own password typed again.
+  function roleInline(row, a) {
+    const td = row.querySelector(".actions-cell");
+    row.classList.add("row-confirm");
+    const grant = !a.is_admin;
+    const form = document.createElement("form"); form.className = "inline role-form"; form.noValidate = true;
+    const field = document.createElement("input"); field.type = "password"; field.className = "own-password";
+    field.autocomplete = "current-password"; field.setAttribute("aria-label", "Your password");
+    field.placeholder = "Your password";
+    const save = document.createElement("button"); save.type = "submit"; save.className = "danger confirm-role";
+    save.textContent = grant ? "Make " + a.email + " an admin" : "Remove " + a.email + "'s admin role";
+    form.append(field, save, button("Cancel", "cancel", () => accounts()));
+    td.textContent = ""; td.appendChild(form);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (!field.value) { notice("Type your own password to change an admin role."); field.focus(); return; }
+      const r = await act(row, "POST", "/role", grant ? a.email + " is an admin now." : a.email + " is no longer an admin.",
+        { admin: grant, password: field.value });
+      field.value = "";
+      if (!r.ok) { field.focus(); }
+    });
+    field.focus();
+  }
+
+  // The server-wide admin log, a page at a time (older: before the last id shown).
+  const logPages = [];
+  async function adminLog(before) {
+    const params = new URLSearchParams({ limit: PAGE });
+    if (before) { params.set("before", before); }
+    const r = await api("GET", "/api/admin/log?" + params);
+    const body = document.querySelector("#admin-log tbody");
+    body.textContent = "";
+    if (!r.ok) { notice(r.error); return; }
+    if (r.data.entries.length === 0) {
+      const row = document.createElement("tr"); cell(row, "No admin actions yet.").colSpan = 5; body.appendChild(row);
+    }
+    r.data.entries.forEach((e) => {
+      const row = document.createElement("tr"); row.dataset.id = e.id;
+      cell(row, whenShort(e.at)); cell(row, e.admin_email); cell(row, e.action, "action");
+      cell(row, e.target_email || (e.metadata && (e.metadata.mode || e.metadata.invite_id)) || "—"); cell(row, e.ip || "—");
+      body.appendChild(row);
+    });
+    show("log-newest", !!before);
+    show("log-older", r.data.next_before != null);
+    logPages.next = r.data.next_before;
   }
 
   async function act(row, method, suffix, done, body) {
     row.querySelectorAll("button").forEach((b) => { b.disabled = true; });
     const r = await api(method, "/api/admin/accounts/" + row.dataset.id + suffix, body);
     notice(r.ok ? done : r.error);
-    accounts(); figures();
+    accounts(); figures(); adminLog();
     return r;
   }
 
@@ -164,7 +212,7 @@
   document.getElementById("signups-form").addEventListener("change", async (e) => {
     const r = await api("PUT", "/api/admin/signups", { mode: e.target.value });
     notice(r.ok ? "Sign-ups are now " + r.data.mode + "." : r.error);
-    signups(); figures();
+    signups(); figures(); adminLog();
   });
   document.getElementById("invite-form").addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -179,7 +227,7 @@
     document.getElementById("invite-note").value = "";
     notice("Invite link created" + (note ? " for " + note : "") + ".");
     document.getElementById("invite-url").select();
-    invites();
+    invites(); adminLog();
   });
   document.getElementById("invite-copy").addEventListener("click", async () => {
     const field = document.getElementById("invite-url");
@@ -196,6 +244,8 @@
   document.getElementById("search-form").addEventListener("submit", (e) => {
     e.preventDefault(); query = document.getElementById("search").value.trim(); offset = 0; accounts();
   });
+  document.getElementById("log-older").addEventListener("click", () => adminLog(logPages.next));
+  document.getElementById("log-newest").addEventListener("click", () => adminLog());
   document.getElementById("prev").addEventListener("click", () => { offset = Math.max(0, offset - PAGE); accounts(); });
   document.getElementById("next").addEventListener("click", () => { offset += PAGE; accounts(); });
   document.getElementById("signout").addEventListener("click", async () => {
@@ -211,6 +261,6 @@
     text("who", me.email);
     if (!me.is_admin) { show("forbidden", true); return; }
     show("admin", true);
-    figures(); signups(); invites(); accounts();
+    figures(); signups(); invites(); accounts(); adminLog();
   })();
 })();

@@ -51,7 +51,30 @@ public class AuthVerticle extends VerticleBase {
           pool = p;
           return secret;
         }))
+        .compose(secret -> seedAdmins(settings).map(secret))
         .compose(secret -> wire(settings, secret));
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * The admin role is stored on the account: once per database, when it is introduced, the accounts named in
+   * FLAMINGO_ADMIN_EMAILS get it (one line says how many); afterwards the variable grants nothing (one WARN line
+   * a process when it is still set).
+   */
+  private Future<Void> seedAdmins(Settings settings) {
+    java.util.List<String> emails = settings.list(Settings.ADMIN_EMAILS);
+    return Admins.seedOnce(pool, emails).map(granted -> {
+      if (granted >= 0) {
+        LOG.info("The admin role is now stored on the account: {} account(s) named in {} got it, once", granted,
+            Settings.ADMIN_EMAILS);
+      }
+      if (!emails.isEmpty() && WARNED.compareAndSet(false, true)) {
+        LOG.warn("{} no longer grants admin; use the operator's command (admin grant EMAIL) or the admin page, "
+            + "and unset it", Settings.ADMIN_EMAILS);
+      }
+      return null;
+    });
   }
 
   private Future<Void> wire(Settings settings, String secret) {
@@ -62,13 +85,13 @@ public class AuthVerticle extends VerticleBase {
     AccountKeyStore keyStore = new AccountKeyStore();
     AccountKeys keys = new AccountKeys(vertx, pool, keyStore, hasher);
     AccountStore accountStore = new AccountStore(pool);
-    Admins admins = new Admins(settings.list(Settings.ADMIN_EMAILS), accountStore);
+    Admins admins = new Admins(accountStore);
     SignupPolicy signups = new SignupPolicy(new SignupStore(pool), settings.signupMode(), admins, audit);
     AccountService accounts = new AccountService(vertx, pool, accountStore, hasher, browserTokens,
         audit, signups, admins, keys);
     SessionService sessions = new SessionService(vertx, pool, new SessionStore(pool), audit,
         settings.integer(Settings.SESSION_TTL_DAYS, 90));
-    AdminService admin = new AdminService(vertx, pool, accountStore, admins, sessions, signups, audit);
+    AdminService admin = new AdminService(vertx, pool, accountStore, admins, sessions, signups, audit, hasher);
     AccountDeletion deletion = new AccountDeletion(vertx, pool, accountStore, hasher, sessions, admin, audit);
     DeviceFlowService flow = new DeviceFlowService(vertx, pool, new TempTokenStore(pool), sessions, audit,
         settings.integer(Settings.TEMP_TOKEN_TTL_SECONDS, 300), keys, keyStore);
@@ -114,6 +137,9 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_ADMIN_PASSWORD_RESET, admin::resetPassword)
         .on(Addresses.AUTH_PASSWORD_RESET_COMPLETE, new PasswordReset(vertx, pool, sessions)::complete)
         .on(Addresses.AUTH_ADMIN_FIGURES, admin::figures)
+        .on(Addresses.AUTH_ADMIN_ROLE, admin::setRole)
+        .on(Addresses.AUTH_ADMIN_LOG, admin::log)
+        .on(Addresses.AUTH_ADMIN_QUOTA_LOGGED, admin::quotaSet)
         .on(Addresses.AUTH_ACCOUNT_DELETE_BEGIN, deletion::begin)
         .on(Addresses.AUTH_ACCOUNT_DELETE_FINISH, deletion::finish)
         .ready();

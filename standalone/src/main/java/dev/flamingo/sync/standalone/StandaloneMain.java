@@ -23,6 +23,10 @@ public final class StandaloneMain {
   private StandaloneMain() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("admin")) {
+      // the operator's admin commands (grant, revoke, enable EMAIL) against this server's database
+      System.exit(dev.flamingo.sync.auth.admin.AdminCommand.run(args));
+    }
     Vertx vertx = Vertx.vertx(Observability.vertxOptions());
     Settings settings;
     try {

@@ -45,10 +45,11 @@ class AdminCommandTest {
     int port = TestCluster.freePort();
     url = "http://127.0.0.1:" + port;
     server = OneBoxServer.start(port, new JsonObject()
-        .put(Settings.PUBLIC_URL, url).put(Settings.ADMIN_EMAILS, ADMIN)
+        .put(Settings.PUBLIC_URL, url)
         .put(Settings.RATE_LIMIT_LOGIN, "1000/60").put(Settings.RATE_LIMIT_REGISTER, "1000/60"));
     api = server.api();
     Pairing.register(api, ADMIN);
+    server.grantAdmin(ADMIN);
     Pairing.register(api, USER);
   }
 
@@ -341,6 +342,30 @@ class AdminCommandTest {
     assertTrue(r.out.contains("sign-ups"), r.toString());
     JsonObject f = new JsonObject(ok(admin("figures", "--json")).out);
     assertTrue(f.getLong("accounts") >= 2, f.encode());
+  }
+
+  @Test
+  void roleGrantsAndRevokesTheAdminRoleAndTheLogShowsEveryAdminAction() {
+    String email = "deputy@example.com";
+    Pairing.register(api, email);
+    Result granted = ok(admin("role", email, "admin"));
+    assertTrue(granted.out.startsWith("Admin role granted: " + email), granted.toString());
+    assertTrue(ok(admin("accounts", email)).out.contains("active,admin"));
+    Result revoked = ok(admin("role", email, "none"));
+    assertTrue(revoked.out.startsWith("Admin role revoked: " + email), revoked.toString());
+    Result own = failed(admin("role", ADMIN, "none"));
+    assertTrue(own.err.contains("your own account"), own.toString());
+
+    Result log = ok(admin("log", "--limit", "2"));
+    List<String> lines = log.out.lines().toList();
+    assertTrue(lines.get(0).startsWith("ID"), log.toString());
+    assertTrue(lines.get(1).contains("account.admin_revoked") && lines.get(1).contains(email)
+        && lines.get(1).contains(ADMIN), "newest first, with the admin and the account: " + log);
+    assertTrue(lines.get(2).contains("account.admin_granted"), log.toString());
+    assertTrue(lines.get(3).startsWith("older: log --before "), log.toString());
+    long before = Long.parseLong(lines.get(3).substring("older: log --before ".length()));
+    JsonObject page = new JsonObject(ok(admin("log", "--json", "--limit", "1", "--before", String.valueOf(before))).out);
+    assertTrue(page.getJsonArray("entries").getJsonObject(0).getLong("id") < before, "the older page: " + page.encode());
   }
 
   @Test

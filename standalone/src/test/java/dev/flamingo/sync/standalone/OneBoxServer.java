@@ -36,6 +36,20 @@ record OneBoxServer(TestDatabase db, Vertx vertx, int port, ApiClient api) imple
     }
   }
 
+  /**
+   * The operator's command {@code admin VERB EMAIL} (grant, revoke, enable) against this server's database, as
+   * {@code bin/standalone admin ...} runs it; its exit code.
+   */
+  int operator(String verb, String email) {
+    return dev.flamingo.sync.auth.admin.AdminCommand.run(new Settings(TestConfig.base(db.url())),
+        new String[] {"admin", verb, email});
+  }
+
+  /** Grants {@code email}'s account the admin role with the operator's command (fails the test otherwise). */
+  void grantAdmin(String email) {
+    org.junit.jupiter.api.Assertions.assertEquals(0, operator("grant", email), "admin grant " + email);
+  }
+
   @Override
   public void close() {
     try {

@@ -54,10 +54,11 @@ class OperatorPagesBrowserTest {
     int port = TestCluster.freePort();
     base = "http://localhost:" + port;
     server = OneBoxServer.start(port, new JsonObject()
-        .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1).put(Settings.ADMIN_EMAILS, ADMIN)
+        .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1)
         .put(Settings.RATE_LIMIT_LOGIN, "1000/60").put(Settings.RATE_LIMIT_REGISTER, "1000/60"));
     client = server.api();
     Pairing.register(client, ADMIN);
+    server.grantAdmin(ADMIN);
     browser = Chromium.start(DOWNLOADS);
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the tables are drawn anew after each action
@@ -172,6 +173,21 @@ class OperatorPagesBrowserTest {
     wait.until(d -> rows().stream().noneMatch(r -> "carol@example.com".equals(r.getAttribute("data-email"))));
     assertEquals(401, login("carol@example.com").status, "carol's account is gone");
     assertEquals(0L, count("select count(*) from auth.accounts where email = 'carol@example.com'"));
+
+    // the admin role, with the admin's own password typed again: granted, then revoked
+    for (String done : List.of("bob@example.com is an admin now.", "bob@example.com is no longer an admin.")) {
+      row("bob@example.com").findElement(By.cssSelector("button.role")).click();
+      WebElement own = row("bob@example.com").findElement(By.className("own-password"));
+      assertEquals("current-password", own.getAttribute("autocomplete"));
+      own.sendKeys(Pairing.passwordOf(ADMIN) + Keys.ENTER);
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), done));
+    }
+    // the admin log: every action above, newest first, the deleted account's e-mail included
+    wait.until(d -> browser.findElements(By.cssSelector("#admin-log tbody tr[data-id]")).stream()
+        .anyMatch(r -> r.getText().contains("account.deleted") && r.getText().contains("carol@example.com")));
+    assertTrue(browser.findElements(By.cssSelector("#admin-log tbody tr[data-id]")).get(0).getText()
+        .contains("account.admin_revoked"), "newest first");
+    Chromium.shot(browser, "admin-log");
   }
 
   @Test

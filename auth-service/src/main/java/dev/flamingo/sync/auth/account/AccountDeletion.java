@@ -1,7 +1,9 @@
 package dev.flamingo.sync.auth.account;
 
 import dev.flamingo.sync.auth.account.AccountStore.Account;
+import dev.flamingo.sync.auth.admin.AdminLog;
 import dev.flamingo.sync.auth.admin.AdminService;
+import dev.flamingo.sync.auth.admin.Admins;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.support.Fields;
 import dev.flamingo.sync.common.bus.AccountIds;
@@ -49,14 +51,24 @@ public final class AccountDeletion {
   /** AUTH_ACCOUNT_DELETE_BEGIN {password} (own account) or {account_id} (an admin) → {account_id, email}. */
   public Future<JsonObject> begin(JsonObject body, RequestContext ctx) {
     long caller = ctx.requireAccount();
-    Future<Account> target = body.getValue("account_id") != null
-        ? admin.other(ctx, AccountIds.one(body)).compose(a -> store.byId(AccountIds.one(body)))
+    boolean byAdmin = body.getValue("account_id") != null;
+    Account[] actor = new Account[1];
+    Future<Account> target = byAdmin
+        ? admin.other(ctx, AccountIds.one(body)).compose(a -> {
+          actor[0] = a;
+          return store.byId(AccountIds.one(body));
+        })
         : own(caller, Fields.string(body, "password"));
     return target.compose(account -> {
       if (account == null) {
         return Future.failedFuture(ServiceException.notFound(AdminService.NOT_FOUND));
       }
-      return pool.withTransaction(tx -> store.markDeleting(tx, account.id()))
+      // the last enabled admin is not deleted (409), by another admin or by themselves; an admin's deletion is in
+      // the admin log from its first step (once), in the same transaction
+      return pool.withTransaction(tx -> Admins.keepOne(tx, account.id())
+              .compose(v -> store.markDeleting(tx, account.id()))
+              .compose(found -> !byAdmin || account.deletingAt() != null ? Future.succeededFuture()
+                  : AdminLog.record(tx, null, ctx, actor[0], "account.deleted", account.id(), null)))
           .compose(v -> {
             admin.stampChanged(account.id());
             return sessions.revokeAccount(account.id(), "account_deleted");

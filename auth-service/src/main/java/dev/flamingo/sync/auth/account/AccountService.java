@@ -128,7 +128,7 @@ public final class AccountService {
             throw ServiceException.unauthorized();
           }
           return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email())
-              .put("is_admin", admins.isAdmin(account.email())));
+              .put("is_admin", account.admin()));
         }));
   }
 
@@ -175,7 +175,7 @@ public final class AccountService {
       }
       return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email())
           .put("created_at", account.createdAt().toInstant().toString())
-          .put("is_admin", admins.isAdmin(account.email())));
+          .put("is_admin", account.admin()));
     });
   }
 

@@ -12,15 +12,20 @@ import java.util.UUID;
 public final class AccountStore {
   /** An account as auth-service sees it. */
   public record Account(long id, String email, String passwordHash, String securityStamp, OffsetDateTime createdAt,
-      OffsetDateTime disabledAt, OffsetDateTime deletingAt) {
+      OffsetDateTime disabledAt, OffsetDateTime deletingAt, OffsetDateTime adminSince) {
     public Account(long id, String email, String passwordHash, String securityStamp, OffsetDateTime createdAt) {
-      this(id, email, passwordHash, securityStamp, createdAt, null, null);
+      this(id, email, passwordHash, securityStamp, createdAt, null, null, null);
     }
 
     public static Account of(Row r) {
       return new Account(r.getLong("id"), r.getString("email"), r.getString("password_hash"),
           r.getString("security_stamp"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("disabled_at"),
-          r.getOffsetDateTime("deleting_at"));
+          r.getOffsetDateTime("deleting_at"), r.getOffsetDateTime("admin_since"));
+    }
+
+    /** Holds the admin role (stored on the account: granted by the operator's command or another admin). */
+    public boolean admin() {
+      return adminSince != null;
     }
 
     /** Disabled by an admin, or being deleted: no sign-in, no session. */

@@ -1,6 +1,8 @@
 package dev.flamingo.sync.auth.admin;
 
+import dev.flamingo.sync.auth.account.AccountService;
 import dev.flamingo.sync.auth.account.AccountStore;
+import dev.flamingo.sync.auth.account.PasswordHasher;
 import dev.flamingo.sync.auth.account.PasswordReset;
 import dev.flamingo.sync.auth.account.AccountStore.Account;
 import dev.flamingo.sync.auth.session.SessionService;
@@ -19,7 +21,9 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * The admin's operations on accounts (docs/operating.md): list and search, disable and re-enable, sign out
- * everywhere, reset a forgotten password, the server's figures. Every change is audited on the admin's account, with the admin's IP.
+ * everywhere, reset a forgotten password, grant or revoke the admin role, the server's figures. Every change is
+ * audited on the admin's account (with the admin's IP) and on the target's, and written to the server-wide
+ * {@link AdminLog} in the same transaction.
  */
 public final class AdminService {
   public static final String NOT_FOUND = "Account not found";
@@ -36,9 +40,10 @@ public final class AdminService {
   private final SignupPolicy signups;
   private final Outbox outbox;
   private final PasswordReset reset;
+  private final PasswordHasher hasher;
 
   public AdminService(Vertx vertx, Pool pool, AccountStore accounts, Admins admins, SessionService sessions,
-      SignupPolicy signups, Outbox outbox) {
+      SignupPolicy signups, Outbox outbox, PasswordHasher hasher) {
     this.vertx = vertx;
     this.pool = pool;
     this.store = new AdminStore(pool);
@@ -48,6 +53,7 @@ public final class AdminService {
     this.signups = signups;
     this.outbox = outbox;
     this.reset = new PasswordReset(vertx, pool, sessions);
+    this.hasher = hasher;
   }
 
   /** AUTH_ADMIN_ACCOUNTS {q?, account_id?, limit?, offset?} → {accounts, total}. */
@@ -60,7 +66,7 @@ public final class AdminService {
     int limit = whole(body.getValue("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit");
     int offset = whole(body.getValue("offset"), 0, 0, Integer.MAX_VALUE, "offset");
     Long id = body.getValue("account_id") == null ? null : AccountIds.one(body);
-    return admins.require(ctx).compose(admin -> store.search(query, id, limit, offset, admins::isAdmin))
+    return admins.require(ctx).compose(admin -> store.search(query, id, limit, offset))
         .map(page -> Reply.data(new JsonObject().put("accounts", page.accounts()).put("total", page.total())));
   }
 
@@ -70,10 +76,13 @@ public final class AdminService {
     if (!(body.getValue("disabled") instanceof Boolean disabled)) {
       throw ServiceException.badRequest("disabled must be true or false");
     }
-    return other(ctx, target).compose(admin -> pool.withTransaction(tx -> accounts.setDisabled(tx, target, disabled)
+    String action = disabled ? "account.disabled" : "account.enabled";
+    return other(ctx, target).compose(admin -> pool.withTransaction(tx -> (disabled ? Admins.keepOne(tx, target)
+            : Future.<Void>succeededFuture())
+            .compose(v -> accounts.setDisabled(tx, target, disabled))
             .compose(found -> found
-                ? outbox.audit(tx, disabled ? "admin.account.disabled" : "admin.account.enabled", ctx, admin.id(), null,
-                    new JsonObject().put("target_account_id", target))
+                ? outbox.audit(tx, "admin." + action, ctx, admin.id(), null, new JsonObject().put("target_account_id", target))
+                    .compose(v -> AdminLog.record(tx, outbox, ctx, admin, action, target, null))
                 : Future.failedFuture(ServiceException.notFound(NOT_FOUND)))))
         .compose(v -> {
           if (!disabled) {
@@ -94,7 +103,8 @@ public final class AdminService {
         return Future.failedFuture(ServiceException.notFound(NOT_FOUND));
       }
       return pool.withTransaction(tx -> outbox.audit(tx, "admin.account.signed_out", ctx, admin.id(), null,
-          new JsonObject().put("target_account_id", target)));
+          new JsonObject().put("target_account_id", target))
+          .compose(v -> AdminLog.record(tx, outbox, ctx, admin, "account.signed_out", target, null)));
     }).compose(v -> accounts.changeStamp(target, dev.flamingo.sync.common.security.Tokens.randomHex(16)))
         .compose(v -> {
           stampChanged(target);
@@ -120,13 +130,70 @@ public final class AdminService {
     }
     return other(ctx, target).compose(admin -> reset.beginById(target, admin.id(), ctx,
             tx -> outbox.audit(tx, "admin.account.password_reset", ctx, admin.id(), null,
-                new JsonObject().put("target_account_id", target))))
+                new JsonObject().put("target_account_id", target))
+                .compose(v -> AdminLog.record(tx, outbox, ctx, admin, "account.password_reset", target, null))))
         .map(done -> Reply.data(new JsonObject().put("account_id", target).put("reset_token", done.token())
                 .put("expires_at", done.expiresAt().toInstant().toString())
                 .put("sessions_revoked", sessions.announce(done.revoked())))
             .put("message", "Password reset: the account is signed out everywhere and the old password no longer signs "
                 + "in. Give the owner the one-time link (shown only now): there they choose the new password; their "
                 + "stored encryption key is lost, so they pair their devices again and rotate the key in the app"));
+  }
+
+  /**
+   * AUTH_ADMIN_ROLE {account_id, admin, password} → {account_id, admin}: grants or revokes another account's admin
+   * role; the calling admin types their own password again (400 "The password is wrong"). The last enabled admin
+   * keeps the role (409). The account's cached logins are dropped on every gateway, so the change holds at once.
+   */
+  public Future<JsonObject> setRole(JsonObject body, RequestContext ctx) {
+    long target = AccountIds.one(body);
+    if (!(body.getValue("admin") instanceof Boolean grant)) {
+      throw ServiceException.badRequest("admin must be true or false");
+    }
+    if (!(body.getValue("password") instanceof String password) || password.isEmpty()) {
+      throw ServiceException.badRequest("Type your own password again to change an admin role");
+    }
+    String action = grant ? "account.admin_granted" : "account.admin_revoked";
+    return other(ctx, target)
+        .compose(admin -> vertx.executeBlocking(() -> password.length() <= AccountService.MAX_PASSWORD
+            && hasher.verify(password, admin.passwordHash()), false).compose(ok -> ok ? Future.succeededFuture(admin)
+            : outbox.audit(pool, "admin.role.password_wrong", ctx, admin.id(), null, new JsonObject().put("target_account_id", target))
+                .transform(ar -> Future.failedFuture(ServiceException.badRequest("The password is wrong")))))
+        .compose(admin -> pool.withTransaction(tx -> (grant ? Future.<Void>succeededFuture() : Admins.keepOne(tx, target))
+            .compose(v -> Admins.setRole(tx, target, grant))
+            .compose(found -> found
+                ? outbox.audit(tx, "admin." + action, ctx, admin.id(), null, new JsonObject().put("target_account_id", target))
+                    .compose(v -> AdminLog.record(tx, outbox, ctx, admin, action, target, null))
+                : Future.failedFuture(ServiceException.notFound(NOT_FOUND)))))
+        .map(v -> {
+          stampChanged(target);
+          return Reply.data(new JsonObject().put("account_id", target).put("admin", grant))
+              .put("message", grant ? "Admin role granted" : "Admin role revoked");
+        });
+  }
+
+  /** AUTH_ADMIN_LOG {limit?, before?} → {entries, next_before}: the server-wide admin log, newest first. */
+  public Future<JsonObject> log(JsonObject body, RequestContext ctx) {
+    int limit = whole(body.getValue("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit");
+    Object rawBefore = body.getValue("before");
+    Long before = rawBefore == null || (rawBefore instanceof String s && s.isBlank()) ? null
+        : (long) whole(rawBefore, 0, 1, Integer.MAX_VALUE, "before");
+    return admins.require(ctx).compose(admin -> AdminLog.page(pool, limit, before)).map(Reply::data);
+  }
+
+  /**
+   * AUTH_ADMIN_QUOTA_LOGGED {account_id, quota_bytes} → {account_id}: records in the admin log and the account's
+   * audit log a quota the admin set (data-service keeps quotas; the gateway calls this when it answered).
+   */
+  public Future<JsonObject> quotaSet(JsonObject body, RequestContext ctx) {
+    long target = AccountIds.one(body);
+    Object quota = body.getValue("quota_bytes");
+    if (quota != null && !(quota instanceof Number)) {
+      throw ServiceException.badRequest("quota_bytes must be a number of bytes or null");
+    }
+    return admins.require(ctx).compose(admin -> pool.withTransaction(tx -> AdminLog.record(tx, outbox, ctx, admin,
+            "quota.set", target, new JsonObject().put("quota_bytes", quota))))
+        .map(v -> Reply.data(new JsonObject().put("account_id", target)));
   }
 
   /** AUTH_ADMIN_FIGURES → {accounts, disabled_accounts, signup_mode}. */

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.function.Predicate;
 
 /** The SQL of the admin's view of accounts (accounts being deleted are left out). */
 public final class AdminStore {
@@ -20,8 +19,8 @@ public final class AdminStore {
   }
 
   /** Accounts whose e-mail contains {@code q} (all when null), of id {@code id} when given, by e-mail. */
-  public Future<Page> search(String q, Long id, int limit, int offset, Predicate<String> isAdmin) {
-    return pool.preparedQuery("select id, email, created_at, disabled_at, count(*) over () as total from accounts "
+  public Future<Page> search(String q, Long id, int limit, int offset) {
+    return pool.preparedQuery("select id, email, created_at, disabled_at, admin_since, count(*) over () as total from accounts "
             + "where deleting_at is null and ($1::text is null or strpos(email, $1) > 0) "
             + "and ($4::bigint is null or id = $4) order by email limit $2 offset $3")
         .execute(Tuple.of(q, limit, offset, id))
@@ -33,7 +32,7 @@ public final class AdminStore {
             list.add(new JsonObject().put("account_id", r.getLong("id")).put("email", r.getString("email"))
                 .put("created_at", r.getOffsetDateTime("created_at").toInstant().toString())
                 .put("disabled", r.getOffsetDateTime("disabled_at") != null)
-                .put("is_admin", isAdmin.test(r.getString("email"))));
+                .put("is_admin", r.getOffsetDateTime("admin_since") != null));
           }
           if (list.isEmpty() && offset > 0) {
             // a page past the end still says how many there are

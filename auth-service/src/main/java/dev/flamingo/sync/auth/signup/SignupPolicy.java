@@ -1,5 +1,6 @@
 package dev.flamingo.sync.auth.signup;
 
+import dev.flamingo.sync.auth.admin.AdminLog;
 import dev.flamingo.sync.auth.admin.Admins;
 import dev.flamingo.sync.auth.support.Fields;
 import dev.flamingo.sync.common.bus.Reply;
@@ -90,7 +91,8 @@ public final class SignupPolicy {
       throw ServiceException.badRequest("mode must be open, invite-only or closed");
     }
     return admins.require(ctx).compose(admin -> store.pool().withTransaction(tx -> store.setMode(tx, mode, admin.id())
-            .compose(v -> outbox.audit(tx, "admin.signups.set", ctx, admin.id(), null, new JsonObject().put("mode", mode)))))
+            .compose(v -> outbox.audit(tx, "admin.signups.set", ctx, admin.id(), null, new JsonObject().put("mode", mode)))
+            .compose(v -> AdminLog.record(tx, null, ctx, admin, "signups.set", null, new JsonObject().put("mode", mode)))))
         .map(v -> Reply.data(modes(mode)));
   }
 
@@ -115,7 +117,9 @@ public final class SignupPolicy {
     return admins.require(ctx).compose(admin -> store.pool().withTransaction(tx ->
             store.insertInvite(tx, id, Tokens.sha256(token), shownNote, admin.id(), expires)
                 .compose(v -> outbox.audit(tx, "admin.invite.created", ctx, admin.id(), null,
-                    new JsonObject().put("invite_id", id.toString())))))
+                    new JsonObject().put("invite_id", id.toString())))
+                .compose(v -> AdminLog.record(tx, null, ctx, admin, "invite.created", null, new JsonObject()
+                    .put("invite_id", id.toString()).put("expires_at", expires.toInstant().toString())))))
         .map(v -> Reply.data(new JsonObject().put("id", id.toString()).put("invite_token", token)
             .put("note", shownNote).put("expires_at", expires.toInstant().toString())));
   }
@@ -137,6 +141,8 @@ public final class SignupPolicy {
             .compose(revoked -> revoked
                 ? outbox.audit(tx, "admin.invite.revoked", ctx, admin.id(), null,
                     new JsonObject().put("invite_id", id.toString()))
+                    .compose(v -> AdminLog.record(tx, null, ctx, admin, "invite.revoked", null,
+                        new JsonObject().put("invite_id", id.toString())))
                 : Future.failedFuture(ServiceException.notFound("Invite not found (or already used, revoked or expired)")))))
         .map(v -> Reply.message("Invite revoked"));
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.auth.AuthServiceTestBase;
 import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,18 +18,17 @@ import org.junit.jupiter.api.Test;
 class AdminAddressesTest extends AuthServiceTestBase {
   static final String ADMIN = "boss@example.com";
 
-  @Override
-  protected JsonObject extraConfig() {
-    return new JsonObject().put("FLAMINGO_ADMIN_EMAILS", " Boss@Example.com ,");
-  }
-
   long admin() {
     Object id = scalar("select id from auth.accounts where email = ?", ADMIN);
     if (id != null) {
       return (Long) id;
     }
-    return data(Addresses.AUTH_REGISTER, new JsonObject().put("email", ADMIN).put("password", PASSWORD), anon())
+    long boss = data(Addresses.AUTH_REGISTER, new JsonObject().put("email", ADMIN).put("password", PASSWORD), anon())
         .getLong("account_id");
+    // the role comes from the operator's command, never from signing up
+    assertFalse(data(Addresses.AUTH_ACCOUNT_ME, new JsonObject(), as(boss)).getBoolean("is_admin"));
+    assertEquals(0, AdminCommand.run(new Settings(config), new String[] {"admin", "grant", " Boss@Example.com "}));
+    return boss;
   }
 
   @Test
@@ -50,7 +50,7 @@ class AdminAddressesTest extends AuthServiceTestBase {
     assertEquals(0L, count("select count(*) from auth.accounts where id = ? and disabled_at is not null", other));
     assertEquals(0L, count("select count(*) from auth.server_settings"));
     assertEquals(0L, count("select count(*) from auth.invites"));
-    // the admin list is case-insensitive and trimmed
+    // the operator's command takes the e-mail case-insensitively and trimmed
     assertTrue(data(Addresses.AUTH_ACCOUNT_ME, new JsonObject(), as(admin())).getBoolean("is_admin"));
     assertFalse(data(Addresses.AUTH_ACCOUNT_ME, new JsonObject(), as(user)).getBoolean("is_admin"));
   }

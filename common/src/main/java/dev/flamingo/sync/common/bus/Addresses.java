@@ -67,7 +67,7 @@ public final class Addresses {
    */
   public static final String AUTH_BROWSER_LOGOUT = "flamingo.auth.v1.browser.logout";
 
-  // --- auth-service: account lifecycle and operators' tools (admins: FLAMINGO_ADMIN_EMAILS; docs/operating.md) ---
+  // --- auth-service: account lifecycle and operators' tools (admins: the stored admin role; docs/operating.md) ---
   /** → {mode, default_mode}: sign-ups are open, invite-only or closed (no login needed). */
   public static final String AUTH_SIGNUPS_GET = "flamingo.auth.v1.signups.get";
   /** {mode} + admin account → {mode, default_mode}; audited admin.signups.set. */
@@ -79,8 +79,8 @@ public final class Addresses {
   public static final String AUTH_ADMIN_ACCOUNTS = "flamingo.auth.v1.admin.accounts";
   /**
    * {account_id, disabled} + admin account → {account_id, disabled}: disabling ends the account's browser logins
-   * and revokes every session (evicted on every gateway); sign-in then answers 403. Audited admin.account.disabled
-   * / admin.account.enabled.
+   * and revokes every session (evicted on every gateway); sign-in then answers 403. 409 for the last enabled admin.
+   * Audited admin.account.disabled / admin.account.enabled (admin's and target's logs) and in the admin log.
    */
   public static final String AUTH_ADMIN_ACCOUNT_STATE = "flamingo.auth.v1.admin.account.state";
   /** {account_id} + admin account → {sessions_revoked}: every browser login and session of the account ends. */
@@ -108,9 +108,20 @@ public final class Addresses {
   /** admin account → {accounts, disabled_accounts, signup_mode}. */
   public static final String AUTH_ADMIN_FIGURES = "flamingo.auth.v1.admin.figures";
   /**
+   * {account_id, admin, password (the calling admin's own)} + admin account → {account_id, admin}: grants or revokes
+   * the admin role. 400 for a wrong password or the admin's own account; 409 for the last enabled admin. Audited
+   * admin.account.admin_granted / admin_revoked (admin's and target's logs) and in the admin log.
+   */
+  public static final String AUTH_ADMIN_ROLE = "flamingo.auth.v1.admin.account.role";
+  /** {limit?, before?} + admin account → {entries, next_before}: the server-wide admin log, newest first. */
+  public static final String AUTH_ADMIN_LOG = "flamingo.auth.v1.admin.log";
+  /** {account_id, quota_bytes} + admin account → {account_id}: a quota set in data-service, into the admin log. */
+  public static final String AUTH_ADMIN_QUOTA_LOGGED = "flamingo.auth.v1.admin.quota.logged";
+  /**
    * {password} (the account's own, the account in context) or {account_id} (an admin in context) → {account_id,
    * email}: the first step of deleting an account. The account is disabled, its logins and sessions end; the
-   * caller then purges the other services' rows and calls {@link #AUTH_ACCOUNT_DELETE_FINISH}. Repeatable.
+   * caller then purges the other services' rows and calls {@link #AUTH_ACCOUNT_DELETE_FINISH}. Repeatable. 409 for
+   * the last enabled admin; an admin's deletion is in the admin log from this step.
    */
   public static final String AUTH_ACCOUNT_DELETE_BEGIN = "flamingo.auth.v1.account.delete.begin";
   /**

@@ -47,7 +47,7 @@ public final class Settings {
   public static final String SIGNUPS_ALLOWED = "FLAMINGO_SIGNUPS_ALLOWED";
   /** open | invite-only | closed: the sign-up mode until an admin changes it (default: from SIGNUPS_ALLOWED). */
   public static final String SIGNUP_MODE = "FLAMINGO_SIGNUP_MODE";
-  /** Comma-separated e-mail addresses of the admins (auth-service). */
+  /** Upgrade only: these accounts (comma-separated e-mails) get the admin role once, when it is introduced. */
   public static final String ADMIN_EMAILS = "FLAMINGO_ADMIN_EMAILS";
   /** The sign-up modes, as {@link #SIGNUP_MODE} and the admin API spell them. */
   public static final List<String> SIGNUP_MODES = List.of("open", "invite-only", "closed");

@@ -18,7 +18,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The admin API (docs/operating.md): the browser login of an account named in FLAMINGO_ADMIN_EMAILS, same-origin
+ * The admin API (docs/operating.md): the browser login of an account holding the admin role, same-origin
  * only. The list joins auth-service's accounts with data-service's usage and device-service's activity; the
  * figures add the gateways' request rate. auth-service checks the admin again on its own addresses, and audits.
  */
@@ -53,6 +53,13 @@ public final class AdminRoutes {
     router.delete("/api/admin/invites/:id").handler(ctx ->
         bus.forward(ctx, Addresses.AUTH_ADMIN_INVITES_REVOKE, new JsonObject().put("id", ctx.pathParam("id"))));
     router.get("/api/admin/figures").handler(this::figures);
+    router.post("/api/admin/accounts/:id/role").handler(ctx -> withAccount(ctx, id -> {
+      JsonObject body = JsonBodies.object(ctx);
+      bus.forward(ctx, Addresses.AUTH_ADMIN_ROLE, new JsonObject().put("account_id", id)
+          .put("admin", body.getValue("admin")).put("password", body.getValue("password")));
+    }));
+    router.get("/api/admin/log").handler(ctx -> bus.forward(ctx, Addresses.AUTH_ADMIN_LOG, new JsonObject()
+        .put("limit", ctx.request().getParam("limit")).put("before", ctx.request().getParam("before"))));
   }
 
   /** {accounts: [{account_id, email, created_at, disabled, is_admin, last_seen_at, devices, bytes, quota_bytes}], total}. */
@@ -99,6 +106,9 @@ public final class AdminRoutes {
     }
     withAccount(ctx, id -> exists(ctx, id).compose(v -> bus.request(Contexts.get(ctx), Addresses.DATA_ADMIN_QUOTA_PUT,
             new JsonObject().put("account_id", id).put("quota_bytes", body.getValue("quota_bytes"))))
+        // data-service keeps quotas, auth-service the admin log: the set quota is logged when data-service answered
+        .compose(set -> bus.request(Contexts.get(ctx), Addresses.AUTH_ADMIN_QUOTA_LOGGED, new JsonObject()
+            .put("account_id", id).put("quota_bytes", set.getJsonObject("data").getValue("quota_bytes"))).map(set))
         .onComplete(ar -> Envelope.result(ctx, ar)));
   }
 

@@ -103,7 +103,7 @@ public final class Authenticator {
 
   /**
    * Route handler after {@link #requireBrowser}: the login is an admin's (auth-service says so when it validates
-   * the login, from FLAMINGO_ADMIN_EMAILS), else 403. auth-service checks again on its own admin addresses.
+   * the login, from the admin role stored on the account), else 403. auth-service checks again on its own admin addresses.
    */
   public static void requireAdmin(RoutingContext ctx) {
     if (Boolean.TRUE.equals(ctx.get(ADMIN))) {
