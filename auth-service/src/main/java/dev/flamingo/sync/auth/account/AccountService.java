@@ -35,11 +35,13 @@ public final class AccountService {
   private final SignupPolicy signups;
   private final Admins admins;
   private final AccountKeys keys;
+  private final HashingGate gate;
 
   public AccountService(Vertx vertx, Pool pool, AccountStore store, PasswordHasher hasher, BrowserTokens tokens,
       Outbox outbox, SignupPolicy signups, Admins admins, AccountKeys keys) {
     this.keys = keys;
     this.vertx = vertx;
+    this.gate = HashingGate.of(vertx);
     this.store = store;
     this.hasher = hasher;
     this.tokens = tokens;
@@ -67,7 +69,7 @@ public final class AccountService {
   private Future<Account> create(JsonObject body, byte[] invite, RequestContext ctx) {
     String email = email(body);
     String password = password(body, "password");
-    return vertx.executeBlocking(() -> hasher.hash(password), false)
+    return gate.run(() -> hasher.hash(password))
         .compose(hash -> keys.derive(password).compose(derived -> pool.withTransaction(tx -> store.insert(tx, email, hash,
                 Tokens.randomHex(16))
             .compose(account -> account == null
@@ -90,13 +92,13 @@ public final class AccountService {
     if (password.length() > MAX_PASSWORD) {
       throw new ServiceException(401, "Invalid email or password");
     }
-    return store.byEmail(email).compose(account -> vertx.executeBlocking(() -> {
+    return store.byEmail(email).compose(account -> gate.run(() -> {
       if (account == null) {
         hasher.verifyDummy(password);
         return false;
       }
       return hasher.verify(password, account.passwordHash());
-    }, false).compose(ok -> {
+    }).compose(ok -> {
       // nothing else changes on a login: its audit event is one outbox insert of its own
       if (!ok) {
         return outbox.audit(pool, "auth.login.failed", ctx, account == null ? null : account.id(), null,
@@ -186,12 +188,12 @@ public final class AccountService {
       throw new ServiceException(400, "current_password is required");
     }
     String next = password(body, "new_password");
-    return store.byId(id).compose(account -> vertx.executeBlocking(() -> {
+    return store.byId(id).compose(account -> gate.run(() -> {
       if (account == null || !hasher.verify(current, account.passwordHash())) {
         throw new ServiceException(400, "The current password is wrong");
       }
       return hasher.hash(next);
-    }, false).compose(hash -> keys.rewrapped(id, current, next).compose(wrap -> {
+    }).compose(hash -> keys.rewrapped(id, current, next).compose(wrap -> {
       // the same account key under the new password: every paired device's grant keeps working
       String stamp = Tokens.randomHex(16);
       return pool.withTransaction(tx -> store.changePassword(tx, id, account.securityStamp(), hash, stamp)

@@ -85,7 +85,7 @@ public final class PasswordReset {
     }
     AccountKeys keys = new AccountKeys(vertx, pool, new AccountKeyStore(), hasher);
     Outbox outbox = new Outbox();
-    return vertx.executeBlocking(() -> hasher.hash(password), false)
+    return HashingGate.of(vertx).run(() -> hasher.hash(password))
         .compose(hash -> keys.derive(password).compose(derived -> pool.withTransaction(tx -> tx
             .preparedQuery("update accounts set password_hash = $2, security_stamp = $3, updated_at = now() "
                 + "where " + column + " = $1 and deleting_at is null returning id")
