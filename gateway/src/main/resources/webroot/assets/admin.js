@@ -131,7 +131,7 @@
     const form = document.createElement("form"); form.className = "inline reset-form"; form.noValidate = true;
     const field = document.createElement("input"); field.type = "password"; field.className = "new-password";
     field.autocomplete = "new-password"; field.minLength = 8; field.setAttribute("aria-label", "New password for " + a.email);
-    field.placeholder = "New password (8 or more)";
+    field.placeholder = "New password (12 or more)";
     const save = document.createElement("button"); save.type = "submit"; save.className = "danger confirm-reset"; save.textContent = "Reset";
     const warn = document.createElement("p"); warn.className = "muted";
     warn.textContent = "Signs " + a.email + " out everywhere. Its stored encryption key is lost: the owner pairs the devices again and rotates the key in the app.";
@@ -139,7 +139,7 @@
     td.textContent = ""; td.appendChild(form);
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
-      if (field.value.length < 8) { notice("The new password needs 8 characters or more."); field.focus(); return; }
+      if (field.value.length < 12) { notice("The new password needs 12 characters or more."); field.focus(); return; }
       const r = await act(row, "POST", "/reset-password", "Password reset for " + a.email + ": tell them the new one. "
         + "Their devices are signed out and must be paired again.", { password: field.value });
       field.value = "";
