@@ -4,6 +4,7 @@ import dev.flamingo.sync.auth.account.AccountDeletion;
 import dev.flamingo.sync.auth.account.AccountService;
 import dev.flamingo.sync.auth.account.AccountStore;
 import dev.flamingo.sync.auth.account.BrowserTokens;
+import dev.flamingo.sync.auth.account.HashingGate;
 import dev.flamingo.sync.auth.account.PasswordHasher;
 import dev.flamingo.sync.auth.account.PasswordReset;
 import dev.flamingo.sync.auth.admin.AdminService;
@@ -81,6 +82,7 @@ public class AuthVerticle extends VerticleBase {
     Outbox audit = new Outbox();
     relay = OutboxRelay.startFor(vertx, pool, audit);
     BrowserTokens browserTokens = new BrowserTokens(vertx, secret, settings.number(Settings.BROWSER_LOGIN_HOURS, 12) * 3600);
+    HashingGate.of(vertx, settings); // every Argon2id run below goes through it
     PasswordHasher hasher = new PasswordHasher();
     AccountKeyStore keyStore = new AccountKeyStore();
     AccountKeys keys = new AccountKeys(vertx, pool, keyStore, hasher);

@@ -104,7 +104,11 @@ public class GatewayVerticle extends VerticleBase {
                 RateLimits.LOGIN_EMAIL_DEFAULT), hit -> rateLimitHit(audit, hit))));
     new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
         limiter(audit, "init", settings.string(Settings.RATE_LIMIT_INIT, "30/60")),
-        limiter(audit, "token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")));
+        limiter(audit, "token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")),
+        new LimitChain(limits.failuresPerIp(vertx, "claim", settings.string(Settings.RATE_LIMIT_CLAIM,
+                RateLimits.CLAIM_DEFAULT), hit -> rateLimitHit(audit, hit)),
+            limits.failuresPerAccount(vertx, "claim_account", settings.string(Settings.RATE_LIMIT_CLAIM_ACCOUNT,
+                RateLimits.CLAIM_ACCOUNT_DEFAULT), hit -> rateLimitHit(audit, hit))));
     data.mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
     new HealthRoutes(vertx, bus).mount(router, openApi());

@@ -36,6 +36,7 @@ public final class AccountDeletion {
   private final SessionService sessions;
   private final AdminService admin;
   private final Outbox outbox;
+  private final HashingGate gate;
 
   public AccountDeletion(Vertx vertx, Pool pool, AccountStore store, PasswordHasher hasher, SessionService sessions,
       AdminService admin, Outbox outbox) {
@@ -46,6 +47,7 @@ public final class AccountDeletion {
     this.sessions = sessions;
     this.admin = admin;
     this.outbox = outbox;
+    this.gate = HashingGate.of(vertx);
   }
 
   /** AUTH_ACCOUNT_DELETE_BEGIN {password} (own account) or {account_id} (an admin) → {account_id, email}. */
@@ -102,7 +104,7 @@ public final class AccountDeletion {
     if (password.length() > AccountService.MAX_PASSWORD) {
       throw ServiceException.badRequest("The password is wrong");
     }
-    return store.byId(caller).compose(account -> vertx.executeBlocking(() -> {
+    return store.byId(caller).compose(account -> gate.run(() -> {
       if (account == null) {
         throw ServiceException.unauthorized();
       }
@@ -110,6 +112,6 @@ public final class AccountDeletion {
         throw ServiceException.badRequest("The password is wrong");
       }
       return account;
-    }, false));
+    }));
   }
 }

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 /** Accounts and browser logins: register, login, validate the login cookie, change the password. */
 public final class AccountService {
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-  public static final int MIN_PASSWORD = 8;
-  public static final int MAX_PASSWORD = 1024;
+  public static final int MIN_PASSWORD = PasswordPolicy.MIN_LENGTH;
+  public static final int MAX_PASSWORD = PasswordPolicy.MAX_LENGTH;
   public static final String DISABLED = "This account is disabled";
 
   private final Vertx vertx;
@@ -36,11 +36,13 @@ public final class AccountService {
   private final SignupPolicy signups;
   private final Admins admins;
   private final AccountKeys keys;
+  private final HashingGate gate;
 
   public AccountService(Vertx vertx, Pool pool, AccountStore store, PasswordHasher hasher, BrowserTokens tokens,
       Outbox outbox, SignupPolicy signups, Admins admins, AccountKeys keys) {
     this.keys = keys;
     this.vertx = vertx;
+    this.gate = HashingGate.of(vertx);
     this.store = store;
     this.hasher = hasher;
     this.tokens = tokens;
@@ -67,8 +69,9 @@ public final class AccountService {
   /** The new account of a sign-up that was admitted (taking {@code invite}, when one was needed, in its transaction). */
   private Future<Account> create(JsonObject body, byte[] invite, RequestContext ctx) {
     String email = email(body);
-    String password = password(body, "password");
-    return vertx.executeBlocking(() -> hasher.hash(password), false)
+    String password = Fields.string(body, "password");
+    return vertx.executeBlocking(() -> checkNewPassword(password, email), false)
+        .compose(v -> gate.run(() -> hasher.hash(password)))
         .compose(hash -> keys.derive(password).compose(derived -> pool.withTransaction(tx -> store.insert(tx, email, hash,
                 Tokens.randomHex(16))
             .compose(account -> account == null
@@ -91,13 +94,13 @@ public final class AccountService {
     if (password.length() > MAX_PASSWORD) {
       throw new ServiceException(401, "Invalid email or password");
     }
-    return store.byEmail(email).compose(account -> vertx.executeBlocking(() -> {
+    return store.byEmail(email).compose(account -> gate.run(() -> {
       if (account == null) {
         hasher.verifyDummy(password);
         return false;
       }
       return hasher.verify(password, account.passwordHash());
-    }, false).compose(ok -> {
+    }).compose(ok -> {
       // nothing else changes on a login: its audit event is one outbox insert of its own
       if (!ok) {
         return outbox.audit(pool, "auth.login.failed", ctx, account == null ? null : account.id(), null,
@@ -186,13 +189,14 @@ public final class AccountService {
     if (current == null || current.isEmpty()) {
       throw new ServiceException(400, "current_password is required");
     }
-    String next = password(body, "new_password");
-    return store.byId(id).compose(account -> vertx.executeBlocking(() -> {
+    String next = Fields.string(body, "new_password");
+    return store.byId(id).compose(account -> vertx.executeBlocking(
+        () -> checkNewPassword(next, account == null ? null : account.email()), false).compose(v -> gate.run(() -> {
       if (account == null || !hasher.verify(current, account.passwordHash())) {
         throw new ServiceException(400, "The current password is wrong");
       }
       return hasher.hash(next);
-    }, false).compose(hash -> keys.rewrapped(id, current, next).compose(wrap -> {
+    })).compose(hash -> keys.rewrapped(id, current, next).compose(wrap -> {
       // the same account key under the new password: every paired device's grant keeps working
       String stamp = Tokens.randomHex(16);
       return pool.withTransaction(tx -> store.changePassword(tx, id, account.securityStamp(), hash, stamp)
@@ -234,15 +238,13 @@ public final class AccountService {
     return email;
   }
 
-  /** The sign-up's check of a new password (sign-up, change, and a reset link's: {@link PasswordReset}). */
-  static String password(JsonObject body, String key) {
-    String password = Fields.string(body, key);
-    if (password == null || password.length() < MIN_PASSWORD) {
-      throw new ServiceException(400, "Password must be at least " + MIN_PASSWORD + " characters");
-    }
-    if (password.length() > MAX_PASSWORD) {
-      throw new ServiceException(400, "Password must be at most " + MAX_PASSWORD + " characters");
-    }
+  /**
+   * The check of every new password (sign-up, change, reset, a reset link's page): 400 with the reason unless
+   * {@link PasswordPolicy} takes it for the account {@code email} (null when unknown); returns the password.
+   * Scoring takes up to tens of milliseconds: call it off the event loop. A sign-in never checks it.
+   */
+  public static String checkNewPassword(String password, String email) {
+    PasswordPolicy.check(password, email);
     return password;
   }
 

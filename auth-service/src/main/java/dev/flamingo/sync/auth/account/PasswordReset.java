@@ -107,7 +107,7 @@ public final class PasswordReset {
       Function<SqlClient, Future<Void>> alsoInTransaction) {
     String token = Tokens.newResetToken();
     // the old password stops working at once: a hash of a random password nobody knows (a login still costs Argon2id)
-    return vertx.executeBlocking(() -> hasher.hash(Tokens.randomHex(32)), false)
+    return HashingGate.of(vertx).run(() -> hasher.hash(Tokens.randomHex(32)))
         .compose(unusable -> pool.withTransaction(tx -> tx
             .preparedQuery("update accounts set password_hash = $2, security_stamp = $3, updated_at = now() "
                 + "where " + column + " = $1 and deleting_at is null returning id, email")
@@ -147,12 +147,15 @@ public final class PasswordReset {
     if (!Tokens.isResetToken(token)) {
       throw ServiceException.badRequest(INVALID);
     }
-    String password = AccountService.password(body, "password");
+    String password = Fields.string(body, "password");
+    if (password == null) {
+      throw ServiceException.badRequest("password is required");
+    }
     byte[] hash = Tokens.sha256(token);
     AccountKeys keys = new AccountKeys(vertx, pool, new AccountKeyStore(), hasher);
     // the cheap refusals first, before any key derivation
-    return pool.preparedQuery("select account_id, used_at is not null as used, expires_at <= now() as expired "
-            + "from password_resets where token_hash = $1").execute(Tuple.of(Buffer.buffer(hash)))
+    return pool.preparedQuery("select r.account_id, a.email, r.used_at is not null as used, r.expires_at <= now() as expired "
+            + "from password_resets r join accounts a on a.id = r.account_id where r.token_hash = $1").execute(Tuple.of(Buffer.buffer(hash)))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(ServiceException.badRequest(INVALID));
@@ -165,7 +168,10 @@ public final class PasswordReset {
             return Future.failedFuture(ServiceException.badRequest(EXPIRED));
           }
           long id = r.getLong("account_id");
-          return vertx.executeBlocking(() -> hasher.hash(password), false)
+          String email = r.getString("email");
+          // the rule of every new password, the account's e-mail known to an attacker
+          return vertx.executeBlocking(() -> AccountService.checkNewPassword(password, email), false)
+              .compose(v -> HashingGate.of(vertx).run(() -> hasher.hash(password)))
               .compose(passwordHash -> keys.derive(password).compose(derived -> pool.withTransaction(tx -> tx
                   // the account's row first (as every revocation and a new reset link take it), then the link's
                   .preparedQuery("update accounts set password_hash = $2, security_stamp = $3, updated_at = now() "

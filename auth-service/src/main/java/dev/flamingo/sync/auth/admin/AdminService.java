@@ -3,6 +3,7 @@ package dev.flamingo.sync.auth.admin;
 import dev.flamingo.sync.auth.account.AccountService;
 import dev.flamingo.sync.auth.account.AccountStore;
 import dev.flamingo.sync.auth.account.PasswordHasher;
+import dev.flamingo.sync.auth.account.HashingGate;
 import dev.flamingo.sync.auth.account.PasswordReset;
 import dev.flamingo.sync.auth.account.AccountStore.Account;
 import dev.flamingo.sync.auth.session.SessionService;
@@ -155,8 +156,8 @@ public final class AdminService {
     }
     String action = grant ? "account.admin_granted" : "account.admin_revoked";
     return other(ctx, target)
-        .compose(admin -> vertx.executeBlocking(() -> password.length() <= AccountService.MAX_PASSWORD
-            && hasher.verify(password, admin.passwordHash()), false).compose(ok -> ok ? Future.succeededFuture(admin)
+        .compose(admin -> HashingGate.of(vertx).run(() -> password.length() <= AccountService.MAX_PASSWORD
+            && hasher.verify(password, admin.passwordHash())).compose(ok -> ok ? Future.succeededFuture(admin)
             : outbox.audit(pool, "admin.role.password_wrong", ctx, admin.id(), null, new JsonObject().put("target_account_id", target))
                 .transform(ar -> Future.failedFuture(ServiceException.badRequest("The password is wrong")))))
         .compose(admin -> pool.withTransaction(tx -> (grant ? Future.<Void>succeededFuture() : Admins.keepOne(tx, target))

@@ -1,5 +1,6 @@
 package dev.flamingo.sync.auth.custody;
 
+import dev.flamingo.sync.auth.account.HashingGate;
 import dev.flamingo.sync.auth.account.PasswordHasher;
 import dev.flamingo.sync.auth.custody.AccountKeyStore.PasswordWrap;
 import dev.flamingo.sync.common.bus.Addresses;
@@ -37,23 +38,25 @@ public final class AccountKeys {
   private final Pool pool;
   private final AccountKeyStore store;
   private final PasswordHasher hasher;
+  private final HashingGate gate;
 
   public AccountKeys(Vertx vertx, Pool pool, AccountKeyStore store, PasswordHasher hasher) {
     this.vertx = vertx;
     this.pool = pool;
     this.store = store;
     this.hasher = hasher;
+    this.gate = HashingGate.of(vertx);
   }
 
   /** A key derived from a password for a new wrap: its salt, the Argon2id parameters and the key. */
   public record Derived(byte[] salt, String params, byte[] key) {}
 
-  /** Derives a fresh password key (new salt); blocking work on a worker. */
+  /** Derives a fresh password key (new salt); blocking work on a worker, through the {@link HashingGate}. */
   public Future<Derived> derive(String password) {
-    return vertx.executeBlocking(() -> {
+    return gate.run(() -> {
       byte[] salt = Tokens.randomBytes(16);
       return new Derived(salt, hasher.params(), hasher.deriveKey(password, salt, hasher.params()));
-    }, false);
+    });
   }
 
   /**
@@ -82,7 +85,7 @@ public final class AccountKeys {
       if (w != null) {
         return open(w, password);
       }
-      return passwordHash(account).compose(hash -> vertx.executeBlocking(() -> hasher.verify(password, hash), false))
+      return passwordHash(account).compose(hash -> gate.run(() -> hasher.verify(password, hash)))
           .compose(ok -> ok ? derive(password) : Future.failedFuture(ServiceException.badRequest(WRONG_PASSWORD)))
           .compose(d -> create(pool, account, d))
           .compose(ak -> ak == null ? unlock(account, password, ctx) : convert(account, ak, ctx).map(ak));
@@ -220,7 +223,7 @@ public final class AccountKeys {
   }
 
   private Future<AccountKey> open(PasswordWrap w, String password) {
-    return vertx.executeBlocking(() -> {
+    return gate.run(() -> {
       byte[] key = hasher.deriveKey(password, w.salt(), w.params());
       try {
         return KeyCustody.openAccountKey(key, PASSWORD, w.accountId(), w.wrap());
@@ -229,7 +232,7 @@ public final class AccountKeys {
       } finally {
         KeyCustody.wipe(key);
       }
-    }, false);
+    });
   }
 
   private static PasswordWrap wrapWith(long account, AccountKey ak, Derived d) {

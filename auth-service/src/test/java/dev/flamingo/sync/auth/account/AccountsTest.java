@@ -76,9 +76,9 @@ class AccountsTest extends AuthServiceTestBase {
     assertFails(400, "Invalid email", Addresses.AUTH_REGISTER, creds("a@@example.com", PASSWORD), anon());
     assertFails(400, "Invalid email", Addresses.AUTH_REGISTER,
         creds("x".repeat(250) + "@example.com", PASSWORD), anon());
-    assertFails(400, "Password must be at least 8 characters", Addresses.AUTH_REGISTER,
-        creds("short@example.com", "1234567"), anon());
-    assertFails(400, "Password must be at least 8 characters", Addresses.AUTH_REGISTER,
+    assertFails(400, "Password must be at least 12 characters", Addresses.AUTH_REGISTER,
+        creds("short@example.com", "Kq7#vWz!pL2"), anon());
+    assertFails(400, "Password must be at least 12 characters", Addresses.AUTH_REGISTER,
         creds("short@example.com", ""), anon());
     assertFails(400, "Password must be at most 1024 characters", Addresses.AUTH_REGISTER,
         creds("long@example.com", "p".repeat(1025)), anon());
@@ -171,7 +171,7 @@ class AccountsTest extends AuthServiceTestBase {
         new JsonObject().put("new_password", "brand new password"), as(id));
     assertFails(400, "current_password is required", Addresses.AUTH_PASSWORD_CHANGE,
         new JsonObject().put("current_password", 12345678).put("new_password", "brand new password"), as(id));
-    assertFails(400, "Password must be at least 8 characters", Addresses.AUTH_PASSWORD_CHANGE,
+    assertFails(400, "Password must be at least 12 characters", Addresses.AUTH_PASSWORD_CHANGE,
         new JsonObject().put("current_password", PASSWORD).put("new_password", "short"), as(id));
     assertFails(400, "The current password is wrong", Addresses.AUTH_PASSWORD_CHANGE,
         new JsonObject().put("current_password", "not the password").put("new_password", "brand new password"), as(id));

@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
  * How a {@link ServiceException} crosses the bus, both ways, in one place.
  *
  * <p>The failure code is the HTTP status. The failure text is the client-facing message; when the
- * error carries data, the text is a JSON object {@code {"error": text, "data": {...}}}.
+ * error carries data or a retry delay, the text is a JSON object {@code {"error": text, "data": {...},
+ * "retry_after": seconds}} (each of the last two only when set).
  */
 public final class Failures {
   /** The text of a 503: no instance of the service is there at all, or it cannot reach its database. */
@@ -56,11 +57,19 @@ public final class Failures {
     return false;
   }
 
+  /** A failed reply: the text alone, or {@code {"error", "data"?, "retry_after"?}} when there is more to carry. */
   public static void fail(Message<?> message, ServiceException e) {
-    if (e.data() == null) {
+    if (e.data() == null && e.retryAfterSeconds() == 0) {
       message.fail(e.status(), e.getMessage());
     } else {
-      message.fail(e.status(), new JsonObject().put("error", e.getMessage()).put("data", e.data()).encode());
+      JsonObject text = new JsonObject().put("error", e.getMessage());
+      if (e.data() != null) {
+        text.put("data", e.data());
+      }
+      if (e.retryAfterSeconds() > 0) {
+        text.put("retry_after", e.retryAfterSeconds());
+      }
+      message.fail(e.status(), text.encode());
     }
   }
 
@@ -84,7 +93,8 @@ public final class Failures {
       if (text.startsWith("{\"error\"")) {
         try {
           JsonObject json = new JsonObject(text);
-          return new ServiceException(code, json.getString("error"), json.getJsonObject("data"));
+          return new ServiceException(code, json.getString("error"), json.getJsonObject("data"),
+              json.getLong("retry_after", 0L));
         } catch (RuntimeException ignored) {
           // fall through: treat it as plain text
         }

@@ -4,21 +4,33 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The one error type of a service: an HTTP status, the text the client sees in {@code error}, and
- * optionally data for the envelope (e.g. the current version on a 409/412). It travels over the bus as
- * a failed reply whose failure code is the status; the gateway turns it into the JSON envelope.
+ * optionally data for the envelope (e.g. the current version on a 409/412) and the seconds after which
+ * to try again (the HTTP {@code Retry-After} of a 503 or 429). It travels over the bus as a failed reply
+ * whose failure code is the status ({@link Failures}); the gateway turns it into the JSON envelope.
  */
 public class ServiceException extends RuntimeException {
   private final int status;
   private final JsonObject data;
+  private final long retryAfterSeconds;
 
   public ServiceException(int status, String message) {
     this(status, message, null);
   }
 
   public ServiceException(int status, String message, JsonObject data) {
+    this(status, message, data, 0);
+  }
+
+  public ServiceException(int status, String message, JsonObject data, long retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.data = data;
+    this.retryAfterSeconds = Math.max(0, retryAfterSeconds);
+  }
+
+  /** The seconds the client should wait before trying again (HTTP {@code Retry-After}); 0 when not said. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public int status() {
@@ -35,6 +47,11 @@ public class ServiceException extends RuntimeException {
 
   public static ServiceException notFound(String message) {
     return new ServiceException(404, message);
+  }
+
+  /** 503 with {@code Retry-After}: the service is too busy right now. */
+  public static ServiceException busy(String message, long retryAfterSeconds) {
+    return new ServiceException(503, message, null, Math.max(1, retryAfterSeconds));
   }
 
   public static ServiceException unauthorized() {

@@ -43,6 +43,10 @@ public final class Settings {
   public static final String RATE_LIMIT_SERVER = "FLAMINGO_RATE_LIMIT_SERVER";
   /** Failed logins per e-mail address, across all client addresses ("COUNT/SECONDS"). */
   public static final String RATE_LIMIT_LOGIN_EMAIL = "FLAMINGO_RATE_LIMIT_LOGIN_EMAIL";
+  /** Wrong-password claims (POST /api/sync/claim) per client IP ("COUNT/SECONDS"). */
+  public static final String RATE_LIMIT_CLAIM = "FLAMINGO_RATE_LIMIT_CLAIM";
+  /** Wrong-password claims per signed-in account, across all client addresses ("COUNT/SECONDS"). */
+  public static final String RATE_LIMIT_CLAIM_ACCOUNT = "FLAMINGO_RATE_LIMIT_CLAIM_ACCOUNT";
   // auth
   public static final String SIGNUPS_ALLOWED = "FLAMINGO_SIGNUPS_ALLOWED";
   /** open | invite-only | closed: the sign-up mode until an admin changes it (default: from SIGNUPS_ALLOWED). */
@@ -56,6 +60,10 @@ public final class Settings {
   public static final String TEMP_TOKEN_TTL_SECONDS = "FLAMINGO_TEMP_TOKEN_TTL_SECONDS";
   public static final String SESSION_TTL_DAYS = "FLAMINGO_SESSION_TTL_DAYS";
   public static final String CLEANUP_INTERVAL_SECONDS = "FLAMINGO_CLEANUP_INTERVAL_SECONDS";
+  /** Argon2id runs at once per auth-service process (default: the cores). */
+  public static final String HASHING_CONCURRENCY = "FLAMINGO_HASHING_CONCURRENCY";
+  /** Argon2id runs that may wait for a place (default: twice the concurrency); more are 503 with Retry-After. */
+  public static final String HASHING_QUEUE = "FLAMINGO_HASHING_QUEUE";
   // operations
   public static final String OPS_PORT = "FLAMINGO_OPS_PORT";
   // secrets on one box

@@ -79,7 +79,11 @@ public final class Envelope {
     write(response, body);
   }
 
+  /** The error envelope of a service's failure, with its {@code Retry-After} when it says one. */
   public static void error(RoutingContext ctx, ServiceException e) {
+    if (e.retryAfterSeconds() > 0 && !ctx.response().headWritten()) {
+      ctx.response().putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
+    }
     error(ctx, e.status(), e.getMessage(), e.data());
   }
 

@@ -28,12 +28,14 @@ import java.util.function.Function;
  * round trip per gateway and window, not one per request.
  *
  * <p>A limiter that counts failures only takes a count before forwarding (so parallel attempts cannot
- * slip past the limit) and gives it back when the answer is not a 401. With {@link KnownNetworks}, a
+ * slip past the limit) and gives it back when the answer is not a failure: a 401, or an answer the route
+ * marked with {@link #countAsFailure} (a claim's 400 "The password is wrong"). With {@link KnownNetworks}, a
  * client from a network where the subject signed in before is not held to that limit.
  */
 public final class RateLimiter implements Handler<RoutingContext> {
   private static final long EXPIRY_SLACK_MILLIS = 1000;
   private static final int MAX_REMEMBERED = 10_000;
+  private static final String FAILURE = "flamingo.limits.failure";
 
   private final String name;
   private final int limit;
@@ -83,6 +85,14 @@ public final class RateLimiter implements Handler<RoutingContext> {
     });
   }
 
+  /**
+   * Marks the answer about to be written as a failure that failures-only limits keep counting although it is
+   * not a 401 (a wrong password where the route answers 400).
+   */
+  public static void countAsFailure(RoutingContext ctx) {
+    ctx.put(FAILURE, Boolean.TRUE);
+  }
+
   static void refuse(RoutingContext ctx, long retryAfter) {
     ctx.response().putHeader("Retry-After", String.valueOf(retryAfter));
     Envelope.error(ctx, 429, "Too many requests, retry in " + retryAfter + " seconds");
@@ -103,15 +113,16 @@ public final class RateLimiter implements Handler<RoutingContext> {
             : known.known(who, ClientKey.ipBucket(ip)).map(k -> k ? new Decision(0, d.counted()) : d))
         .map(d -> {
           if (d.seconds() == 0 && failuresOnly) {
-            ctx.addHeadersEndHandler(v -> settle(ctx.response().getStatusCode(), who, ip, key, ttl, d.counted()));
+            ctx.addHeadersEndHandler(v -> settle(ctx.response().getStatusCode() == 401
+                || Boolean.TRUE.equals(ctx.get(FAILURE)), ctx.response().getStatusCode(), who, ip, key, ttl, d.counted()));
           }
           return d.seconds();
         });
   }
 
-  /** A failures-only limit keeps the count of a failed login (401) and gives back any other. */
-  private void settle(int status, String who, String ip, String key, long ttl, boolean counted) {
-    if (status != 401 && counted) {
+  /** A failures-only limit keeps the count of a failure (a 401 or a marked answer) and gives back any other. */
+  private void settle(boolean failed, int status, String who, String ip, String key, long ttl, boolean counted) {
+    if (!failed && counted) {
       counter.add(key, -1, ttl);
     }
     if (status == 200 && known != null) {

@@ -23,6 +23,14 @@ public final class RateLimits {
    * ({@link KnownNetworks}), and the per-address limit still applies to each client.
    */
   public static final String LOGIN_EMAIL_DEFAULT = "20/900";
+  /**
+   * The defaults of {@code FLAMINGO_RATE_LIMIT_CLAIM} (per client address) and {@code _CLAIM_ACCOUNT} (per
+   * signed-in account, from any address): wrong passwords on {@code POST /api/sync/claim}, each an Argon2id
+   * run. Only wrong passwords count; the account's own owner types it once per device they pair, and a
+   * stranger cannot spend this account's count without its login cookie.
+   */
+  public static final String CLAIM_DEFAULT = "10/60";
+  public static final String CLAIM_ACCOUNT_DEFAULT = "10/900";
   /** Counters each limit keeps at most (per gateway process, and per cluster member): see LocalWindowCounter. */
   static final int MAX_ENTRIES = 50_000;
   static final long SHARED_TIMEOUT_MILLIS = 500;
@@ -35,6 +43,27 @@ public final class RateLimits {
     WindowCounter c = counter(vertx);
     return limiters.computeIfAbsent(name, n -> new RateLimiter(n, spec, c,
         ctx -> ClientKey.ipBucket(Contexts.get(ctx).clientIp()), false, onLimited));
+  }
+
+  /**
+   * Limits {@code spec} failures per client IP bucket: only answers that are failures count (a 401, or one
+   * marked with {@link RateLimiter#countAsFailure}).
+   */
+  public RateLimiter failuresPerIp(Vertx vertx, String name, String spec, Consumer<JsonObject> onLimited) {
+    WindowCounter c = counter(vertx);
+    return limiters.computeIfAbsent(name, n -> new RateLimiter(n, spec, c,
+        ctx -> ClientKey.ipBucket(Contexts.get(ctx).clientIp()), true, onLimited));
+  }
+
+  /**
+   * Limits {@code spec} failures per signed-in account, from any client address (mount it after the
+   * authentication; a request without an account passes).
+   */
+  public RateLimiter failuresPerAccount(Vertx vertx, String name, String spec, Consumer<JsonObject> onLimited) {
+    WindowCounter c = counter(vertx);
+    return limiters.computeIfAbsent(name, n -> new RateLimiter(n, spec, c,
+        ctx -> Contexts.get(ctx).accountId() == null ? null : "account:" + Contexts.get(ctx).accountId(), true,
+        onLimited));
   }
 
   /** Limits {@code spec} failed logins per e-mail (requests without an e-mail in the body pass). */

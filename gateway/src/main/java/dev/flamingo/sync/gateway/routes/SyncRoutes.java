@@ -1,6 +1,7 @@
 package dev.flamingo.sync.gateway.routes;
 
 import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.gateway.auth.Authenticator;
 import dev.flamingo.sync.gateway.auth.KeyGrants;
 import dev.flamingo.sync.gateway.auth.SameOrigin;
@@ -8,6 +9,7 @@ import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.Envelope;
 import dev.flamingo.sync.gateway.http.JsonBodies;
+import dev.flamingo.sync.gateway.limits.RateLimiter;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,19 +25,30 @@ public final class SyncRoutes {
     this.publicUrl = publicUrl;
   }
 
+  /** The claim's answer to a password that does not open the account key (docs/protocol.md). */
+  static final String WRONG_PASSWORD = "The password is wrong";
+
   public void mount(Router router, Authenticator auth, SameOrigin sameOrigin,
-      Handler<RoutingContext> initLimit, Handler<RoutingContext> tokenLimit) {
+      Handler<RoutingContext> initLimit, Handler<RoutingContext> tokenLimit, Handler<RoutingContext> claimLimit) {
     router.post("/api/sync/init").handler(initLimit).handler(this::init);
     // a Bearer token, when sent, is what authenticates the claim; only the cookie form needs the guard. The
-    // browser sends the password (it opens the account key for the new device); a device, its grant key
+    // browser sends the password (it opens the account key for the new device); a device, its grant key. Wrong
+    // passwords are limited like failed sign-ins, per client and per account (claimLimit, after the authentication)
     router.post("/api/sync/claim").handler(sameOrigin.allowingBearer()).handler(auth::requireBearerOrBrowser)
+        .handler(claimLimit)
         .handler(ctx -> {
           JsonObject body = KeyGrants.clean(JsonBodies.object(ctx));
           String grantKey = KeyGrants.grantKey(ctx);
           if (grantKey != null) {
             body.put("bearer_grant_key", grantKey);
           }
-          bus.forward(ctx, Addresses.AUTH_SYNC_CLAIM, body);
+          bus.request(Contexts.get(ctx), Addresses.AUTH_SYNC_CLAIM, body).onComplete(ar -> {
+            if (ar.failed() && ar.cause() instanceof ServiceException se && se.status() == 400
+                && WRONG_PASSWORD.equals(se.getMessage())) {
+              RateLimiter.countAsFailure(ctx);
+            }
+            Envelope.result(ctx, ar);
+          });
         });
     router.post("/api/sync/token").handler(tokenLimit)
         .handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_TOKEN, JsonBodies.object(ctx)));

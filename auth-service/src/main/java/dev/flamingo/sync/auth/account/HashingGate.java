@@ -1,0 +1,95 @@
+package dev.flamingo.sync.auth.account;
+
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.config.Settings;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import java.util.ArrayDeque;
+import java.util.concurrent.Callable;
+
+/**
+ * The one way to run Argon2id (each run takes 19 MiB and a core for tens of milliseconds): at most
+ * {@code concurrency} runs at once in this process (default: the number of cores), at most {@code queue}
+ * more waiting (default: twice the cores), and any further one refused at once with 503 and
+ * {@code Retry-After} ({@link #BUSY}). So a storm of sign-ups, sign-ins or claims costs a bounded amount of
+ * memory and leaves the worker pool and the other cores to everything else. One gate per Vert.x instance,
+ * shared by every auth-service verticle in it (the first one's settings count).
+ */
+public final class HashingGate implements Shareable {
+  public static final String BUSY = "The server is busy, try again shortly";
+  static final long RETRY_AFTER_SECONDS = 2;
+  private static final String MAP = "flamingo.auth";
+  private static final String KEY = "hashing-gate";
+
+  private final Vertx vertx;
+  private final int concurrency;
+  private final int queue;
+  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private int running;
+
+  HashingGate(Vertx vertx, int concurrency, int queue) {
+    this.vertx = vertx;
+    this.concurrency = Math.max(1, concurrency);
+    this.queue = Math.max(0, queue);
+  }
+
+  /** The gate of {@code vertx}, made with {@code settings} (FLAMINGO_HASHING_CONCURRENCY, _QUEUE) if it has none yet. */
+  public static HashingGate of(Vertx vertx, Settings settings) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int concurrency = settings.integer(Settings.HASHING_CONCURRENCY, cores);
+    int queue = settings.integer(Settings.HASHING_QUEUE, 2 * Math.max(1, concurrency));
+    LocalMap<String, HashingGate> map = vertx.sharedData().getLocalMap(MAP);
+    HashingGate made = new HashingGate(vertx, concurrency, queue);
+    HashingGate had = map.putIfAbsent(KEY, made);
+    return had == null ? made : had;
+  }
+
+  /** The gate of {@code vertx}, with the defaults if it has none yet (e.g. the operator's reset command). */
+  public static HashingGate of(Vertx vertx) {
+    return of(vertx, new Settings(null));
+  }
+
+  /**
+   * Runs {@code work} (Argon2id, blocking) on a worker when a place is free, its result on the caller's
+   * context; fails at once with 503 {@link #BUSY} and {@code Retry-After} when every place and the queue are
+   * taken.
+   */
+  public <T> Future<T> run(Callable<T> work) {
+    Context context = vertx.getOrCreateContext();
+    Promise<T> result = Promise.promise();
+    Runnable start = () -> context.executeBlocking(work, false).onComplete(ar -> {
+      release();
+      result.handle(ar);
+    });
+    synchronized (this) {
+      if (running >= concurrency) {
+        if (waiting.size() >= queue) {
+          return Future.failedFuture(ServiceException.busy(BUSY, RETRY_AFTER_SECONDS));
+        }
+        waiting.add(start);
+        return result.future();
+      }
+      running++;
+    }
+    start.run();
+    return result.future();
+  }
+
+  /** Hands the place of a finished run to the next waiting one, or frees it. */
+  private void release() {
+    Runnable next;
+    synchronized (this) {
+      next = waiting.poll();
+      if (next == null) {
+        running--;
+      }
+    }
+    if (next != null) {
+      next.run();
+    }
+  }
+}
