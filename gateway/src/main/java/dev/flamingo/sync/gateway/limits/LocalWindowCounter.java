@@ -3,6 +3,7 @@ package dev.flamingo.sync.gateway.limits;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Window counters in this process only: the one-JVM server's store, and the fallback of a clustered
@@ -12,16 +13,23 @@ import java.util.Map;
  */
 public final class LocalWindowCounter implements WindowCounter {
   private final int maxEntries;
+  private final LongSupplier clock;
   private final Map<String, long[]> counters = new HashMap<>(); // key -> {count, expiresAt}
   private long nextSweep;
 
   public LocalWindowCounter(int maxEntries) {
+    this(maxEntries, System::currentTimeMillis);
+  }
+
+  /** With {@code clock} (epoch milliseconds) as the time counters expire by: tests control it. */
+  public LocalWindowCounter(int maxEntries, LongSupplier clock) {
     this.maxEntries = maxEntries;
+    this.clock = clock;
   }
 
   @Override
   public Future<Long> add(String key, long delta, long ttlMillis) {
-    return Future.succeededFuture(add(key, delta, ttlMillis, System.currentTimeMillis()));
+    return Future.succeededFuture(add(key, delta, ttlMillis, clock.getAsLong()));
   }
 
   synchronized long add(String key, long delta, long ttlMillis, long now) {
