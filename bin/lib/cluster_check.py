@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 TYPES = ("history", "environment", "secret", "collection", "setting")
 ACCOUNTS = int(os.environ.get("FLAMINGO_CHECK_ACCOUNTS", "4"))
 READERS = int(os.environ.get("FLAMINGO_CHECK_READERS", "2"))
+LOAD_MAX_SECONDS = 900  # a load phase runs a few minutes at most; past this bin/cluster-check has died
 
 
 def say(msg):
@@ -197,7 +198,13 @@ def load(state_path, proxy, phase, stopfile):
     threads += [threading.Thread(target=reader, daemon=True) for _ in range(READERS)]
     for th in threads:
         th.start()
+    deadline = time.time() + LOAD_MAX_SECONDS
+    overran = False
     while not os.path.exists(stopfile):
+        if time.time() > deadline:  # bin/cluster-check stops every phase long before: it must have died
+            open(stopfile, "w").close()
+            overran = True
+            break
         with lock:
             snapshot = dict(c)
         with open(state_path + ".progress.new", "w") as f:
@@ -206,6 +213,8 @@ def load(state_path, proxy, phase, stopfile):
         time.sleep(0.5)
     for th in threads:
         th.join(60)
+    if overran:
+        raise SystemExit(f"cluster-check: FAIL the load of phase {phase} was not stopped within {LOAD_MAX_SECONDS} s")
     c["errors"] = {str(k): v for k, v in errors.items()}
     state["counts"][phase] = c
     save_state(state_path, state)

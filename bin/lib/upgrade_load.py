@@ -32,6 +32,7 @@ devices = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 bound = int(os.environ.get("UPGRADE_FAILURE_BOUND", "20"))
 assert devices <= len(TYPES)
 NAME = "upgrade-load"
+LOAD_MAX_SECONDS = 1800  # the swaps take minutes; past this bin/upgrade-check has died
 
 
 def say(msg):
@@ -58,6 +59,7 @@ class Worker(threading.Thread):
         self.acked = None            # (version, checksum) of the last acknowledged write
         self.unknown = []            # checksums of writes after it that got no answer (may have committed)
         self.failures = []           # (start, end, what)
+        self.overran = False         # still running past LOAD_MAX_SECONDS: the script that stops it died
         self.writes = self.acks = self.reads = self.lost = 0
         self.n = 0
 
@@ -139,7 +141,11 @@ class Worker(threading.Thread):
         self.check(status, json.loads(raw)["data"] if status == 200 else None)
 
     def run(self):
+        deadline = time.time() + LOAD_MAX_SECONDS
         while not os.path.exists(os.path.join(work, "stop")):
+            if time.time() > deadline:  # bin/upgrade-check stops the load long before: it must have died
+                self.overran = True
+                return
             self.step()
             time.sleep(0.05)
 
@@ -224,6 +230,9 @@ def main():
     writes = sum(w.writes for w in workers)
     reads = sum(w.reads for w in workers)
     ok &= lost == 0 and not outside
+    if any(w.overran for w in workers):
+        ok = False
+        say(f"the load was not stopped within {LOAD_MAX_SECONDS} s")
     say(f"{writes} writes ({sum(w.acks for w in workers)} acknowledged; the last one of each of the {len(workers)} "
         f"blobs read back at the end), {reads} reads, {len(failures)} failed requests ({len(outside)} outside swap windows), "
         f"{lost} lost writes, {ran:.0f} s")

@@ -3,6 +3,7 @@ package dev.flamingo.sync.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.gateway.limits.RateLimits;
 import dev.flamingo.sync.testing.ApiClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -18,11 +19,13 @@ import org.junit.jupiter.api.Test;
  * configured trusted proxy. Observed through the per-IP rate limit of /api/sync/init.
  */
 class ForwardedForTest {
+  /** The rate limits' clock, held still at the start of every window (a whole hour): no window ends mid-test. */
+  static final long WINDOW_START = 1_800_000_000_000L;
   Vertx vertx = Vertx.vertx();
   ApiClient api;
 
   ApiClient gateway(String trustedProxies) {
-    GatewayVerticle gateway = new GatewayVerticle();
+    GatewayVerticle gateway = new GatewayVerticle(new RateLimits(() -> WINDOW_START));
     JsonObject config = new JsonObject().put(Settings.HTTP_PORT, 0).put(Settings.RATE_LIMIT_INIT, "1/60")
         .put(Settings.TRUSTED_PROXIES, trustedProxies);
     vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)).await();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.ops.Observability;
+import dev.flamingo.sync.gateway.limits.RateLimits;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import io.vertx.core.DeploymentOptions;
@@ -25,13 +26,15 @@ import org.junit.jupiter.api.Test;
  * the right status, and a missing service is a prompt 503, never a hang.
  */
 class GatewayEdgeTest {
+  /** The rate limits' clock, held still at the start of every window (a whole hour): no window ends mid-test. */
+  static final long WINDOW_START = 1_800_000_000_000L;
   static Vertx vertx;
   static ApiClient api;
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx(Observability.vertxOptions());
-    GatewayVerticle gateway = new GatewayVerticle();
+    GatewayVerticle gateway = new GatewayVerticle(new RateLimits(() -> WINDOW_START));
     JsonObject config = new JsonObject()
         .put(Settings.HTTP_PORT, 0)
         .put(Settings.PUBLIC_URL, "http://flamingo.test")

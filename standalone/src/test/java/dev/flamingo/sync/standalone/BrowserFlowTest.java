@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -31,6 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * downloaded), against the real one-box server; the desktop client is an HTTP client beside it.
  * Screenshots of every page land in {@code standalone/target/screenshots/}.
  */
+// longer than the 5-minute default (junit-platform.properties): a real browser, each step waited for up to 30 s
+@Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class BrowserFlowTest {
   static OneBoxServer server;
   static ApiClient client;

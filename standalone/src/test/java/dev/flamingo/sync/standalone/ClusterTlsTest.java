@@ -43,9 +43,11 @@ class ClusterTlsTest {
   static final int STRANGER_PLAIN = 4;
   static final int STRANGER_OTHER_CA = 5;
   static final int MEMBER = 6;
+  static final int WITNESS = 7;
+  static final int STRANGER_TRUSTING_ALL = 8;
 
   @RegisterExtension
-  static final ServiceNodes nodes = new ServiceNodes(7);
+  static final ServiceNodes nodes = new ServiceNodes(9);
   static ApiClient gw;
   /** A second gateway with a short bus timeout: sends routed to a stranger's consumer time out quickly. */
   static ApiClient impatient;
@@ -108,18 +110,51 @@ class ClusterTlsTest {
   @Test
   @Order(3)
   void aStrangerWithoutACertificateJoinsHazelcastButGetsNoKeyAndHearsNothing() {
-    assertStrangerLearnsNothing(STRANGER_PLAIN, null);
+    assertStrangerLearnsNothing(nodes.cluster.startNode(STRANGER_PLAIN, nodes.config, null));
   }
 
   @Test
   @Order(4)
   void aStrangerWithACertificateFromAnotherCaGetsNoKeyAndHearsNothing() {
-    assertStrangerLearnsNothing(STRANGER_OTHER_CA, TestCluster.newCertificates());
+    assertStrangerLearnsNothing(nodes.cluster.startNode(STRANGER_OTHER_CA, nodes.config, TestCluster.newCertificates()));
   }
 
-  private void assertStrangerLearnsNothing(int index, Path certificates) {
+  /**
+   * The strongest stranger: it trusts every certificate (so it accepts the services' own when it connects to them)
+   * and presents a self-signed one of its own. Only the services' demand for a client certificate from the cluster's
+   * CA (ClientAuth.REQUIRED) keeps its messages out: a certified witness listening on a service's address hears none
+   * of them. It hears nothing either, since the services do not trust its certificate.
+   */
+  @Test
+  @Order(7)
+  void aStrangerThatTrustsEveryCertificateAndPresentsItsOwnCanNeitherSendNorReceive() {
+    Vertx witness = nodes.cluster.startNode(WITNESS, nodes.config);
+    try {
+      List<String> arrived = Collections.synchronizedList(new ArrayList<>());
+      witness.eventBus().<JsonObject>consumer(Addresses.DATA_BLOB_PUT, m -> {
+        arrived.add(String.valueOf(m.body()));
+        m.reply(new JsonObject().put("data", new JsonObject()));
+      }).completion().await();
+      Vertx stranger = nodes.cluster.startNode(STRANGER_TRUSTING_ALL, nodes.config, TestCluster.selfSignedCertificate(),
+          bus -> bus.setTrustAll(true).setTrustOptions(null));
+      int members = ((VertxInternal) stranger).clusterManager().getNodes().size();
+      assertTrue(members >= 6, "the stranger joined Hazelcast with the cluster name (sees " + members + " members)");
+      // round robin between data-service and the witness: half of these are routed to the witness
+      for (int i = 0; i < 6; i++) {
+        Throwable refused = forged(stranger, Addresses.DATA_BLOB_PUT, new JsonObject().put("stranger", i))
+            .map(r -> (Throwable) null).otherwise(t -> t).await();
+        assertInstanceOf(ReplyException.class, refused, "the stranger's request " + i + " must not be answered");
+      }
+      assertEquals(List.of(), arrived, "a node without the cluster's certificate must not reach a service's address");
+      assertStrangerLearnsNothing(stranger);
+    } finally {
+      witness.close().await();
+    }
+  }
+
+  /** Checks what {@code stranger} (a started node) can do, then closes it. */
+  private void assertStrangerLearnsNothing(Vertx stranger) {
     assertEquals(200, impatient.get("/api/sync/config", token).status, "warms the gateway's session cache");
-    Vertx stranger = nodes.cluster.startNode(index, nodes.config, certificates);
     try {
       int members = ((VertxInternal) stranger).clusterManager().getNodes().size();
       assertTrue(members >= 5, "the stranger joined Hazelcast with the cluster name (sees " + members + " members)");

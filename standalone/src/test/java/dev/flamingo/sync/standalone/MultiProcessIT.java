@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Each service as its own JVM from its packaged jar, two gateways and two data-services clustered
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.Test;
  * reads keep succeeding, no acknowledged write is lost; the killed one restarts, rejoins and takes
  * over when the other goes too; a gateway stopped with SIGTERM exits 0.
  */
+// longer than the 5-minute default (junit-platform.properties): the whole scenario is one method: six JVMs started, killed and restarted
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class MultiProcessIT {
   @Test
   void syncSurvivesAKilledDataServiceThatThenRejoins() throws Exception {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.gateway.GatewayVerticle;
+import dev.flamingo.sync.gateway.limits.RateLimits;
 import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * Only what a container network needs is changed: the upstream address, the port, the log path.
  */
 class NginxProxyTest {
+  /** The rate limits' clock, held still at the start of every window (a whole hour): no window ends mid-test. */
+  static final long WINDOW_START = 1_800_000_000_000L;
 
   static Vertx vertx;
   static Process nginx;
@@ -39,7 +42,7 @@ class NginxProxyTest {
   static void start() throws Exception {
     Nginx.require("NginxProxyTest");
     vertx = Vertx.vertx();
-    GatewayVerticle gateway = new GatewayVerticle();
+    GatewayVerticle gateway = new GatewayVerticle(new RateLimits(() -> WINDOW_START));
     vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(new JsonObject()
         .put(Settings.HTTP_HOST, "127.0.0.1").put(Settings.HTTP_PORT, 0)
         .put(Settings.TRUSTED_PROXIES, "127.0.0.0/8").put(Settings.RATE_LIMIT_INIT, "1/60")

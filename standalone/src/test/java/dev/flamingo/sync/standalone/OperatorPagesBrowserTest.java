@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -38,6 +39,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * my account on the dashboard, and the dashboard's layout at a 1200 px window (logo, inline rename). What each
  * click did is checked through the API or the database, not only on the page. Screenshots in target/screenshots.
  */
+// longer than the 5-minute default (junit-platform.properties): a real browser, each step waited for up to 30 s
+@Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class OperatorPagesBrowserTest {
   static final String ADMIN = "root@example.com";
   static final Path DOWNLOADS = Path.of("target", "downloads-operator");

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * What a self-hoster sees in the first hour: the one-box server started from its fat jar as
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.Test;
  * other request, has a HELP line and a sample of every {@code flamingo_*} meter the README's Operations table
  * documents.
  */
+// longer than the 5-minute default (junit-platform.properties): builds and starts the packaged server as a process
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class StandaloneOutputIT {
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();

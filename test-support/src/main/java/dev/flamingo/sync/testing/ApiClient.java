@@ -9,18 +9,25 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An HTTP client that speaks the wire contract, blocking (call it from the test thread). Every answer
  * is parsed as the JSON envelope; a body that is not JSON fails the test, as it would break the client.
+ * A connection is given {@link #CONNECT_TIMEOUT_MS} and a request {@link #REQUEST_TIMEOUT_MS} from sending it to
+ * the whole answer: a server that hangs fails the test with the request named, instead of hanging it.
  */
 public final class ApiClient implements AutoCloseable {
+  public static final long CONNECT_TIMEOUT_MS = 10_000;
+  public static final long REQUEST_TIMEOUT_MS = 60_000;
   private final WebClient client;
   private final String host;
   private final int port;
 
   public ApiClient(Vertx vertx, int port) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false));
+    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false)
+        .setConnectTimeout((int) CONNECT_TIMEOUT_MS));
     this.host = "127.0.0.1";
     this.port = port;
   }
@@ -46,7 +53,8 @@ public final class ApiClient implements AutoCloseable {
   }
 
   public Response send(HttpMethod method, String path, String bearer, Buffer body, Map<String, String> headers) {
-    HttpRequest<Buffer> request = client.request(method, port, host, path);
+    HttpRequest<Buffer> request = client.request(method, port, host, path)
+        .connectTimeout(CONNECT_TIMEOUT_MS).timeout(REQUEST_TIMEOUT_MS);
     if (bearer != null) {
       request.putHeader("Authorization", "Bearer " + bearer);
     }
@@ -54,7 +62,14 @@ public final class ApiClient implements AutoCloseable {
       request.putHeader("Content-Type", "application/json");
     }
     headers.forEach(request::putHeader);
-    HttpResponse<Buffer> response = (body == null ? request.send() : request.sendBuffer(body)).await();
+    HttpResponse<Buffer> response;
+    try {
+      // the client's own timeouts end the request; this bound is the last resort should they not fire
+      response = (body == null ? request.send() : request.sendBuffer(body))
+          .await(REQUEST_TIMEOUT_MS + CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError(method + " " + path + ": no answer within " + (REQUEST_TIMEOUT_MS + CONNECT_TIMEOUT_MS) + " ms", e);
+    }
     return new Response(response);
   }
 

@@ -43,6 +43,15 @@ public final class TestCluster implements AutoCloseable {
    * plain event bus (FLAMINGO_CLUSTER_INSECURE), as a stranger without certificates would.
    */
   public Vertx startNode(int index, JsonObject base, Path tlsDir) {
+    return startNode(index, base, tlsDir, bus -> { });
+  }
+
+  /**
+   * Starts node {@code index} with the certificates in {@code tlsDir} and its event bus options then changed by
+   * {@code adjust}: a node that breaks the cluster's TLS rules (e.g. trusts every certificate).
+   */
+  public Vertx startNode(int index, JsonObject base, Path tlsDir,
+      java.util.function.Consumer<io.vertx.core.eventbus.EventBusOptions> adjust) {
     JsonObject config = base.copy()
         .put(Settings.CLUSTER_NAME, name)
         .put(Settings.CLUSTER_HOST, "127.0.0.1")
@@ -54,7 +63,7 @@ public final class TestCluster implements AutoCloseable {
     } else {
       config.put(Settings.CLUSTER_TLS_DIR, tlsDir.toString());
     }
-    Vertx vertx = ClusterBootstrap.start(new Settings(config)).await();
+    Vertx vertx = ClusterBootstrap.start(new Settings(config), adjust).await();
     nodes.add(vertx);
     return vertx;
   }
@@ -100,6 +109,32 @@ public final class TestCluster implements AutoCloseable {
       return dir;
     } catch (IOException e) {
       throw new IllegalStateException("cannot run bin/cluster-certs", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A self-signed certificate and its key in a new directory, as node.crt, node.key and ca.crt (it trusts only itself):
+   * what a stranger can make without the cluster's CA.
+   */
+  public static Path selfSignedCertificate() {
+    try {
+      Path dir = Files.createTempDirectory("flamingo-stranger-tls-");
+      Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
+          "-subj", "/CN=flamingo-node", "-addext", "extendedKeyUsage=serverAuth,clientAuth",
+          "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+          "-keyout", dir.resolve("node.key").toString(), "-out", dir.resolve("node.crt").toString())
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("openssl req -x509 failed: " + out);
+      }
+      Files.copy(dir.resolve("node.crt"), dir.resolve("ca.crt"));
+      return dir;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run openssl", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

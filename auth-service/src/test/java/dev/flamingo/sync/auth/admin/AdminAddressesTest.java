@@ -55,6 +55,34 @@ class AdminAddressesTest extends AuthServiceTestBase {
     assertFalse(data(Addresses.AUTH_ACCOUNT_ME, new JsonObject(), as(user)).getBoolean("is_admin"));
   }
 
+  /**
+   * The password reset and the invite revocation check the admin in auth-service itself, whatever the gateway did: a
+   * request sent straight on the bus with an account that is no admin is 403 and changes nothing.
+   */
+  @Test
+  void aPasswordResetAndAnInviteRevocationFromAnAccountThatIsNoAdminAre403AndChangeNothing() {
+    long user = register().getLong("account_id");
+    long victim = register().getLong("account_id");
+    Object hashBefore = scalar("select password_hash from auth.accounts where id = ?", victim);
+    assertFails(403, "Admins only", Addresses.AUTH_ADMIN_PASSWORD_RESET,
+        new JsonObject().put("account_id", victim).put("password", "Tr0ub4dor&3-wide-orbit"), as(user));
+    assertEquals(hashBefore, scalar("select password_hash from auth.accounts where id = ?", victim),
+        "the password is unchanged");
+    assertEquals(0L, count("select count(*) from auth.sessions where account_id = ? and revoked_at is not null", victim));
+
+    String invite = data(Addresses.AUTH_ADMIN_INVITES_CREATE, new JsonObject(), as(admin())).getString("id");
+    try {
+      assertFails(403, "Admins only", Addresses.AUTH_ADMIN_INVITES_REVOKE, new JsonObject().put("id", invite), as(user));
+      assertEquals(0L, count("select count(*) from auth.invites where id = ?::uuid and revoked_at is not null", invite),
+          "the invite is still open");
+      assertEquals(401, failure(Addresses.AUTH_ADMIN_INVITES_REVOKE, new JsonObject().put("id", invite), anon()).status());
+    } finally {
+      sql("delete from auth.invites where id = ?::uuid", invite); // the test above counts the invites a non-admin made
+    }
+    assertEquals(401, failure(Addresses.AUTH_ADMIN_PASSWORD_RESET,
+        new JsonObject().put("account_id", victim).put("password", "Tr0ub4dor&3-wide-orbit"), anon()).status());
+  }
+
   @Test
   void aDisabledAccountsClaimedDeviceRequestGetsNoSessionAndItsLoginIs403() {
     long user = register().getLong("account_id");

@@ -69,14 +69,18 @@ class SessionsTest extends AuthServiceTestBase {
     long account = register().getLong("account_id");
     Paired p = pair(account, "laptop");
 
+    Instant before = Instant.now();
     JsonObject rotated = data(Addresses.AUTH_SESSION_ROTATE, new JsonObject(), asSession(p.session()));
+    Instant after = Instant.now();
     assertEquals(Set.of("session_token", "token_prefix", "expires_at"), rotated.fieldNames());
     String fresh = rotated.getString("session_token");
     assertTrue(SESSION.matcher(fresh).matches(), fresh);
     assertNotEquals(p.token(), fresh);
     assertEquals(fresh.substring(0, 16), rotated.getString("token_prefix"));
     Instant expires = Instant.parse(rotated.getString("expires_at"));
-    assertTrue(Math.abs(Duration.between(Instant.now().plus(Duration.ofDays(90)), expires).toSeconds()) < 60);
+    // 90 days from the rotation, which happened between before and after (no bound on how long it took)
+    assertTrue(!expires.isBefore(before.plus(Duration.ofDays(90)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+        && !expires.isAfter(after.plus(Duration.ofDays(90))), expires + " not 90 days after " + before + " .. " + after);
 
     assertSessionRefused(p.token());
     JsonObject v = validate(fresh);

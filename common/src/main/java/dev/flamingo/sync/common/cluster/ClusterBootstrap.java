@@ -29,12 +29,21 @@ public final class ClusterBootstrap {
   private ClusterBootstrap() {}
 
   public static Future<Vertx> start(Settings settings) {
+    return start(settings, bus -> { });
+  }
+
+  /**
+   * For tests only: starts a node whose event bus options {@code adjust} changes after {@link ClusterTls} set them
+   * (a stranger that trusts every certificate, in ClusterTlsTest).
+   */
+  public static Future<Vertx> start(Settings settings, java.util.function.Consumer<io.vertx.core.eventbus.EventBusOptions> adjust) {
     VertxOptions options = dev.flamingo.sync.common.ops.Observability.vertxOptions();
     try {
       ClusterTls.configure(options.getEventBusOptions(), settings);
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);
     }
+    adjust.accept(options.getEventBusOptions());
     System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
     String host = resolveHost(settings.string(Settings.CLUSTER_HOST, "127.0.0.1"));
     int port = settings.integer(Settings.CLUSTER_PORT, 5701);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Window counters in this process only: the one-JVM server's store, and the fallback of a clustered
@@ -20,17 +21,24 @@ public final class LocalWindowCounter implements WindowCounter {
   static final int CANDIDATES = 16;
 
   private final int maxEntries;
+  private final LongSupplier clock;
   private final Map<String, LinkedHashMap<String, long[]>> limits = new HashMap<>(); // limit -> key -> {count, expiresAt}
   private long nextSweep;
 
   /** {@code maxEntries}: the counters each limit keeps at most. */
   public LocalWindowCounter(int maxEntries) {
+    this(maxEntries, System::currentTimeMillis);
+  }
+
+  /** With {@code clock} (epoch milliseconds) as the time counters expire by: tests control it. */
+  public LocalWindowCounter(int maxEntries, LongSupplier clock) {
     this.maxEntries = Math.max(1, maxEntries);
+    this.clock = clock;
   }
 
   @Override
   public Future<Long> add(String key, long delta, long ttlMillis) {
-    return Future.succeededFuture(add(key, delta, ttlMillis, System.currentTimeMillis()));
+    return Future.succeededFuture(add(key, delta, ttlMillis, clock.getAsLong()));
   }
 
   synchronized long add(String key, long delta, long ttlMillis, long now) {

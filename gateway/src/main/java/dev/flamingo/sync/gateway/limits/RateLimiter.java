@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * A fixed-window limit for one route ("N per W seconds") on one subject per request (the client's IP
@@ -48,6 +49,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
   private final String prefix;
   private final Map<String, Long> overUntil = new ConcurrentHashMap<>(); // key -> end of its window
   private volatile long nextPurge;
+  private final LongSupplier clock;
 
   RateLimiter(String name, String spec, WindowCounter counter, Function<RoutingContext, String> subject,
       boolean failuresOnly, Consumer<JsonObject> onLimited) {
@@ -56,6 +58,13 @@ public final class RateLimiter implements Handler<RoutingContext> {
 
   RateLimiter(String name, String spec, WindowCounter counter, Function<RoutingContext, String> subject,
       boolean failuresOnly, KnownNetworks known, Consumer<JsonObject> onLimited) {
+    this(name, spec, counter, subject, failuresOnly, known, onLimited, System::currentTimeMillis);
+  }
+
+  /** {@code clock} (epoch milliseconds) places each request in its window: tests control it. */
+  RateLimiter(String name, String spec, WindowCounter counter, Function<RoutingContext, String> subject,
+      boolean failuresOnly, KnownNetworks known, Consumer<JsonObject> onLimited, LongSupplier clock) {
+    this.clock = clock;
     String[] parts = spec.split("/");
     if (parts.length != 2) {
       throw new IllegalArgumentException("Rate limit for " + name + " must look like 'COUNT/SECONDS', was " + spec);
@@ -105,7 +114,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
       return Future.succeededFuture(0L);
     }
     String ip = Contexts.get(ctx).clientIp();
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     String key = key(who, now);
     long ttl = ttl(now);
     return admit(key, ttl, now, ip)
@@ -132,7 +141,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
 
   /** Counts one request of {@code who} now; 0 when it may pass, else the seconds to wait. */
   public Future<Long> admit(String who, String ip) {
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     return admit(key(who, now), ttl(now), now, ip).map(Decision::seconds);
   }
 

@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The rate limiters of one gateway process, shared by all its verticle instances, and the counters
@@ -36,13 +37,26 @@ public final class RateLimits {
   static final long SHARED_TIMEOUT_MILLIS = 500;
 
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private final LongSupplier clock;
   private WindowCounter counter;
+
+  public RateLimits() {
+    this(System::currentTimeMillis);
+  }
+
+  /**
+   * With {@code clock} (epoch milliseconds) as the time that places requests in their windows and expires local
+   * counters: a test holds it still, so that no window ends in the middle of the test.
+   */
+  public RateLimits(LongSupplier clock) {
+    this.clock = clock;
+  }
 
   /** Limits {@code spec} requests per client IP bucket ({@link ClientKey#ipBucket}). */
   public RateLimiter perIp(Vertx vertx, String name, String spec, Consumer<JsonObject> onLimited) {
     WindowCounter c = counter(vertx);
     return limiters.computeIfAbsent(name, n -> new RateLimiter(n, spec, c,
-        ctx -> ClientKey.ipBucket(Contexts.get(ctx).clientIp()), false, onLimited));
+        ctx -> ClientKey.ipBucket(Contexts.get(ctx).clientIp()), false, null, onLimited, clock));
   }
 
   /**
@@ -70,13 +84,13 @@ public final class RateLimits {
   public RateLimiter perLoginEmail(Vertx vertx, String name, String spec, Consumer<JsonObject> onLimited) {
     WindowCounter c = counter(vertx);
     return limiters.computeIfAbsent(name,
-        n -> new RateLimiter(n, spec, c, RateLimits::email, true, new KnownNetworks(c), onLimited));
+        n -> new RateLimiter(n, spec, c, RateLimits::email, true, new KnownNetworks(c), onLimited, clock));
   }
 
   /** The counters of this process (created on first use). */
   public synchronized WindowCounter counter(Vertx vertx) {
     if (counter == null) {
-      LocalWindowCounter local = new LocalWindowCounter(MAX_ENTRIES);
+      LocalWindowCounter local = new LocalWindowCounter(MAX_ENTRIES, clock);
       counter = vertx.isClustered()
           ? new FailOpenCounter(new HazelcastWindowCounter(vertx, MAX_ENTRIES), local, SHARED_TIMEOUT_MILLIS)
           : local;

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
  * limiter lets through gets 503 from the missing service (logins get a stand-in that answers 401).
  */
 class ClusterLimitsTest {
+  /** The rate limits' clock, held still at the start of every window (a whole hour): no window ends mid-test. */
+  static final long WINDOW_START = 1_800_000_000_000L;
   static TestCluster cluster = new TestCluster(2);
   static Vertx nodeA;
   static Vertx nodeB;
@@ -62,7 +64,7 @@ class ClusterLimitsTest {
   }
 
   static ApiClient deployGateway(Vertx node, JsonObject config) {
-    GatewayVerticle gateway = new GatewayVerticle();
+    GatewayVerticle gateway = new GatewayVerticle(new RateLimits(() -> WINDOW_START));
     node.deployVerticle(gateway, new DeploymentOptions().setConfig(config)).await();
     return new ApiClient(node, gateway.actualPort());
   }

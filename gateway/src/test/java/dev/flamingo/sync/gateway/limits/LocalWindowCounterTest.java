@@ -3,6 +3,7 @@ package dev.flamingo.sync.gateway.limits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LocalWindowCounterTest {
@@ -14,6 +15,17 @@ class LocalWindowCounterTest {
     assertEquals(1, c.add("k", -1, 1000, 999));
     assertEquals(1, c.add("k", 1, 1000, 1000));
     assertEquals(0, c.add("gone", -1, 1000, 1000)); // a refund never creates a counter
+  }
+
+  @Test
+  void countersLiveByTheClockTheyAreGiven() {
+    AtomicLong now = new AtomicLong(5_000);
+    LocalWindowCounter c = new LocalWindowCounter(100, now::get);
+    assertEquals(1L, c.add("k", 1, 1000).await());
+    now.set(5_999);
+    assertEquals(2L, c.add("k", 1, 1000).await());
+    now.set(6_000); // its time to live has passed
+    assertEquals(1L, c.add("k", 1, 1000).await());
   }
 
   @Test

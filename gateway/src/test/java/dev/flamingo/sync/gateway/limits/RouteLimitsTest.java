@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * a request the limiter lets through gets 503 from the missing service.
  */
 class RouteLimitsTest {
+  /** The rate limits' clock, held still at the start of every window (a whole hour): no window ends mid-test. */
+  static final long WINDOW_START = 1_800_000_000_000L;
   Vertx vertx = Vertx.vertx();
   ApiClient api;
   final List<JsonObject> audit = new CopyOnWriteArrayList<>();
@@ -34,7 +37,7 @@ class RouteLimitsTest {
   @BeforeEach
   void start() {
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENT_AUDIT, m -> audit.add(m.body())).completion().await();
-    GatewayVerticle gateway = new GatewayVerticle();
+    GatewayVerticle gateway = new GatewayVerticle(new RateLimits(() -> WINDOW_START));
     JsonObject config = new JsonObject().put(Settings.HTTP_PORT, 0).put(Settings.TRUSTED_PROXIES, "127.0.0.1")
         .put(Settings.RATE_LIMIT_TOKEN, "2/60").put(Settings.RATE_LIMIT_REGISTER, "2/3600")
         .put(Settings.RATE_LIMIT_INIT, "1/60").put(Settings.RATE_LIMIT_LOGIN, "2/60");
@@ -73,6 +76,21 @@ class RouteLimitsTest {
     assertNotNull(r.header("Retry-After"));
     assertEquals(false, r.body.getBoolean("success"));
     assertNotNull(r.error());
+  }
+
+  @Test
+  void aSubjectIsLimitedUntilItsWindowEndsThenCountedAfresh() {
+    AtomicLong now = new AtomicLong(WINDOW_START);
+    RateLimiter limiter = new RateLimits(now::get).perIp(vertx, "clocked", "2/60", hit -> { });
+    assertEquals(0L, limiter.admit("client", "192.0.2.1").await());
+    now.addAndGet(59_000);
+    assertEquals(0L, limiter.admit("client", "192.0.2.1").await());
+    assertEquals(1L, limiter.admit("client", "192.0.2.1").await(), "over the limit: 1 s left in the window");
+    assertEquals(0L, limiter.admit("another client", "192.0.2.2").await());
+    now.addAndGet(1_000); // the next window
+    assertEquals(0L, limiter.admit("client", "192.0.2.1").await());
+    assertEquals(0L, limiter.admit("client", "192.0.2.1").await());
+    assertEquals(60L, limiter.admit("client", "192.0.2.1").await());
   }
 
   @Test
