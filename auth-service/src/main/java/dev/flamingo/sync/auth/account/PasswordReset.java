@@ -190,8 +190,7 @@ public final class PasswordReset {
               .map(done -> {
                 sessions.announce(done.revoked());
                 stampChanged(id);
-                String email = done.email();
-                return Reply.data(new JsonObject().put("account_id", id).put("email", email))
+                return Reply.data(new JsonObject().put("account_id", id).put("email", done.email()))
                     .put("message", "Your new password is set: sign in with it, then pair your devices again");
               });
         });
