@@ -135,6 +135,7 @@ public final class BlobService {
   private Future<PutOutcome> decided(PutOutcome outcome, BlobBody b) {
     return switch (outcome.status()) {
       case PutOutcome.OK -> Future.succeededFuture(outcome);
+      case PutOutcome.DELETING -> Future.failedFuture(ChangeCounter.deleting());
       case 409 -> Future.failedFuture(new ServiceException(409, "Sync of " + b.type() + " is disabled in sync config"));
       case 412 -> Future.failedFuture(preconditionFailed(outcome.current()));
       case 413 -> Future.failedFuture(quotaExceeded(outcome.quota(), outcome.used()));
