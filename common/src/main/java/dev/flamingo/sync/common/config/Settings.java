@@ -43,6 +43,8 @@ public final class Settings {
   public static final String RATE_LIMIT_SERVER = "FLAMINGO_RATE_LIMIT_SERVER";
   /** Failed logins per e-mail address, across all client addresses ("COUNT/SECONDS"). */
   public static final String RATE_LIMIT_LOGIN_EMAIL = "FLAMINGO_RATE_LIMIT_LOGIN_EMAIL";
+  /** Downloads of "export my data" (GET /api/web/export) per account ("COUNT/SECONDS"). */
+  public static final String RATE_LIMIT_EXPORT = "FLAMINGO_RATE_LIMIT_EXPORT";
   // auth
   public static final String SIGNUPS_ALLOWED = "FLAMINGO_SIGNUPS_ALLOWED";
   /** open | invite-only | closed: the sign-up mode until an admin changes it (default: from SIGNUPS_ALLOWED). */

@@ -117,15 +117,15 @@ public final class BlobStore {
   /**
    * Items changed after a version, or after a time, or all (both null), oldest change first, and the
    * account's newest version, in one statement (one snapshot): a client that asks again "since" that
-   * version misses nothing committed meanwhile.
+   * version misses nothing committed meanwhile. With {@code limit} (null: all), only the first that many items.
    */
-  public Future<Listing> list(long account, Long sinceVersion, OffsetDateTime sinceTime) {
+  public Future<Listing> list(long account, Long sinceVersion, OffsetDateTime sinceTime, Integer limit) {
     DbStatements.one();
     return pool.preparedQuery("select s.latest, b." + COLUMNS.replace(", ", ", b.") + " from "
             + "(select coalesce((select last_version from change_seq where account_id = $1), 0) as latest) s "
             + "left join blobs b on b.account_id = $1 and ($2::bigint is null or b.version > $2) "
-            + "and ($3::timestamptz is null or b.updated_at > $3) order by b.version")
-        .execute(Tuple.of(account, sinceVersion, sinceTime)).map(rows -> {
+            + "and ($3::timestamptz is null or b.updated_at > $3) order by b.version limit $4::int")
+        .execute(Tuple.of(account, sinceVersion, sinceTime, limit)).map(rows -> {
           long latest = 0;
           JsonArray items = new JsonArray();
           for (Row r : rows) {
