@@ -42,6 +42,8 @@ final class AccountExport {
   static final long DOWNLOAD_MAX_MILLIS = 10 * 60_000;
 
   private final BusForwarder bus;
+  /** Completes when the response ended (written or the connection gone): one export per instance. */
+  private final Promise<Void> ended = Promise.promise();
 
   AccountExport(BusForwarder bus) {
     this.bus = bus;
@@ -64,6 +66,7 @@ final class AccountExport {
       if (response.ended()) {
         return;
       }
+      ctx.addEndHandler(end -> ended.tryComplete());
       response.setChunked(true);
       response.putHeader("Content-Type", "application/json; charset=utf-8");
       response.putHeader("Cache-Control", "no-store");
@@ -107,19 +110,19 @@ final class AccountExport {
   }
 
   /** Writes {@code text}; completes once the response can take more (its write queue drained). */
-  private static Future<Void> write(HttpServerResponse response, String text) {
+  private Future<Void> write(HttpServerResponse response, String text) {
     return write(response, Buffer.buffer(text));
   }
 
-  private static Future<Void> write(HttpServerResponse response, Buffer buffer) {
+  private Future<Void> write(HttpServerResponse response, Buffer buffer) {
     Future<Void> written = response.write(buffer);
     if (!response.writeQueueFull()) {
       return written;
     }
+    // the response's close and exception handlers are Vert.x Web's (its end handlers): the end is learnt from those
     Promise<Void> drained = Promise.promise();
     response.drainHandler(v -> drained.tryComplete());
-    response.exceptionHandler(drained::tryFail);
-    response.closeHandler(v -> drained.tryFail("the client closed the connection"));
+    ended.future().onComplete(ar -> drained.tryFail("the connection ended before the export was written"));
     return written.compose(v -> drained.future());
   }
 
