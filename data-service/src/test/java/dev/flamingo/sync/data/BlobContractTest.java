@@ -225,6 +225,40 @@ class BlobContractTest {
     }
   }
 
+  /** The export pages through the blobs with {limit: 1, since: the last version}: every item once, in version order. */
+  @Test
+  void aLimitPagesThroughTheItemsInVersionOrder() {
+    long account = DataFixture.newAccount();
+    byte[] key = randomBytes(32);
+    for (String type : new String[] {"setting", "history", "secret", "history"}) {
+      put(account, seal(key, "[" + type + "]").body(type));
+    }
+    JsonArray all = list(account, null).getJsonArray("items");
+    JsonArray paged = new JsonArray();
+    Long since = null;
+    while (true) {
+      JsonObject body = new JsonObject().put("limit", 1);
+      if (since != null) {
+        body.put("since", since);
+      }
+      JsonObject page = f.call(Addresses.DATA_BLOB_LIST, account, body).getJsonObject("data");
+      assertEquals(list(account, null).getLong("latest_version"), page.getLong("latest_version"));
+      if (page.getJsonArray("items").isEmpty()) {
+        break;
+      }
+      assertEquals(1, page.getInteger("count"));
+      paged.add(page.getJsonArray("items").getJsonObject(0));
+      since = page.getJsonArray("items").getJsonObject(0).getLong("version");
+    }
+    assertEquals(all, paged);
+    assertEquals(3, f.call(Addresses.DATA_BLOB_LIST, account, new JsonObject().put("limit", 100)).getJsonObject("data")
+        .getInteger("count"));
+    for (Object garbage : new Object[] {0, 101, -1, 1.5, "1", true}) {
+      ServiceException e = f.fail(Addresses.DATA_BLOB_LIST, account, new JsonObject().put("limit", garbage));
+      assertEquals("400 limit must be a whole number from 1 to 100", e.status() + " " + e.getMessage(), String.valueOf(garbage));
+    }
+  }
+
   @Test
   void aDeleteMovesTheLatestVersionSoPollersNotice() {
     long account = DataFixture.newAccount();

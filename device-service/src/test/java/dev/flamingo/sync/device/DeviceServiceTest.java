@@ -220,6 +220,10 @@ class DeviceServiceTest {
         "mark\u200F", "arabic\u061Cmark"}) {
       f.failure(400, Addresses.DEVICE_RENAME, new JsonObject().put("id", id).put("name", bad), account, id);
     }
+    // a lone UTF-16 surrogate (JSON's "\\ud800") is no character: refused, not stored as "?"
+    assertEquals("name must be valid Unicode text", f.failure(400, Addresses.DEVICE_RENAME,
+        new JsonObject().put("id", id).put("name", "Work " + (char) 0xD800), account, id));
+    assertEquals(hundred, f.devices(account, id).getJsonObject(0).getString("name"));
     assertEquals("name must be a string",
         f.failure(400, Addresses.DEVICE_RENAME, new JsonObject().put("id", id).put("name", 7), account, id));
     assertEquals("name must be a string", f.failure(400, Addresses.DEVICE_RENAME,

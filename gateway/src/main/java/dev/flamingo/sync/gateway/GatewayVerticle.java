@@ -83,7 +83,16 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(new Contexts(new ClientAddress(settings.list(Settings.TRUSTED_PROXIES))));
     requestRate = new RequestRate(vertx);
     router.route().handler(requestRate);
-    router.route().handler(TimeoutHandler.create(settings.number(Settings.REQUEST_TIMEOUT_MS, 15_000), 503));
+    io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> timeout =
+        TimeoutHandler.create(settings.number(Settings.REQUEST_TIMEOUT_MS, 15_000), 503);
+    // the export streams for as long as the client reads (it bounds itself): a 503 midway would cut it
+    router.route().handler(ctx -> {
+      if (WebRoutes.EXPORT_PATH.equals(ctx.normalizedPath())) {
+        ctx.next();
+      } else {
+        timeout.handle(ctx);
+      }
+    });
     router.route("/api/sync/*").handler(new Cors());
     router.route("/api/devices*").handler(new Cors());
     router.route("/api/audit").handler(new Cors());
@@ -115,7 +124,8 @@ public class GatewayVerticle extends VerticleBase {
     new ServerRoutes(publicUrl, maxBodyBytes, maxJsonBytes)
         .mount(router, limiter(audit, "server", settings.string(Settings.RATE_LIMIT_SERVER, "60/60")));
     AccountDeletions deletions = new AccountDeletions(bus);
-    new WebRoutes(bus, accounts, deletions).mount(router, auth, sameOrigin);
+    new WebRoutes(bus, accounts, deletions).mount(router, auth, sameOrigin, limits.perAccount(vertx, "export",
+        settings.string(Settings.RATE_LIMIT_EXPORT, "5/3600"), hit -> rateLimitHit(audit, hit)));
     new AdminRoutes(bus, publicUrl, deletions, requestRate).mount(router, auth, sameOrigin);
     new PageRoutes().mount(router, auth);
 

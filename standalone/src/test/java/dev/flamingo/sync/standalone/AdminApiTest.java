@@ -412,9 +412,11 @@ class AdminApiTest {
     assertEquals(0, count("select count(*) from auth.accounts where id = ?", id));
     assertEquals(0, count("select count(*) from auth.sessions where account_id = ?", id));
     assertEquals(0, count("select count(*) from auth.account_keys where account_id = ?", id));
-    for (String table : new String[] {"blobs", "master_keys", "sync_config", "change_seq", "account_quotas"}) {
+    for (String table : new String[] {"blobs", "master_keys", "sync_config", "account_quotas"}) {
       assertEquals(0, count("select count(*) from data." + table + " where account_id = ?", id), table);
     }
+    // only the mark that refuses the deleted account's late writes remains (no data)
+    assertEquals(0, count("select count(*) from data.change_seq where account_id = ? and not deleting", id));
     eventually("device-service removed the devices and audit log",
         () -> count("select count(*) from device.devices where account_id = ?", id) == 0
             && count("select count(*) from device.audit_log where account_id = ? and event_type <> 'account.deleted'", id) == 0);

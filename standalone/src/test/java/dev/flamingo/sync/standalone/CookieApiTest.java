@@ -177,6 +177,23 @@ class CookieApiTest {
     }
   }
 
+  /** A lone UTF-16 surrogate (valid JSON escape, no character) in a name is the client's mistake: 400, not 500. */
+  @Test
+  void aLoneSurrogateInADeviceNameIs400() {
+    for (String escaped : new String[] {"\\ud800", "Work \\udfff laptop", "\\udc00\\ud800"}) {
+      Response r = api.send(HttpMethod.POST, "/api/sync/init", null,
+          Buffer.buffer("{\"device_name\":\"" + escaped + "\",\"device_type\":\"desktop\"}"),
+          Map.of("Content-Type", "application/json"));
+      assertEquals(400, r.status, r.toString());
+      assertEquals(false, r.body.getBoolean("success"));
+      assertEquals("device_name must be valid Unicode text", r.error());
+    }
+    Response paired = api.send(HttpMethod.POST, "/api/sync/init", null,
+        Buffer.buffer("{\"device_name\":\"Dad\\ud83d\\udc27\",\"device_type\":\"desktop\"}"),
+        Map.of("Content-Type", "application/json"));
+    assertEquals(200, paired.status, paired.toString()); // a pair of surrogates (🐧) is a character
+  }
+
   @Test
   void theClientBehindATrustedProxyRangeReachesTheAuditLogAndTheFail2banLine() throws Exception {
     String cookie = Pairing.register(api, "proxied@example.com");

@@ -12,6 +12,7 @@ import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.outbox.Outbox;
 import dev.flamingo.sync.common.security.Tokens;
+import dev.flamingo.sync.common.text.DisplayText;
 import io.vertx.sqlclient.Pool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -232,7 +233,8 @@ public final class AccountService {
     if (email == null || email.isEmpty() || Fields.string(body, "password") == null) {
       throw new ServiceException(400, "Email and password are required");
     }
-    if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+    if (email.length() > 254 || !EMAIL.matcher(email).matches() || DisplayText.hasLoneSurrogate(email)
+        || email.codePoints().anyMatch(DisplayText::forbidden)) {
       throw new ServiceException(400, "Invalid email");
     }
     return email;

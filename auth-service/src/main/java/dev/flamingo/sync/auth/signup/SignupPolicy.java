@@ -102,6 +102,9 @@ public final class SignupPolicy {
     if (note != null && note.length() > 200) {
       throw ServiceException.badRequest("note must be at most 200 characters");
     }
+    if (note != null) {
+      dev.flamingo.sync.common.text.DisplayText.check("note", note);
+    }
     Object rawDays = body.getValue("expires_in_days");
     int days = DEFAULT_DAYS;
     if (rawDays != null) {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.flamingo.sync.auth.AuthServiceTestBase;
+import dev.flamingo.sync.auth.admin.AdminCommand;
 import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.security.Tokens;
 import io.vertx.core.json.JsonObject;
 import java.util.function.LongConsumer;
@@ -19,18 +21,16 @@ class ClaimedRequestsEndTest extends AuthServiceTestBase {
   static final String ADMIN = "claims-admin@example.com";
   static final String INVALID = "Invalid token";
 
-  @Override
-  protected JsonObject extraConfig() {
-    return new JsonObject().put("FLAMINGO_ADMIN_EMAILS", ADMIN);
-  }
-
   long admin() {
     Object id = scalar("select id from auth.accounts where email = ?", ADMIN);
     if (id != null) {
       return (Long) id;
     }
-    return data(Addresses.AUTH_REGISTER, new JsonObject().put("email", ADMIN).put("password", PASSWORD), anon())
+    long id = data(Addresses.AUTH_REGISTER, new JsonObject().put("email", ADMIN).put("password", PASSWORD), anon())
         .getLong("account_id");
+    // the admin role comes from the operator's command, never from FLAMINGO_ADMIN_EMAILS
+    assertEquals(0, AdminCommand.run(new Settings(config), new String[] {"admin", "grant", ADMIN}));
+    return id;
   }
 
   /** Claims a device request for a fresh account, runs {@code end} on it, then checks the request is over. */

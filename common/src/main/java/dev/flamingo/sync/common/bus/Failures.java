@@ -33,7 +33,8 @@ public final class Failures {
   /**
    * Whether {@code t} (or a cause of it) says that the database could not be reached, rather than a fault of the
    * request or the code: its name did not resolve, the connection was refused or dropped, no connection came in the pool's
-   * wait, or PostgreSQL is starting, stopping or full. Such a failure is a 503 (the client retries), not a 500.
+   * wait, PostgreSQL is starting, stopping or out of disk, memory or connections, or it aborted the
+   * transaction to be retried (deadlock, serialization failure). Such a failure is a 503 (the client retries), not a 500.
    */
   public static boolean isUnavailable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
@@ -48,8 +49,11 @@ public final class Failures {
       }
       if (c instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
         String state = pg.getSqlState();
-        // 08xxx connection exceptions; 57P01-57P03 shutting down, crashed, starting up; 53300 too many connections
-        if (state.startsWith("08") || state.startsWith("57P") || "53300".equals(state)) {
+        // 08xxx connection exceptions; 57P01-57P03 shutting down, crashed, starting up; 53xxx insufficient
+        // resources (53100 disk full, 53200 out of memory, 53300 too many connections); 40001 serialization
+        // failure and 40P01 deadlock: PostgreSQL rolled the transaction back, and the same request may succeed
+        if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
+            || "40001".equals(state) || "40P01".equals(state)) {
           return true;
         }
       }

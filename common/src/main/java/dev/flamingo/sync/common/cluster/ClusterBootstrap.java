@@ -51,6 +51,7 @@ public final class ClusterBootstrap {
     if (members.isEmpty()) {
       members = List.of(host + ":" + port);
     }
+    publicAddressWarning(host).ifPresent(LOG::warn);
     Config config = hazelcastConfig(settings.string(Settings.CLUSTER_NAME, "flamingo"), host, port,
         resolveMembers(members));
     options.getEventBusOptions().setHost(host).setPort(settings.integer(Settings.CLUSTER_BUS_PORT, 0));
@@ -58,6 +59,42 @@ public final class ClusterBootstrap {
         .with(options)
         .withClusterManager(new HazelcastClusterManager(config))
         .buildClustered();
+  }
+
+  /**
+   * The start-up warning when Hazelcast would listen on {@code host} and that is a public address (or every
+   * interface): its membership protocol has no authentication in the open-source edition, so a stranger who
+   * reaches the port can join. Empty for loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), shared
+   * (100.64/10) and link-local addresses, and for a name that does not resolve (Hazelcast then fails on its own).
+   */
+  static java.util.Optional<String> publicAddressWarning(String host) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+    } catch (UnknownHostException e) {
+      return java.util.Optional.empty();
+    }
+    if (!isPublic(address)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("Hazelcast listens on " + address.getHostAddress() + " (FLAMINGO_CLUSTER_HOST=" + host
+        + "), a public address: its membership has no authentication, so anyone who reaches port "
+        + "FLAMINGO_CLUSTER_PORT can join the cluster. Bind a private address, or firewall the cluster ports "
+        + "to the cluster's own hosts (README, \"Firewall the cluster ports\").");
+  }
+
+  /** Whether {@code address} is reachable from outside a private network: not loopback, private, shared or link-local. */
+  static boolean isPublic(InetAddress address) {
+    if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()) {
+      return false;
+    }
+    byte[] b = address.getAddress();
+    if (b.length == 4) {
+      int first = b[0] & 0xFF;
+      int second = b[1] & 0xFF;
+      return !(first == 100 && second >= 64 && second <= 127); // 100.64/10, carrier-grade NAT (RFC 6598)
+    }
+    return (b[0] & 0xFE) != 0xFC; // fc00::/7, IPv6 unique local; "::" (every interface) is public
   }
 
   /** "auto" means this machine's own address (what a container's hostname resolves to). */
@@ -104,6 +141,21 @@ public final class ClusterBootstrap {
     return resolved.isEmpty() ? members : resolved;
   }
 
+  /**
+   * The classes Hazelcast may resolve when it reads a Java-serialized (or Externalizable) object from another
+   * member, every class of the object graph: Hazelcast's own, Vert.x's cluster manager's and ours, and the basic
+   * value and collection classes of java.lang, java.util, java.math and java.time. Anything else (a
+   * deserialization gadget such as java.net.URL or a library's class) fails with "Resolving class … is not
+   * allowed". Hazelcast's default list (everything under "java") is off: it lets in javax.* and java.net.*.
+   */
+  static com.hazelcast.config.JavaSerializationFilterConfig serializationFilter() {
+    com.hazelcast.config.ClassFilter allowed = new com.hazelcast.config.ClassFilter()
+        .addPrefixes("com.hazelcast.", "io.vertx.spi.cluster.hazelcast.", "dev.flamingo.sync.", "[")
+        .addPackages("java.lang", "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "java.math",
+            "java.time");
+    return new com.hazelcast.config.JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
+  }
+
   static Config hazelcastConfig(String clusterName, String host, int port, List<String> members) {
     Config config = new Config();
     config.setClusterName(clusterName);
@@ -120,6 +172,7 @@ public final class ClusterBootstrap {
     // notice a killed member in seconds, not the default minute
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
+    config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(port).setPortAutoIncrement(true);
     network.setPublicAddress(null);

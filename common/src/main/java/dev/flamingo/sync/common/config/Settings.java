@@ -47,6 +47,8 @@ public final class Settings {
   public static final String RATE_LIMIT_CLAIM = "FLAMINGO_RATE_LIMIT_CLAIM";
   /** Wrong-password claims per signed-in account, across all client addresses ("COUNT/SECONDS"). */
   public static final String RATE_LIMIT_CLAIM_ACCOUNT = "FLAMINGO_RATE_LIMIT_CLAIM_ACCOUNT";
+  /** Downloads of "export my data" (GET /api/web/export) per account ("COUNT/SECONDS"). */
+  public static final String RATE_LIMIT_EXPORT = "FLAMINGO_RATE_LIMIT_EXPORT";
   // auth
   public static final String SIGNUPS_ALLOWED = "FLAMINGO_SIGNUPS_ALLOWED";
   /** open | invite-only | closed: the sign-up mode until an admin changes it (default: from SIGNUPS_ALLOWED). */

@@ -58,7 +58,10 @@ class ServiceConsumersTest {
     assertEquals("Internal server error", e.getMessage());
   }
 
-  /** The database away (its name, its port, its connection, PostgreSQL starting up) is a 503; other SQL errors stay 500. */
+  /**
+   * The database away (its name, its port, its connection, PostgreSQL starting up), out of disk or memory, or a
+   * transaction it aborted to be retried (deadlock, serialization failure) is a 503; other SQL errors stay 500.
+   */
   @Test
   void anUnreachableDatabaseIs503AndOtherDatabaseErrorsAre500() {
     java.util.Map<String, Throwable> unavailable = java.util.Map.of(
@@ -67,7 +70,11 @@ class ServiceConsumersTest {
         "t.db.closed", io.vertx.sqlclient.ClosedConnectionException.INSTANCE,
         "t.db.reset", new io.netty.channel.unix.Errors.NativeIoException("recvAddress(..)", -104),
         "t.db.starting", new io.vertx.pgclient.PgException("the database system is starting up", "FATAL", "57P03", null),
-        "t.db.lost", new io.vertx.pgclient.PgException("connection failure", "FATAL", "08006", null));
+        "t.db.lost", new io.vertx.pgclient.PgException("connection failure", "FATAL", "08006", null),
+        "t.db.disk", new io.vertx.pgclient.PgException("could not extend file: No space left on device", "ERROR", "53100", null),
+        "t.db.memory", new io.vertx.pgclient.PgException("out of memory", "ERROR", "53200", null),
+        "t.db.deadlock", new io.vertx.pgclient.PgException("deadlock detected", "ERROR", "40P01", null),
+        "t.db.serialization", new io.vertx.pgclient.PgException("could not serialize access", "ERROR", "40001", null));
     ServiceConsumers consumers = new ServiceConsumers(vertx);
     unavailable.forEach((address, failure) -> consumers.on(address, (body, c) -> Future.failedFuture(failure)));
     consumers.on("t.db.unique", (body, c) -> Future.failedFuture(

@@ -4,6 +4,7 @@ import dev.flamingo.sync.common.bus.AccountIds;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.data.blob.ChangeCounter;
 import dev.flamingo.sync.data.support.DataSettings;
 import dev.flamingo.sync.data.support.DataTypes;
 import dev.flamingo.sync.data.support.DbStatements;
@@ -63,7 +64,7 @@ public final class AccountDataService {
       throw ServiceException.badRequest("quota_bytes must be a whole number of bytes (0 or more), or null for the default");
     }
     DbStatements.transaction();
-    return store.pool().withTransaction(tx -> store.setQuota(tx, account, quota)
+    return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account).compose(v -> store.setQuota(tx, account, quota))
             .compose(v -> events.audit(tx, "admin.quota.set", ctx, new JsonObject().put("target_account_id", account)
                 .put("quota_bytes", quota))))
         .map(v -> Reply.data(new JsonObject().put("account_id", account).put("quota_bytes", quota)
@@ -75,11 +76,15 @@ public final class AccountDataService {
     return store.totals().map(Reply::data);
   }
 
-  /** DATA_ACCOUNT_PURGE {account_id} → {rows}: every row of the account here is gone (again: 0). */
+  /**
+   * DATA_ACCOUNT_PURGE {account_id} → {rows}: every row of the account here is gone (again: 0). It first marks
+   * the account as being deleted ({@link ChangeCounter#markDeleting}, which waits for the writes in flight), so
+   * every later write of the account is refused (409) and none is left behind.
+   */
   public Future<JsonObject> purge(JsonObject body, RequestContext ctx) {
     long account = AccountIds.one(body);
     DbStatements.transaction();
-    return store.pool().withTransaction(tx -> store.purge(tx, account))
+    return store.pool().withTransaction(tx -> ChangeCounter.markDeleting(tx, account).compose(v -> store.purge(tx, account)))
         .map(rows -> Reply.data(new JsonObject().put("rows", rows)));
   }
 }

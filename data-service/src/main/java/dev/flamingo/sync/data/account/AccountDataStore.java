@@ -74,17 +74,19 @@ public final class AccountDataStore {
         });
   }
 
-  /** Removes every row of the account in this schema (its outbox events excepted: they carry no user data). */
+  /**
+   * Removes every row of the account in this schema (its outbox events excepted: they carry no user data; its
+   * change counter row stays, marked as being deleted, so no later write is taken); how many.
+   */
   public Future<Integer> purge(SqlClient tx, long account) {
     DbStatements.one();
     Tuple id = Tuple.of(account);
     return tx.preparedQuery("with b as (delete from blobs where account_id = $1 returning 1), "
             + "k as (delete from master_keys where account_id = $1 returning 1), "
             + "c as (delete from sync_config where account_id = $1 returning 1), "
-            + "s as (delete from change_seq where account_id = $1 returning 1), "
             + "q as (delete from account_quotas where account_id = $1 returning 1) "
             + "select (select count(*) from b) + (select count(*) from k) + (select count(*) from c) "
-            + "+ (select count(*) from s) + (select count(*) from q)")
+            + "+ (select count(*) from q)")
         .execute(id).map(rows -> rows.iterator().next().getInteger(0));
   }
 }

@@ -39,9 +39,23 @@ public final class BlobService {
     Observability.register("blob_put_raced");
   }
 
-  /** {since?} → {items, count, latest_version}. */
+  /** The most items one list request may ask for with {@code limit}. */
+  static final int MAX_LIST_LIMIT = 100;
+
+  /**
+   * {since?, limit?} → {items, count, latest_version}; with {@code limit} (1 to 100) only the first items after
+   * {@code since} in version order: the export reads the account's blobs one page at a time with it.
+   */
   public Future<JsonObject> list(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
+    Object rawLimit = body.getValue("limit");
+    Integer limit = null;
+    if (rawLimit != null) {
+      if (!(rawLimit instanceof Integer n) || n < 1 || n > MAX_LIST_LIMIT) {
+        throw new ServiceException(400, "limit must be a whole number from 1 to " + MAX_LIST_LIMIT);
+      }
+      limit = n;
+    }
     Object since = body.getValue("since");
     Long sinceVersion = null;
     OffsetDateTime sinceTime = null;
@@ -63,7 +77,7 @@ public final class BlobService {
     } else if (since != null && !(since instanceof String)) {
       throw new ServiceException(400, BAD_SINCE);
     }
-    return store.list(account, sinceVersion, sinceTime).map(listing -> Reply.data(new JsonObject()
+    return store.list(account, sinceVersion, sinceTime, limit).map(listing -> Reply.data(new JsonObject()
         .put("items", listing.items())
         .put("count", listing.items().size())
         .put("latest_version", listing.latestVersion())));
@@ -135,6 +149,7 @@ public final class BlobService {
   private Future<PutOutcome> decided(PutOutcome outcome, BlobBody b) {
     return switch (outcome.status()) {
       case PutOutcome.OK -> Future.succeededFuture(outcome);
+      case PutOutcome.DELETING -> Future.failedFuture(ChangeCounter.deleting());
       case 409 -> Future.failedFuture(new ServiceException(409, "Sync of " + b.type() + " is disabled in sync config"));
       case 412 -> Future.failedFuture(preconditionFailed(outcome.current()));
       case 413 -> Future.failedFuture(quotaExceeded(outcome.quota(), outcome.used()));

@@ -33,7 +33,7 @@ public final class BlobStore {
 
   /**
    * The blob PUT as one statement, per type (the sync-config column is the type's). It decides from the
-   * statement's snapshot: 409 when the type is disabled (no sync_config row: the defaults, all enabled), 412
+   * statement's snapshot: {@link PutOutcome#DELETING} when the account's purge has begun, 409 when the type is disabled (no sync_config row: the defaults, all enabled), 412
    * when If-Match ($7) names another version than the item's (a missing item is -1, as before), 413 when the
    * account's other items plus this one exceed its quota (its row in account_quotas, else $8); else it takes the account's next version and
    * upserts the item.
@@ -42,7 +42,8 @@ public final class BlobStore {
    * snapshot saw to that plus one, and only then. ON CONFLICT DO UPDATE … WHERE is evaluated by Postgres
    * against the newest committed row (READ COMMITTED, after waiting for its lock), and every change to an
    * account's blobs moves that counter in its own transaction (PUT, DELETE, the drop on a key rotation). So
-   * when the set succeeds no change of the account committed after the snapshot: the If-Match and quota
+   * when the set succeeds no change of the account committed after the snapshot (nor the purge's mark, which
+   * the set also checks): the If-Match and quota
    * checks were made on the current state, and the counter row stays locked (counter first, then the blob
    * row, the same order as every other writer) until the statement commits, so versions commit in order.
    * When it fails (a concurrent write won) nothing is written and the counter does not move: the outcome is
@@ -79,15 +80,16 @@ public final class BlobStore {
         + "(select version from blobs where account_id = $1 and data_type = $2) as cur, "
         + "(select coalesce(sum(blob_size_bytes), 0) from blobs where account_id = $1 and data_type <> $2) as others, "
         + "coalesce((select " + configColumn + " from sync_config where account_id = $1), true) as enabled, "
-        + "coalesce((select max_bytes from account_quotas where account_id = $1), $8::bigint) as quota), "
-        + "verdict as (select case when not enabled then 409 "
+        + "coalesce((select max_bytes from account_quotas where account_id = $1), $8::bigint) as quota, "
+        + "coalesce((select deleting from change_seq where account_id = $1), false) as deleting), "
+        + "verdict as (select case when deleting then " + PutOutcome.DELETING + " when not enabled then 409 "
         + "when $7::bigint is not null and coalesce(cur, -1) <> $7::bigint then 412 "
         + "when others + $6::int > quota then 413 else 200 end as status, last, cur, quota, others + $6::int as used "
         + "from snap), "
         + "seq as (insert into change_seq as s (account_id, last_version) "
         + "select $1, coalesce(last, 0) + 1 from verdict where status = 200 "
         + "on conflict (account_id) do update set last_version = excluded.last_version "
-        + "where s.last_version = excluded.last_version - 1 returning last_version), "
+        + "where s.last_version = excluded.last_version - 1 and not s.deleting returning last_version), "
         + "up as (insert into blobs (account_id, data_type, encrypted_blob, nonce, checksum, blob_size_bytes, version, "
         + "updated_at) select $1, $2, $3, $4, $5, $6, last_version, now() from seq "
         + "on conflict (account_id, data_type) do update set encrypted_blob = excluded.encrypted_blob, "
@@ -115,15 +117,15 @@ public final class BlobStore {
   /**
    * Items changed after a version, or after a time, or all (both null), oldest change first, and the
    * account's newest version, in one statement (one snapshot): a client that asks again "since" that
-   * version misses nothing committed meanwhile.
+   * version misses nothing committed meanwhile. With {@code limit} (null: all), only the first that many items.
    */
-  public Future<Listing> list(long account, Long sinceVersion, OffsetDateTime sinceTime) {
+  public Future<Listing> list(long account, Long sinceVersion, OffsetDateTime sinceTime, Integer limit) {
     DbStatements.one();
     return pool.preparedQuery("select s.latest, b." + COLUMNS.replace(", ", ", b.") + " from "
             + "(select coalesce((select last_version from change_seq where account_id = $1), 0) as latest) s "
             + "left join blobs b on b.account_id = $1 and ($2::bigint is null or b.version > $2) "
-            + "and ($3::timestamptz is null or b.updated_at > $3) order by b.version")
-        .execute(Tuple.of(account, sinceVersion, sinceTime)).map(rows -> {
+            + "and ($3::timestamptz is null or b.updated_at > $3) order by b.version limit $4::int")
+        .execute(Tuple.of(account, sinceVersion, sinceTime, limit)).map(rows -> {
           long latest = 0;
           JsonArray items = new JsonArray();
           for (Row r : rows) {

@@ -12,6 +12,8 @@ import java.time.Instant;
 record PutOutcome(int status, Long current, long version, Instant updatedAt, long quota, long used) {
   static final int OK = 200;
   static final int RACED = 0;
+  /** The account's purge has begun (its counter row is marked): refused with 409 {@link ChangeCounter#DELETING}. */
+  static final int DELETING = 1;
 
   PutOutcome(int status, Long current, long version, Instant updatedAt) {
     this(status, current, version, updatedAt, 0, 0);

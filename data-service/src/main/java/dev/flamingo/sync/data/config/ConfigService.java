@@ -4,6 +4,7 @@ import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.data.blob.ChangeCounter;
 import dev.flamingo.sync.data.support.Events;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +39,7 @@ public final class ConfigService {
       throw new ServiceException(400, "No valid fields to update");
     }
     DbStatements.transaction();
-    return store.pool().withTransaction(tx -> store.update(tx, account, values)
+    return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account).compose(v -> store.update(tx, account, values))
             .compose(row -> events.audit(tx, "config.changed", ctx, applied.copy()).map(row)))
         .map(row -> Reply.data(applied.put("updated_at", row.getString("updated_at"))));
   }

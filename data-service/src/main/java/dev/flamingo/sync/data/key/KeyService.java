@@ -185,7 +185,8 @@ public final class KeyService {
     UUID akId = c.ak() == null ? null : c.ak().id();
     KeyCustody.wipe(key);
     DbStatements.transaction();
-    return store.pool().withTransaction(tx -> store.get(tx, account, true).compose(current -> {
+    // the counter row first (refused when the account is being deleted), then the key row
+    return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account).compose(held -> store.get(tx, account, true)).compose(current -> {
       if (current == null) {
         if (expected != null && expected != 0) {
           return Future.failedFuture(conflict("No key is stored yet; send it without a version", null));

@@ -191,8 +191,10 @@ public final class DeviceService {
     if (length < 1 || length > SessionCreated.NAME_MAX) {
       return Future.failedFuture(ServiceException.badRequest("name must be 1 to 100 characters"));
     }
-    if (name.codePoints().anyMatch(DisplayText::forbidden)) {
-      return Future.failedFuture(ServiceException.badRequest("name must not contain control or bidirectional formatting characters"));
+    try {
+      DisplayText.check("name", name);
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
     }
     UUID id = Fields.uuid(Fields.requestString(body, "id"));
     if (id == null) {

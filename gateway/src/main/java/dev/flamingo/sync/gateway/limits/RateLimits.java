@@ -80,6 +80,18 @@ public final class RateLimits {
         onLimited));
   }
 
+  /**
+   * Limits {@code spec} requests per signed-in account (mount it after the authentication; a request without an
+   * account passes, the route refuses it itself).
+   */
+  public RateLimiter perAccount(Vertx vertx, String name, String spec, Consumer<JsonObject> onLimited) {
+    WindowCounter c = counter(vertx);
+    return limiters.computeIfAbsent(name, n -> new RateLimiter(n, spec, c, ctx -> {
+      Long account = Contexts.get(ctx).accountId();
+      return account == null ? null : "account:" + account;
+    }, false, onLimited));
+  }
+
   /** Limits {@code spec} failed logins per e-mail (requests without an e-mail in the body pass). */
   public RateLimiter perLoginEmail(Vertx vertx, String name, String spec, Consumer<JsonObject> onLimited) {
     WindowCounter c = counter(vertx);

@@ -11,6 +11,7 @@ import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.Envelope;
 import dev.flamingo.sync.gateway.http.JsonBodies;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -32,7 +33,14 @@ public final class WebRoutes {
     this.deletions = deletions;
   }
 
-  public void mount(Router router, Authenticator auth, SameOrigin sameOrigin) {
+  /**
+   * "Export my data": streamed for as long as the client reads (bounded by the export itself), so the request
+   * timeout leaves it alone.
+   */
+  public static final String EXPORT_PATH = "/api/web/export";
+
+  /** {@code exportLimit}: downloads of the export per account. */
+  public void mount(Router router, Authenticator auth, SameOrigin sameOrigin, Handler<RoutingContext> exportLimit) {
     router.route("/api/web/*").handler(sameOrigin).handler(auth::requireBrowser);
     router.get("/api/web/device-request").handler(ctx -> bus.forward(ctx, Addresses.AUTH_SYNC_DESCRIBE,
         new JsonObject().put("temp_token", ctx.request().getParam("token"))));
@@ -53,7 +61,7 @@ public final class WebRoutes {
         .put("limit", ctx.request().getParam("limit")).put("before", ctx.request().getParam("before"))
         .put("event_type", ctx.request().getParam("event_type"))));
     router.post("/api/web/account/delete").handler(this::deleteAccount);
-    router.get("/api/web/export").handler(ctx -> new AccountExport(bus).export(ctx));
+    router.get(EXPORT_PATH).handler(exportLimit).handler(ctx -> new AccountExport(bus).export(ctx));
     router.post("/api/web/sign-out-everywhere").handler(ctx ->
         bus.request(ctx, Addresses.AUTH_SIGN_OUT_EVERYWHERE, new JsonObject(), reply -> {
           accounts.clearCookie(ctx);
