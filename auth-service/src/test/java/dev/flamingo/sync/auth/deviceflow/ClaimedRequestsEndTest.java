@@ -26,11 +26,11 @@ class ClaimedRequestsEndTest extends AuthServiceTestBase {
     if (id != null) {
       return (Long) id;
     }
-    long id = data(Addresses.AUTH_REGISTER, new JsonObject().put("email", ADMIN).put("password", PASSWORD), anon())
+    long made = data(Addresses.AUTH_REGISTER, new JsonObject().put("email", ADMIN).put("password", PASSWORD), anon())
         .getLong("account_id");
     // the admin role comes from the operator's command, never from FLAMINGO_ADMIN_EMAILS
     assertEquals(0, AdminCommand.run(new Settings(config), new String[] {"admin", "grant", ADMIN}));
-    return id;
+    return made;
   }
 
   /** Claims a device request for a fresh account, runs {@code end} on it, then checks the request is over. */
