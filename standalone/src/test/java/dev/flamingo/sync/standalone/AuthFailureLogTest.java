@@ -120,12 +120,16 @@ class AuthFailureLogTest {
     Response wrongClaim = post("/api/sync/claim", null, new JsonObject().put("temp_token", init.data().getString("temp_token"))
         .put("password", "Tr0ub4dor&3-wide-orbit"), cookie);
     assertEquals(400, wrongClaim.status, wrongClaim.toString());
+    Response guessedReset = post("/api/auth/reset-password", null, new JsonObject()
+        .put("token", Tokens.newResetToken()).put("password", "correct horse battery staple 42"), null);
+    assertEquals(400, guessedReset.status, guessedReset.toString());
 
-    List<String> failures = awaitFailures(4);
+    List<String> failures = awaitFailures(5);
     assertEquals(List.of(
         "auth-failure ip=127.0.0.1 method=POST path=/api/auth/login status=401",
         "auth-failure ip=127.0.0.1 method=GET path=/api/sync/config status=401",
         "auth-failure ip=127.0.0.1 method=POST path=/api/sync/token status=400",
-        "auth-failure ip=127.0.0.1 method=POST path=/api/sync/claim status=400"), failures);
+        "auth-failure ip=127.0.0.1 method=POST path=/api/sync/claim status=400",
+        "auth-failure ip=127.0.0.1 method=POST path=/api/auth/reset-password status=400"), failures);
   }
 }

@@ -126,10 +126,10 @@ public final class AdminService {
    */
   public Future<JsonObject> resetPassword(JsonObject body, RequestContext ctx) {
     long target = AccountIds.one(body);
-    if (body.getValue("password") != null) {
-      throw ServiceException.badRequest(NO_PASSWORD);
-    }
-    return other(ctx, target).compose(admin -> reset.beginById(target, admin.id(), ctx,
+    // who asks first: a non-admin learns nothing about the body's rules
+    return other(ctx, target).compose(admin -> body.getValue("password") != null
+            ? Future.failedFuture(ServiceException.badRequest(NO_PASSWORD))
+            : reset.beginById(target, admin.id(), ctx,
             tx -> outbox.audit(tx, "admin.account.password_reset", ctx, admin.id(), null,
                 new JsonObject().put("target_account_id", target))
                 .compose(v -> AdminLog.record(tx, outbox, ctx, admin, "account.password_reset", target, null))))

@@ -10,7 +10,8 @@ import java.util.Set;
  *   <li>a wrong password: login's 401 "Invalid email or password", the claim's, the password change's and the
  *       account deletion's 400 "The password is wrong" / "The current password is wrong" (a wrong second factor
  *       belongs here too; this server has none yet);</li>
- *   <li>a guessed or expired temp token: 400 "Invalid token" / "Token has expired. Restart sync." (token, claim);</li>
+ *   <li>a guessed or expired temp token: 400 "Invalid token" / "Token has expired. Restart sync." (token, claim);
+ *       likewise a guessed or expired password-reset link;</li>
  *   <li>an unknown, revoked or expired bearer token: 401 on a request that sent {@code Authorization: Bearer}.</li>
  * </ul>
  *
@@ -26,7 +27,10 @@ public final class AuthFailures {
       "The password is wrong",
       "The current password is wrong",
       "Invalid token",
-      "Token has expired. Restart sync.");
+      "Token has expired. Restart sync.",
+      // a guessed or expired password-reset link (auth-service PasswordReset; a used one is its owner's second click)
+      "This password reset link is not valid: ask your admin for a new one",
+      "This password reset link has expired: ask your admin for a new one");
 
   private AuthFailures() {}
 
