@@ -16,10 +16,9 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +32,7 @@ class AdminApiTest {
   static final String ORIGIN = "http://flamingo.test";
   static final String ADMIN_IP = "198.51.100.10";
 
+  @AutoClose
   static OneBoxServer server;
   static ApiClient api;
   static String adminCookie;
@@ -48,24 +48,9 @@ class AdminApiTest {
     server.grantAdmin(ADMIN); // before the cookie's first use: its validation then says admin
   }
 
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
+  /** A request from a browser behind the trusted proxy, which forwards {@link #ADMIN_IP} as the client's address. */
   static Response web(HttpMethod method, String path, String cookie, JsonObject body) {
-    Map<String, String> headers = new HashMap<>();
-    if (cookie != null) {
-      headers.put("Cookie", cookie);
-    }
-    headers.put("Origin", ORIGIN);
-    headers.put("X-Forwarded-For", ADMIN_IP);
-    if (body != null) {
-      headers.put("Content-Type", "application/json");
-    }
-    return api.send(method, path, null, body == null ? null : Buffer.buffer(body.encode()), headers);
+    return api.web(method, path, cookie, ORIGIN, body, Map.of("X-Forwarded-For", ADMIN_IP));
   }
 
   static Response admin(HttpMethod method, String path, JsonObject body) {

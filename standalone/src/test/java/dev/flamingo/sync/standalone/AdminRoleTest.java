@@ -9,12 +9,9 @@ import dev.flamingo.sync.auth.admin.AdminLog;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +25,7 @@ class AdminRoleTest {
   static final String LISTED = "root@example.com";
   static final String STRONG = "correct horse battery staple 42";
 
+  @AutoClose
   static OneBoxServer server;
   static ApiClient api;
 
@@ -39,32 +37,14 @@ class AdminRoleTest {
     api = server.api();
   }
 
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  static Response web(HttpMethod method, String path, String cookie, JsonObject body) {
-    Map<String, String> headers = new HashMap<>();
-    if (cookie != null) {
-      headers.put("Cookie", cookie);
-    }
-    headers.put("Origin", ORIGIN);
-    if (body != null) {
-      headers.put("Content-Type", "application/json");
-    }
-    return api.send(method, path, null, body == null ? null : Buffer.buffer(body.encode()), headers);
-  }
-
   static String cookieOf(Response r) {
     String set = r.raw.cookies().stream().filter(c -> c.startsWith("flamingo_login=")).findFirst().orElseThrow();
     return set.substring(0, set.indexOf(';'));
   }
 
   static String register(String email, String password) {
-    Response r = web(HttpMethod.POST, "/api/auth/register", null, new JsonObject().put("email", email).put("password", password));
+    Response r = api.web(HttpMethod.POST, "/api/auth/register", null, ORIGIN,
+        new JsonObject().put("email", email).put("password", password));
     assertEquals(200, r.status, r.toString());
     return cookieOf(r);
   }
@@ -72,24 +52,25 @@ class AdminRoleTest {
   @Test
   void signingUpWithAnAddressNamedInAdminEmailsGrantsNothing() {
     String cookie = register(LISTED, STRONG);
-    Response figures = web(HttpMethod.GET, "/api/admin/figures", cookie, null);
+    Response figures = api.web(HttpMethod.GET, "/api/admin/figures", cookie, ORIGIN, null);
     assertEquals(403, figures.status, figures.toString());
     assertEquals("Admins only", figures.error());
-    assertFalse(web(HttpMethod.GET, "/api/auth/me", cookie, null).data().getBoolean("is_admin"));
+    assertFalse(api.web(HttpMethod.GET, "/api/auth/me", cookie, ORIGIN, null).data().getBoolean("is_admin"));
     // the operator's command grants it (auth-service at once; a new login's validation says so too)
     assertEquals(0, server.operator("grant", LISTED));
-    Response again = web(HttpMethod.GET, "/api/admin/figures", login(LISTED, STRONG), null);
+    Response again = api.web(HttpMethod.GET, "/api/admin/figures", login(LISTED, STRONG), ORIGIN, null);
     assertEquals(200, again.status, again.toString());
   }
 
   static String login(String email, String password) {
-    Response r = web(HttpMethod.POST, "/api/auth/login", null, new JsonObject().put("email", email).put("password", password));
+    Response r = api.web(HttpMethod.POST, "/api/auth/login", null, ORIGIN,
+        new JsonObject().put("email", email).put("password", password));
     assertEquals(200, r.status, r.toString());
     return cookieOf(r);
   }
 
   static long idOf(String cookie) {
-    return web(HttpMethod.GET, "/api/auth/me", cookie, null).data().getLong("account_id");
+    return api.web(HttpMethod.GET, "/api/auth/me", cookie, ORIGIN, null).data().getLong("account_id");
   }
 
   @Test
@@ -100,23 +81,25 @@ class AdminRoleTest {
     long userId = idOf(user);
     String path = "/api/admin/accounts/" + userId + "/role";
 
-    Response wrong = web(HttpMethod.POST, path, boss, new JsonObject().put("admin", true).put("password", "not my password at all"));
+    Response wrong = api.web(HttpMethod.POST, path, boss, ORIGIN,
+        new JsonObject().put("admin", true).put("password", "not my password at all"));
     assertEquals(400, wrong.status, wrong.toString());
     assertEquals("The password is wrong", wrong.error());
-    Response none = web(HttpMethod.POST, path, boss, new JsonObject().put("admin", true));
+    Response none = api.web(HttpMethod.POST, path, boss, ORIGIN, new JsonObject().put("admin", true));
     assertEquals(400, none.status, none.toString());
-    assertEquals(400, web(HttpMethod.POST, path, boss, new JsonObject().put("admin", "yes").put("password", STRONG)).status);
-    assertEquals(403, web(HttpMethod.GET, "/api/admin/figures", user, null).status, "none of that granted anything");
+    assertEquals(400, api.web(HttpMethod.POST, path, boss, ORIGIN,
+        new JsonObject().put("admin", "yes").put("password", STRONG)).status);
+    assertEquals(403, api.web(HttpMethod.GET, "/api/admin/figures", user, ORIGIN, null).status, "none of that granted anything");
 
-    Response granted = web(HttpMethod.POST, path, boss, new JsonObject().put("admin", true).put("password", STRONG));
+    Response granted = api.web(HttpMethod.POST, path, boss, ORIGIN, new JsonObject().put("admin", true).put("password", STRONG));
     assertEquals(200, granted.status, granted.toString());
     assertTrue(granted.data().getBoolean("admin"));
-    assertEquals(200, web(HttpMethod.GET, "/api/admin/figures", user, null).status, "the same login, at once");
+    assertEquals(200, api.web(HttpMethod.GET, "/api/admin/figures", user, ORIGIN, null).status, "the same login, at once");
 
-    Response revoked = web(HttpMethod.POST, path, boss, new JsonObject().put("admin", false).put("password", STRONG));
+    Response revoked = api.web(HttpMethod.POST, path, boss, ORIGIN, new JsonObject().put("admin", false).put("password", STRONG));
     assertEquals(200, revoked.status, revoked.toString());
-    assertEquals(403, web(HttpMethod.GET, "/api/admin/figures", user, null).status, "the same login, at once");
-    Response own = web(HttpMethod.POST, "/api/admin/accounts/" + idOf(boss) + "/role", boss,
+    assertEquals(403, api.web(HttpMethod.GET, "/api/admin/figures", user, ORIGIN, null).status, "the same login, at once");
+    Response own = api.web(HttpMethod.POST, "/api/admin/accounts/" + idOf(boss) + "/role", boss, ORIGIN,
         new JsonObject().put("admin", false).put("password", STRONG));
     assertEquals(400, own.status, own.toString());
   }
@@ -132,11 +115,11 @@ class AdminRoleTest {
     long aId = idOf(a);
     long bId = idOf(login("log-b@example.com", "Tr0ub4dor&3-wide-orbit"));
 
-    assertEquals(200, web(HttpMethod.POST, "/api/admin/accounts/" + bId + "/disable", a, null).status);
-    Response deleted = web(HttpMethod.DELETE, "/api/admin/accounts/" + aId, c, null);
+    assertEquals(200, api.web(HttpMethod.POST, "/api/admin/accounts/" + bId + "/disable", a, ORIGIN, null).status);
+    Response deleted = api.web(HttpMethod.DELETE, "/api/admin/accounts/" + aId, c, ORIGIN, null);
     assertEquals(200, deleted.status, deleted.toString());
 
-    Response log = web(HttpMethod.GET, "/api/admin/log?limit=200", c, null);
+    Response log = api.web(HttpMethod.GET, "/api/admin/log?limit=200", c, ORIGIN, null);
     assertEquals(200, log.status, log.toString());
     JsonObject disable = entries(log).filter(e -> "account.disabled".equals(e.getString("action"))
         && Long.valueOf(bId).equals(e.getLong("target_account_id"))).findFirst().orElseThrow(() -> new AssertionError(log));
@@ -151,19 +134,19 @@ class AdminRoleTest {
     assertEquals("log-a@example.com", deletion.getString("target_email"));
 
     // paged: one entry a page, older ones with before
-    Response first = web(HttpMethod.GET, "/api/admin/log?limit=1", c, null);
+    Response first = api.web(HttpMethod.GET, "/api/admin/log?limit=1", c, ORIGIN, null);
     assertEquals(1, first.data().getJsonArray("entries").size());
     long next = first.data().getLong("next_before");
-    Response second = web(HttpMethod.GET, "/api/admin/log?limit=1&before=" + next, c, null);
+    Response second = api.web(HttpMethod.GET, "/api/admin/log?limit=1&before=" + next, c, ORIGIN, null);
     assertTrue(second.data().getJsonArray("entries").getJsonObject(0).getLong("id") < next, second.toString());
-    assertEquals(400, web(HttpMethod.GET, "/api/admin/log?limit=x", c, null).status);
+    assertEquals(400, api.web(HttpMethod.GET, "/api/admin/log?limit=x", c, ORIGIN, null).status);
 
     // B's own audit log shows the disable (and the enable)
-    assertEquals(200, web(HttpMethod.POST, "/api/admin/accounts/" + bId + "/enable", c, null).status);
+    assertEquals(200, api.web(HttpMethod.POST, "/api/admin/accounts/" + bId + "/enable", c, ORIGIN, null).status);
     String b = login("log-b@example.com", "Tr0ub4dor&3-wide-orbit");
     long deadline = System.currentTimeMillis() + 30_000;
     while (true) {
-      Response audit = web(HttpMethod.GET, "/api/web/audit?event_type=admin.account.disabled", b, null);
+      Response audit = api.web(HttpMethod.GET, "/api/web/audit?event_type=admin.account.disabled", b, ORIGIN, null);
       assertEquals(200, audit.status, audit.toString());
       if (!audit.body.getJsonArray("data").isEmpty()) {
         assertEquals("admin", audit.body.getJsonArray("data").getJsonObject(0).getJsonObject("metadata").getString("by"));
@@ -181,15 +164,15 @@ class AdminRoleTest {
     assertEquals(0, server.operator("grant", "every-admin@example.com"));
     long target = idOf(register("every-target@example.com", "Tr0ub4dor&3-wide-orbit"));
     String account = "/api/admin/accounts/" + target;
-    assertEquals(200, web(HttpMethod.POST, account + "/sign-out", admin, null).status);
-    assertEquals(200, web(HttpMethod.PUT, account + "/quota", admin, new JsonObject().put("quota_bytes", 4096)).status);
-    assertEquals(200, web(HttpMethod.PUT, "/api/admin/signups", admin, new JsonObject().put("mode", "open")).status);
-    Response invite = web(HttpMethod.POST, "/api/admin/invites", admin, new JsonObject());
+    assertEquals(200, api.web(HttpMethod.POST, account + "/sign-out", admin, ORIGIN, null).status);
+    assertEquals(200, api.web(HttpMethod.PUT, account + "/quota", admin, ORIGIN, new JsonObject().put("quota_bytes", 4096)).status);
+    assertEquals(200, api.web(HttpMethod.PUT, "/api/admin/signups", admin, ORIGIN, new JsonObject().put("mode", "open")).status);
+    Response invite = api.web(HttpMethod.POST, "/api/admin/invites", admin, ORIGIN, new JsonObject());
     assertEquals(200, invite.status, invite.toString());
     String inviteId = invite.data().getString("id");
-    assertEquals(200, web(HttpMethod.DELETE, "/api/admin/invites/" + inviteId, admin, null).status);
+    assertEquals(200, api.web(HttpMethod.DELETE, "/api/admin/invites/" + inviteId, admin, ORIGIN, null).status);
 
-    Response log = web(HttpMethod.GET, "/api/admin/log?limit=200", admin, null);
+    Response log = api.web(HttpMethod.GET, "/api/admin/log?limit=200", admin, ORIGIN, null);
     java.util.function.Predicate<String> logged = action -> entries(log).anyMatch(e -> action.equals(e.getString("action"))
         && "every-admin@example.com".equals(e.getString("admin_email")));
     for (String action : new String[] {"account.signed_out", "quota.set", "signups.set", "invite.created", "invite.revoked"}) {
@@ -202,8 +185,8 @@ class AdminRoleTest {
     assertTrue(entries(log).anyMatch(e -> "account.admin_granted".equals(e.getString("action"))
         && AdminLog.OPERATOR.equals(e.getString("admin_email"))
         && "every-admin@example.com".equals(e.getString("target_email"))), "the operator's grant: " + log);
-    assertEquals(403, web(HttpMethod.GET, "/api/admin/log", login("every-target@example.com", "Tr0ub4dor&3-wide-orbit"), null)
-        .status, "admins only");
+    assertEquals(403, api.web(HttpMethod.GET, "/api/admin/log",
+        login("every-target@example.com", "Tr0ub4dor&3-wide-orbit"), ORIGIN, null).status, "admins only");
   }
 
   static java.util.stream.Stream<JsonObject> entries(Response r) {

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +21,7 @@ class ClaimedRequestEndsTest {
   static final String ORIGIN = "http://flamingo.test";
   static final String PASSWORD = "correct horse battery staple 42";
 
+  @AutoClose
   static OneBoxServer server;
   static ApiClient api;
 
@@ -30,18 +29,6 @@ class ClaimedRequestEndsTest {
   static void start() {
     server = OneBoxServer.start(new JsonObject().put(Settings.PUBLIC_URL, ORIGIN));
     api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  static Response web(HttpMethod method, String path, String cookie, JsonObject body) {
-    return api.send(method, path, null, Buffer.buffer(body.encode()),
-        Map.of("Cookie", cookie, "Origin", ORIGIN, "Content-Type", "application/json"));
   }
 
   static String register(String email) {
@@ -57,7 +44,7 @@ class ClaimedRequestEndsTest {
         .put("device_type", "desktop"));
     assertEquals(200, init.status, init.toString());
     String temp = init.data().getString("temp_token");
-    Response claim = web(HttpMethod.POST, "/api/sync/claim", cookie,
+    Response claim = api.web(HttpMethod.POST, "/api/sync/claim", cookie, ORIGIN,
         new JsonObject().put("temp_token", temp).put("password", PASSWORD));
     assertEquals(200, claim.status, claim.toString());
     return temp;
@@ -68,7 +55,7 @@ class ClaimedRequestEndsTest {
     String cookie = register("claimed-then-signed-out@example.com");
     String temp = claimed(cookie);
 
-    Response out = web(HttpMethod.POST, "/api/web/sign-out-everywhere", cookie, new JsonObject());
+    Response out = api.web(HttpMethod.POST, "/api/web/sign-out-everywhere", cookie, ORIGIN, new JsonObject());
     assertEquals(200, out.status, out.toString());
 
     Response poll = api.post("/api/sync/token", null, new JsonObject().put("temp_token", temp));
@@ -86,7 +73,7 @@ class ClaimedRequestEndsTest {
     String paired = Pairing.pairDevice(api, cookie, PASSWORD, "Paired laptop");
     String temp = claimed(cookie);
 
-    Response changed = web(HttpMethod.POST, "/api/auth/password", cookie, new JsonObject()
+    Response changed = api.web(HttpMethod.POST, "/api/auth/password", cookie, ORIGIN, new JsonObject()
         .put("current_password", PASSWORD).put("new_password", "Tr0ub4dor&3-wide-orbit"));
     assertEquals(200, changed.status, changed.toString());
 

@@ -13,9 +13,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +29,7 @@ class CookieApiTest {
   static final String EVIL = "http://evil.example";
   static final long MAX_BLOB_BODY = 64 * 1024;
 
+  @AutoClose
   static OneBoxServer server;
   static ApiClient api;
 
@@ -40,22 +40,6 @@ class CookieApiTest {
         .put(Settings.AUTH_CACHE_SECONDS, 300).put(Services.GATEWAY_INSTANCES, 2)
         .put(Settings.TRUSTED_PROXIES, "127.0.0.0/8, ::1/128")); // the test client plays a proxy in this range
     api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  static Response web(HttpMethod method, String path, String cookie, String origin, JsonObject body) {
-    Map<String, String> headers = new HashMap<>();
-    headers.put("Cookie", cookie);
-    if (origin != null) {
-      headers.put("Origin", origin);
-    }
-    return api.send(method, path, null, body == null ? null : Buffer.buffer(body.encode()), headers);
   }
 
   static String deviceId(String sessionToken) {
@@ -71,18 +55,18 @@ class CookieApiTest {
     String id = deviceId(token);
     JsonObject rename = new JsonObject().put("name", "Renamed by evil");
 
-    Response evil = web(HttpMethod.PATCH, "/api/web/devices/" + id, cookie, EVIL, rename);
+    Response evil = api.web(HttpMethod.PATCH, "/api/web/devices/" + id, cookie, EVIL, rename);
     assertEquals(403, evil.status, evil.toString());
     assertEquals("Cross-origin request refused", evil.error());
-    assertEquals(403, web(HttpMethod.DELETE, "/api/web/devices/" + id, cookie, EVIL, null).status);
-    assertEquals(403, web(HttpMethod.POST, "/api/web/sign-out-everywhere", cookie, EVIL, new JsonObject()).status);
-    assertEquals(403, web(HttpMethod.POST, "/api/auth/password", cookie, EVIL,
+    assertEquals(403, api.web(HttpMethod.DELETE, "/api/web/devices/" + id, cookie, EVIL, null).status);
+    assertEquals(403, api.web(HttpMethod.POST, "/api/web/sign-out-everywhere", cookie, EVIL, new JsonObject()).status);
+    assertEquals(403, api.web(HttpMethod.POST, "/api/auth/password", cookie, EVIL,
         new JsonObject().put("current_password", "password for origin@example.com").put("new_password", "evil's choice!")).status);
-    assertEquals(403, web(HttpMethod.GET, "/api/web/overview", cookie, EVIL, null).status);
+    assertEquals(403, api.web(HttpMethod.GET, "/api/web/overview", cookie, EVIL, null).status);
     Response init = api.post("/api/sync/init", null, new JsonObject().put("device_name", "Phished").put("device_type", "desktop"));
     String temp = init.data().getString("temp_token");
     // a claim complete in every other way (the right password too) is still refused for its origin
-    assertEquals(403, web(HttpMethod.POST, "/api/sync/claim", cookie, EVIL, new JsonObject().put("temp_token", temp)
+    assertEquals(403, api.web(HttpMethod.POST, "/api/sync/claim", cookie, EVIL, new JsonObject().put("temp_token", temp)
         .put("password", Pairing.passwordOf("origin@example.com"))).status);
 
     // nothing happened: the device keeps its name and works, the password is unchanged, the claim is not made
@@ -95,7 +79,7 @@ class CookieApiTest {
     assertEquals(200, login.status);
 
     // the same requests from the page's own origin succeed: the cookie was valid all along
-    Response own = web(HttpMethod.PATCH, "/api/web/devices/" + id, cookie, ORIGIN, rename);
+    Response own = api.web(HttpMethod.PATCH, "/api/web/devices/" + id, cookie, ORIGIN, rename);
     assertEquals(200, own.status, own.toString());
     assertEquals("Renamed by evil", own.data().getString("name"));
   }
@@ -109,31 +93,32 @@ class CookieApiTest {
 
     // Alice's audit has her device (so a leak would be visible), Bob's never does
     long deadline = System.currentTimeMillis() + 30_000;
-    while (!web(HttpMethod.GET, "/api/web/audit", alice, ORIGIN, null).body.encode().contains(aliceDevice)
+    while (!api.web(HttpMethod.GET, "/api/web/audit", alice, ORIGIN, null).body.encode().contains(aliceDevice)
         && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
     }
-    assertTrue(web(HttpMethod.GET, "/api/web/audit", alice, ORIGIN, null).body.encode().contains(aliceDevice));
-    Response bobAudit = web(HttpMethod.GET, "/api/web/audit", bob, ORIGIN, null);
+    assertTrue(api.web(HttpMethod.GET, "/api/web/audit", alice, ORIGIN, null).body.encode().contains(aliceDevice));
+    Response bobAudit = api.web(HttpMethod.GET, "/api/web/audit", bob, ORIGIN, null);
     assertEquals(200, bobAudit.status);
     assertFalse(bobAudit.body.encode().contains(aliceDevice), bobAudit.toString());
     assertFalse(bobAudit.body.encode().contains("alice"), bobAudit.toString());
 
-    JsonArray bobDevices = web(HttpMethod.GET, "/api/web/devices", bob, ORIGIN, null).body.getJsonArray("data");
+    JsonArray bobDevices = api.web(HttpMethod.GET, "/api/web/devices", bob, ORIGIN, null).body.getJsonArray("data");
     assertEquals(0, bobDevices.size());
-    assertEquals(0, web(HttpMethod.GET, "/api/web/overview", bob, ORIGIN, null).data().getInteger("device_count"));
+    assertEquals(0, api.web(HttpMethod.GET, "/api/web/overview", bob, ORIGIN, null).data().getInteger("device_count"));
 
-    Response rename = web(HttpMethod.PATCH, "/api/web/devices/" + aliceDevice, bob, ORIGIN, new JsonObject().put("name", "Bob's now"));
+    Response rename = api.web(HttpMethod.PATCH, "/api/web/devices/" + aliceDevice, bob, ORIGIN,
+        new JsonObject().put("name", "Bob's now"));
     assertEquals(404, rename.status, rename.toString());
-    Response revoke = web(HttpMethod.DELETE, "/api/web/devices/" + aliceDevice, bob, ORIGIN, null);
+    Response revoke = api.web(HttpMethod.DELETE, "/api/web/devices/" + aliceDevice, bob, ORIGIN, null);
     assertEquals(404, revoke.status, revoke.toString());
-    assertEquals(200, web(HttpMethod.POST, "/api/web/sign-out-everywhere", bob, ORIGIN, new JsonObject()).status);
+    assertEquals(200, api.web(HttpMethod.POST, "/api/web/sign-out-everywhere", bob, ORIGIN, new JsonObject()).status);
 
-    JsonObject device = web(HttpMethod.GET, "/api/web/devices", alice, ORIGIN, null).body.getJsonArray("data").getJsonObject(0);
+    JsonObject device = api.web(HttpMethod.GET, "/api/web/devices", alice, ORIGIN, null).body.getJsonArray("data").getJsonObject(0);
     assertEquals("Alice laptop", device.getString("name"));
     assertEquals("active", device.getString("status"));
     assertEquals(200, api.get("/api/sync/config", aliceToken).status, "Alice's device still works");
-    assertEquals("alice.idor@example.com", web(HttpMethod.GET, "/api/auth/me", alice, ORIGIN, null).data().getString("email"));
+    assertEquals("alice.idor@example.com", api.web(HttpMethod.GET, "/api/auth/me", alice, ORIGIN, null).data().getString("email"));
   }
 
   @Test
@@ -141,17 +126,17 @@ class CookieApiTest {
     String cookie = Pairing.register(api, "logout@example.com");
     String other = Pairing.register(api, "logout.other@example.com");
     for (int i = 0; i < 6; i++) { // warm the cache of both gateway instances
-      assertEquals(200, web(HttpMethod.GET, "/api/web/overview", cookie, ORIGIN, null).status);
+      assertEquals(200, api.web(HttpMethod.GET, "/api/web/overview", cookie, ORIGIN, null).status);
     }
-    Response out = web(HttpMethod.POST, "/api/auth/logout", cookie, ORIGIN, new JsonObject());
+    Response out = api.web(HttpMethod.POST, "/api/auth/logout", cookie, ORIGIN, new JsonObject());
     assertEquals(200, out.status);
     assertEquals("Signed out", out.body.getString("message"));
     for (int i = 0; i < 6; i++) { // the old cookie value, replayed, on every instance
-      Response replay = web(HttpMethod.GET, "/api/web/overview", cookie, ORIGIN, null);
+      Response replay = api.web(HttpMethod.GET, "/api/web/overview", cookie, ORIGIN, null);
       assertEquals(401, replay.status, "replay " + i + ": " + replay);
-      assertEquals(401, web(HttpMethod.GET, "/api/auth/me", cookie, ORIGIN, null).status);
+      assertEquals(401, api.web(HttpMethod.GET, "/api/auth/me", cookie, ORIGIN, null).status);
     }
-    assertEquals(200, web(HttpMethod.GET, "/api/web/overview", other, ORIGIN, null).status, "other logins go on");
+    assertEquals(200, api.web(HttpMethod.GET, "/api/web/overview", other, ORIGIN, null).status, "other logins go on");
   }
 
   @Test
@@ -226,7 +211,7 @@ class CookieApiTest {
     String audit = "";
     while (!audit.contains("203.0.113.77") && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
-      audit = web(HttpMethod.GET, "/api/web/audit", cookie, ORIGIN, null).body.encode();
+      audit = api.web(HttpMethod.GET, "/api/web/audit", cookie, ORIGIN, null).body.encode();
     }
     assertTrue(audit.contains("\"203.0.113.77\""), "the failed login is audited with the client's address: " + audit);
     assertFalse(audit.contains("127.0.0.9"), audit);

@@ -12,10 +12,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +25,7 @@ class ExportStreamingTest {
   static final String ORIGIN = "http://flamingo.test";
   /** Three exports per account in a window so long that no test run straddles two (no wall-clock dependence). */
   static final String LIMIT = "3/1000000000";
+  @AutoClose
   static OneBoxServer server;
   static ApiClient api;
 
@@ -37,28 +36,12 @@ class ExportStreamingTest {
     api = server.api();
   }
 
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  static Response web(HttpMethod method, String path, String cookie, JsonObject body) {
-    Map<String, String> headers = new HashMap<>();
-    headers.put("Cookie", cookie);
-    headers.put("Origin", ORIGIN);
-    if (body != null) {
-      headers.put("Content-Type", "application/json");
-    }
-    return api.send(method, path, null, body == null ? null : io.vertx.core.buffer.Buffer.buffer(body.encode()), headers);
-  }
-
   static JsonArray auditAll(String cookie) {
     JsonArray all = new JsonArray();
     Long before = null;
     while (true) {
-      Response page = web(HttpMethod.GET, "/api/web/audit?limit=200" + (before == null ? "" : "&before=" + before), cookie, null);
+      Response page = api.web(HttpMethod.GET, "/api/web/audit?limit=200" + (before == null ? "" : "&before=" + before),
+          cookie, ORIGIN, null);
       assertEquals(200, page.status, page.toString());
       JsonArray events = page.body.getJsonArray("data");
       all.addAll(events);
@@ -86,7 +69,8 @@ class ExportStreamingTest {
     }
     // more audit events than one page of device-service's (200)
     for (int i = 0; i < 210; i++) {
-      assertEquals(200, web(HttpMethod.PUT, "/api/web/config", cookie, new JsonObject().put("sync_secrets", i % 2 == 0)).status);
+      assertEquals(200, api.web(HttpMethod.PUT, "/api/web/config", cookie, ORIGIN,
+          new JsonObject().put("sync_secrets", i % 2 == 0)).status);
     }
     JsonArray items = api.get("/api/sync/data", token).data().getJsonArray("items");
     assertEquals(3, items.size());
@@ -99,7 +83,7 @@ class ExportStreamingTest {
     }
     assertTrue(audit.size() > 210, "the audit log never held every event: " + audit.size());
 
-    Response r = web(HttpMethod.GET, "/api/web/export", cookie, null);
+    Response r = api.web(HttpMethod.GET, "/api/web/export", cookie, ORIGIN, null);
     assertEquals(200, r.status, r.toString());
     assertEquals("chunked", r.header("Transfer-Encoding"), "the export is streamed");
     assertNull(r.header("Content-Length"));
@@ -112,16 +96,17 @@ class ExportStreamingTest {
         new ArrayList<>(e.fieldNames()));
     assertEquals("flamingo-export/1", e.getString("format"));
     assertEquals("streamed@example.com", e.getJsonObject("account").getString("email"));
-    assertEquals(web(HttpMethod.GET, "/api/web/key", cookie, null).data(), e.getJsonObject("key"));
+    assertEquals(api.web(HttpMethod.GET, "/api/web/key", cookie, ORIGIN, null).data(), e.getJsonObject("key"));
     assertEquals(items, e.getJsonArray("data"), "the blobs, as stored, in version order");
-    assertEquals(web(HttpMethod.GET, "/api/web/config", cookie, null).data(), e.getJsonObject("sync_config"));
-    assertEquals(web(HttpMethod.GET, "/api/web/devices", cookie, null).body.getJsonArray("data"), e.getJsonArray("devices"));
+    assertEquals(api.web(HttpMethod.GET, "/api/web/config", cookie, ORIGIN, null).data(), e.getJsonObject("sync_config"));
+    assertEquals(api.web(HttpMethod.GET, "/api/web/devices", cookie, ORIGIN, null).body.getJsonArray("data"),
+        e.getJsonArray("devices"));
     assertEquals(audit, e.getJsonArray("audit"));
     assertTrue(!r.body.encode().contains(key), "the key is never exported");
 
     // an account without any data exports the same shape
     String empty = Pairing.register(api, "empty-export@example.com");
-    JsonObject none = web(HttpMethod.GET, "/api/web/export", empty, null).data();
+    JsonObject none = api.web(HttpMethod.GET, "/api/web/export", empty, ORIGIN, null).data();
     assertEquals(new JsonArray(), none.getJsonArray("data"));
     assertEquals(new JsonArray(), none.getJsonArray("devices"));
     assertEquals(false, none.getJsonObject("key").getBoolean("set"));
@@ -131,15 +116,15 @@ class ExportStreamingTest {
   void exportsArePerAccountLimited() {
     String cookie = Pairing.register(api, "limited-export@example.com");
     for (int i = 0; i < 3; i++) {
-      assertEquals(200, web(HttpMethod.GET, "/api/web/export", cookie, null).status);
+      assertEquals(200, api.web(HttpMethod.GET, "/api/web/export", cookie, ORIGIN, null).status);
     }
-    Response limited = web(HttpMethod.GET, "/api/web/export", cookie, null);
+    Response limited = api.web(HttpMethod.GET, "/api/web/export", cookie, ORIGIN, null);
     assertEquals(429, limited.status, limited.toString());
     assertEquals(false, limited.body.getBoolean("success"));
     assertTrue(limited.error().startsWith("Too many requests, retry in "), limited.error());
     assertTrue(Long.parseLong(limited.header("Retry-After")) > 0);
     // another account (from the same address) still exports
     String other = Pairing.register(api, "unlimited-export@example.com");
-    assertEquals(200, web(HttpMethod.GET, "/api/web/export", other, null).status);
+    assertEquals(200, api.web(HttpMethod.GET, "/api/web/export", other, ORIGIN, null).status);
   }
 }

@@ -312,7 +312,7 @@ class KeyCustodyProofTest {
 
         // a browser login forged with the stolen JWT secret and the stamp from the dump: it DOES sign in...
         String cookie = "flamingo_login=" + forgeBrowserLogin(jwtSecret, account, stamp);
-        Response me = web(api, HttpMethod.GET, "/api/auth/me", cookie, null);
+        Response me = api.web(HttpMethod.GET, "/api/auth/me", cookie, null, null);
         assertEquals(200, me.status, "the forged browser login signs in to the web API: " + me);
         assertEquals(email, me.data().getString("email"));
         // ... but it is no Bearer token
@@ -336,16 +336,16 @@ class KeyCustodyProofTest {
         assertFalse(exchange.raw.bodyAsString().contains("flm_sync_"), exchange.toString());
 
         // (b) what the forged login can read on the web API: never the key
-        Response keyStatus = web(api, HttpMethod.GET, "/api/web/key", cookie, null);
+        Response keyStatus = api.web(HttpMethod.GET, "/api/web/key", cookie, null, null);
         assertEquals(200, keyStatus.status, keyStatus.toString());
         assertEquals(true, keyStatus.data().getBoolean("set"), "the status says a key is there: " + keyStatus);
         assertNoKeyInAnswer("GET /api/web/key", keyStatus, masterKey);
-        Response overview = web(api, HttpMethod.GET, "/api/web/overview", cookie, null);
+        Response overview = api.web(HttpMethod.GET, "/api/web/overview", cookie, null, null);
         assertEquals(200, overview.status, overview.toString());
         assertNoKeyInAnswer("GET /api/web/overview", overview, masterKey);
         for (String path : List.of("/api/web/device-request?token=" + temp, "/api/web/devices", "/api/web/config",
             "/api/web/audit", "/api/auth/me")) {
-          Response r = web(api, HttpMethod.GET, path, cookie, null);
+          Response r = api.web(HttpMethod.GET, path, cookie, null, null);
           assertTrue(r.status < 500, "GET " + path + ": " + r);
           assertNoKeyInAnswer("GET " + path, r, masterKey);
         }
@@ -603,10 +603,6 @@ class KeyCustodyProofTest {
     assertNoKeyOnBus(where, answer, masterKey, accountKey);
     assertTrue(answer.failed(), where + " answered: " + answer);
     assertTrue(answer.failureCode() >= 400, where + ": " + answer);
-  }
-
-  static Response web(ApiClient api, HttpMethod method, String path, String cookie, JsonObject body) {
-    return api.send(method, path, null, body == null ? null : Buffer.buffer(body.encode()), Map.of("Cookie", cookie));
   }
 
   /**

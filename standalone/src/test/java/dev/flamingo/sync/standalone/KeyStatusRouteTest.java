@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +79,7 @@ class KeyStatusRouteTest {
   }
 
   static Response web(ApiClient api, String cookie, String path) {
-    Response r = api.send(HttpMethod.GET, path, null, null, Map.of("Cookie", cookie));
+    Response r = api.web(HttpMethod.GET, path, cookie, null, null);
     assertEquals(200, r.status, r.toString());
     return r;
   }

@@ -85,7 +85,7 @@ class OperatorPagesBrowserTest {
 
   @AfterEach
   void signUpsOpenAgain() {
-    Response r = web(HttpMethod.PUT, "/api/admin/signups", adminCookie(), new JsonObject().put("mode", "open"));
+    Response r = client.web(HttpMethod.PUT, "/api/admin/signups", adminCookie(), base, new JsonObject().put("mode", "open"));
     assertEquals(200, r.status, r.toString());
   }
 
@@ -236,7 +236,7 @@ class OperatorPagesBrowserTest {
     Response again = client.post("/api/auth/register", null, new JsonObject().put("email", "mallory@example.com")
         .put("password", "mallory's password").put("invite", token));
     assertEquals(403, again.status, "an invite admits one sign-up: " + again);
-    Response invites = web(HttpMethod.GET, "/api/admin/invites", adminCookie(), null);
+    Response invites = client.web(HttpMethod.GET, "/api/admin/invites", adminCookie(), base, null);
     assertEquals("used", invites.body.getJsonArray("data").getJsonObject(0).getString("status"), invites.toString());
   }
 
@@ -341,7 +341,7 @@ class OperatorPagesBrowserTest {
     field.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Frank's desktop" + Keys.ENTER);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Device renamed."));
     wait.until(ExpectedConditions.textToBe(By.cssSelector("#devices li[data-id] .name"), "Frank's desktop"));
-    Response devices = web(HttpMethod.GET, "/api/web/devices", cookie, null);
+    Response devices = client.web(HttpMethod.GET, "/api/web/devices", cookie, base, null);
     assertEquals("Frank's desktop", devices.body.getJsonArray("data").getJsonObject(0).getString("name"), devices.toString());
   }
 
@@ -382,14 +382,6 @@ class OperatorPagesBrowserTest {
 
   static Response login(String email) {
     return client.post("/api/auth/login", null, new JsonObject().put("email", email).put("password", Pairing.passwordOf(email)));
-  }
-
-  static Response web(HttpMethod method, String path, String cookie, JsonObject body) {
-    Map<String, String> headers = new java.util.HashMap<>(Map.of("Cookie", cookie, "Origin", base));
-    if (body != null) {
-      headers.put("Content-Type", "application/json");
-    }
-    return client.send(method, path, null, body == null ? null : io.vertx.core.buffer.Buffer.buffer(body.encode()), headers);
   }
 
   static long count(String sql) {

@@ -8,6 +8,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +51,27 @@ public final class ApiClient implements AutoCloseable {
 
   public Response delete(String path, String bearer) {
     return send(HttpMethod.DELETE, path, bearer, null, Map.of());
+  }
+
+  /**
+   * A browser's request on the cookie API: the login {@code cookie} ("flamingo_login=..."), the page's
+   * {@code origin} and the {@code body} as JSON; each is left out when null.
+   */
+  public Response web(HttpMethod method, String path, String cookie, String origin, JsonObject body) {
+    return web(method, path, cookie, origin, body, Map.of());
+  }
+
+  /** {@link #web(HttpMethod, String, String, String, JsonObject)} with more {@code headers} (e.g. X-Forwarded-For). */
+  public Response web(HttpMethod method, String path, String cookie, String origin, JsonObject body,
+      Map<String, String> headers) {
+    Map<String, String> all = new HashMap<>(headers);
+    if (cookie != null) {
+      all.put("Cookie", cookie);
+    }
+    if (origin != null) {
+      all.put("Origin", origin);
+    }
+    return send(method, path, null, body == null ? null : Buffer.buffer(body.encode()), all);
   }
 
   public Response send(HttpMethod method, String path, String bearer, Buffer body, Map<String, String> headers) {
