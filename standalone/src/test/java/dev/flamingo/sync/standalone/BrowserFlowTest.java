@@ -9,6 +9,7 @@ import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -212,11 +213,18 @@ class BrowserFlowTest {
       browser.get(evilOrigin + "/");
       wait.until(ExpectedConditions.urlContains("/api/sync/claim"));
       String page = browser.getPageSource();
-      assertTrue(page.contains("Cross-origin request refused"), page);
+      // the first barrier: a form can only send a form or text body, never application/json (415, unread)
+      assertTrue(page.contains("Content-Type must be application/json"), page);
       shot("csrf-refused");
       String cookieSent = cookieHeaderOf(base + "/api/sync/claim");
       assertTrue(cookieSent != null && cookieSent.contains("flamingo_login="),
-          "the same-site POST carried the login cookie, so only the Origin check stood in the way: " + cookieSent);
+          "the same-site POST carried the login cookie, so only the server's checks stood in the way: " + cookieSent);
+      // the second barrier: the same claim as JSON, with that cookie, from the other origin (as if a browser let a
+      // cross-site JSON POST through without a preflight) is refused by the Origin check
+      Response asJson = client.web(HttpMethod.POST, "/api/sync/claim", cookieSent, evilOrigin,
+          new JsonObject().put("temp_token", tokenOf(loginUrl)).put("password", "a good password"));
+      assertEquals(403, asJson.status, asJson.toString());
+      assertEquals("Cross-origin request refused", asJson.error());
     } finally {
       evil.close().await();
     }
