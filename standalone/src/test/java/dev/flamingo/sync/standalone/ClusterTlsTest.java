@@ -183,7 +183,7 @@ class ClusterTlsTest {
       }
       assertEquals(List.of(), heard, "a stranger's consumer must receive nothing the gateway sends");
       // (what it can still do is make the sends routed to it time out: Hazelcast membership is not
-      // authenticated in the open-source edition, hence the firewalled cluster ports in the README)
+      // authenticated in the open-source edition, hence the firewalled cluster ports in docs/cluster.md)
       assertTrue(served > 0, "the trusted services kept answering while the stranger was there");
     } finally {
       stranger.close().await();
@@ -221,7 +221,7 @@ class ClusterTlsTest {
   @Test
   @Order(6)
   void duringACaRotationNodesTrustingBothCasTalkToEachOther() throws Exception {
-    // the README's rotation: every node trusts old + new CA, nodes move to new certificates one by one
+    // docs/cluster.md's rotation: every node trusts old + new CA, nodes move to new certificates one by one
     Path oldCa = TestCluster.certificates();
     Path newCa = TestCluster.newCertificates();
     Path onOld = bundle(oldCa, newCa, oldCa);

@@ -326,6 +326,25 @@ class DoctorTest {
   }
 
   @Test
+  void theDefaultLocalhostPublicUrlPassesWhenReachedAt127001() throws Exception {
+    // bin/standalone without FLAMINGO_PUBLIC_URL says http://localhost:<port>; the first-hour check of it is
+    // bin/flamingo-doctor http://127.0.0.1:<port>: loopback names (localhost, 127.0.0.0/8, ::1) are the same host
+    int port = TestCluster.freePort();
+    JsonObject config = TestConfig.base(server.db().url()).mergeIn(settings(directUrl)).put(Settings.HTTP_PORT, port);
+    config.remove(Settings.PUBLIC_URL);
+    String id = server.vertx().deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)).await();
+    try {
+      Result r = doctor("--skip-upload", "http://127.0.0.1:" + port);
+      Map<String, String> checks = new LinkedHashMap<>(r.checks);
+      assertEquals("SKIP", checks.put("upload-size", "PASS"), r.toString());
+      assertChecks(new Result(r.code, r.out, r.err, checks), Map.of());
+      assertTrue(r.lineOf("public-url").contains("http://localhost:" + port), "the server's URL is named: " + r);
+    } finally {
+      server.vertx().undeploy(id).await();
+    }
+  }
+
+  @Test
   void aServerClockTenMinutesBehindFailsTheClock() throws Exception {
     // a stand-in for the server whose clock is 10 minutes behind: in /api/server's time and in the Date header
     int port = TestCluster.freePort();

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Timeout;
  * warning; no ANSI escape; the banner names the address other machines use as {@code FLAMINGO_PUBLIC_URL}
  * while it is not set; with {@code FLAMINGO_LOG_FORMAT=JSON} every stdout line is a JSON object with an ISO-8601
  * timestamp, the access line's fields are fields, and the banner is an event; and {@code /metrics}, before any
- * other request, has a HELP line and a sample of every {@code flamingo_*} meter the README's Operations table
- * documents.
+ * other request, has a HELP line and a sample of every {@code flamingo_*} meter the Operations table of
+ * docs/operating.md documents.
  */
 // longer than the 5-minute default (junit-platform.properties): builds and starts the packaged server as a process
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -136,17 +136,17 @@ class StandaloneOutputIT {
     }
   }
 
-  /** Every flamingo_* meter of README's Operations table: a HELP line and a sample (at 0) of each known tag value. */
+  /** Every flamingo_* meter of docs/operating.md's Operations table: a HELP line and a sample (at 0) of each known tag value. */
   static void assertDocumentedMetersAtStart(String body) throws Exception {
     String metrics = "\n" + body + "\n";
-    String readme = Files.readString(Path.of("..", "README.md"));
-    String row = readme.lines().filter(l -> l.startsWith("| metrics |")).findFirst().orElseThrow();
+    String operating = Files.readString(Path.of("..", "docs", "operating.md"));
+    String row = operating.lines().filter(l -> l.startsWith("| metrics |")).findFirst().orElseThrow();
     Matcher m = Pattern.compile("`(flamingo_[a-z_]+)(\\{[a-z_]+\\})?`").matcher(row);
     List<String> documented = new ArrayList<>();
     while (m.find()) {
       documented.add(m.group(1));
     }
-    assertTrue(documented.size() >= 7, "the README's metrics row names the meters: " + row);
+    assertTrue(documented.size() >= 7, "docs/operating.md's metrics row names the meters: " + row);
     Map<String, List<String>> samples = new LinkedHashMap<>();
     for (String name : documented) {
       samples.put(name, List.of(name.endsWith("_seconds") ? name + "_count" : name));

@@ -40,7 +40,7 @@ import java.util.function.Function;
  *       a new security stamp and a NEW account key made from that password only: the old one was wrapped under the
  *       forgotten password and the sessions' tokens, so nobody can open it, the admin and the operator included. The
  *       master key stored under it is lost by design: devices paired again get 409 "the encryption key was lost…"
- *       for it until one rotates the key (README, "Key custody"). The token is used up.
+ *       for it until one rotates the key (docs/threat-model.md, "Key custody"). The token is used up.
  * </ol>
  * The devices' sign-outs reach device-service through the outbox either way.
  */

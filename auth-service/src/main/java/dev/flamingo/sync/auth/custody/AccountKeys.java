@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Key custody in auth-service (README, "Key custody"): the account key (AK) is kept wrapped under the
+ * Key custody in auth-service (docs/threat-model.md, "Key custody"): the account key (AK) is kept wrapped under the
  * password (Argon2id) and, per session, under a key derived from the raw session token (a grant). Neither
  * the password, the raw tokens nor the keys derived from them are stored, so the database and every server
  * secret together open no AK. A grant is made at /token from the pending grant a claim left on the temp

@@ -80,7 +80,7 @@ public final class ClusterBootstrap {
     return java.util.Optional.of("Hazelcast listens on " + address.getHostAddress() + " (FLAMINGO_CLUSTER_HOST=" + host
         + "), a public address: its membership has no authentication, so anyone who reaches port "
         + "FLAMINGO_CLUSTER_PORT can join the cluster. Bind a private address, or firewall the cluster ports "
-        + "to the cluster's own hosts (README, \"Firewall the cluster ports\").");
+        + "to the cluster's own hosts (docs/cluster.md, \"Firewall the cluster ports\").");
   }
 
   /** Whether {@code address} is reachable from outside a private network: not loopback, private, shared or link-local. */

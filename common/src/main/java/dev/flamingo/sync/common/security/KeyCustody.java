@@ -13,8 +13,8 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The key-custody primitives shared by the gateway, auth-service and data-service (the scheme: README,
- * "Key custody"). Every account has a random 32-byte <b>account key</b> (AK) with an id; the master key is
+ * The key-custody primitives shared by the gateway, auth-service and data-service (the scheme:
+ * docs/threat-model.md, "Key custody"). Every account has a random 32-byte <b>account key</b> (AK) with an id; the master key is
  * stored wrapped under it, and AK itself is stored only wrapped under a key the server does not keep:
  * one derived from the password (Argon2id, in auth-service) or from a raw token (a session's, or a
  * claimed temp token's, with {@link #grantKey}). A <b>grant</b> is AK and its id sealed under such a key.

@@ -22,7 +22,7 @@ import java.util.UUID;
  * with the old key in the same transaction. Chosen statuses: a version named while no key exists is 409
  * (send the first key without one); a stale version is 409 with {version: current}.
  *
- * <p>Key custody (README, "Key custody"): the master key is stored sealed under the account key (AK) that
+ * <p>Key custody (docs/threat-model.md, "Key custody"): the master key is stored sealed under the account key (AK) that
  * the gateway passes with each key request, from the calling session's grant ({@link Custody}), and that
  * under the KEK. data-service never stores an AK, so its rows and the KEK open no key. A key from before
  * key custody (under the KEK alone) is answered as it is and converted as soon as an AK comes with a request

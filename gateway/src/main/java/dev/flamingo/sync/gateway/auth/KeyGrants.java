@@ -7,8 +7,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Key custody at the gateway (README, "Key custody"): the gateway is the only part that sees a device's raw
- * bearer token on each request, so it derives the token's grant key ({@link KeyCustody#grantKey}) for
+ * Key custody at the gateway (docs/threat-model.md, "Key custody"): the gateway is the only part that sees a
+ * device's raw bearer token on each request, so it derives the token's grant key ({@link KeyCustody#grantKey}) for
  * auth-service, and hands data-service the account key that auth-service opened with it. Nothing of it is
  * kept: the derived key and the account key live for one request.
  */
