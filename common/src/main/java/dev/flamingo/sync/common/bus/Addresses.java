@@ -1,216 +1,457 @@
 package dev.flamingo.sync.common.bus;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
 /**
- * Every event-bus address in one place.
+ * Every event-bus address and its contract, in one place: this file is the one definition of the bus contract.
  *
  * <p>Requests go to {@code flamingo.<service>.v<N>.<action>} (point to point, one instance answers);
  * events are published on {@code flamingo.events.<topic>} (every listener gets them). A breaking change
  * to a contract makes a new {@code v<N+1>} address; the old one keeps answering until no release sends to it.
+ *
+ * <p>Each constant declares its contract: {@code needs} the request-context headers the handler requires
+ * (account, session, device); {@code takes} the request body's fields ({@code carries}: an event's payload), a
+ * type ending in {@code required} must be sent; {@code replies} the fields of the reply's data (an object),
+ * {@code repliesArrayOf} an array of objects with those fields, {@code repliesMessage} data null and a message.
+ * A field is {@code "name: type"}, the type one of string, integer, number, boolean, object, array, any, or
+ * alternatives joined by {@code |}. The Javadoc says what the fields do not. {@link BusContracts#registry()}
+ * makes the machine-readable registry of it, which {@code BusContractsTest} compares with the released snapshot
+ * (docs/bus-contracts.md).
  */
 public final class Addresses {
   private Addresses() {}
 
+  /** The contract of every address, in declaration order; filled by the constants below (declared first). */
+  private static final JsonObject CONTRACTS = new JsonObject();
+
+  /** The contracts declared by the constants: {address: {kind, context, request, reply_shape, reply}}. */
+  static JsonObject contracts() {
+    return CONTRACTS.copy();
+  }
+
+  private static Contract request(String address) {
+    return new Contract(address, "request");
+  }
+
+  private static Contract event(String address) {
+    return new Contract(address, "event");
+  }
+
+  /** One address's contract while its constant is declared; the last call registers it and returns the address. */
+  private static final class Contract {
+    private final String address;
+    private final JsonObject body;
+
+    private Contract(String address, String kind) {
+      this.address = address;
+      this.body = new JsonObject().put("kind", kind).put("context", new JsonArray()).put("request", new JsonObject());
+    }
+
+    Contract needs(String... context) {
+      body.put("context", new JsonArray(List.of((Object[]) context)));
+      return this;
+    }
+
+    Contract takes(String... fields) {
+      body.put("request", fields(fields));
+      return this;
+    }
+
+    String replies(String... fields) {
+      return register("object", fields);
+    }
+
+    String repliesArrayOf(String... fields) {
+      return register("array", fields);
+    }
+
+    String repliesMessage() {
+      return register("message");
+    }
+
+    /** An event's payload; nobody replies to a published event. */
+    String carries(String... fields) {
+      body.put("request", fields(fields));
+      return register("none");
+    }
+
+    private String register(String replyShape, String... replyFields) {
+      if (CONTRACTS.containsKey(address)) {
+        throw new IllegalStateException(address + " is declared twice");
+      }
+      CONTRACTS.put(address, body.put("reply_shape", replyShape).put("reply", fields(replyFields)));
+      return address;
+    }
+
+    private static JsonObject fields(String... fields) {
+      JsonObject all = new JsonObject();
+      for (String field : fields) {
+        int colon = field.indexOf(": ");
+        if (colon < 0) {
+          throw new IllegalArgumentException("a field is \"name: type\", not " + field);
+        }
+        all.put(field.substring(0, colon), field.substring(colon + 2));
+      }
+      return all;
+    }
+  }
+
   // --- auth-service ---------------------------------------------------------------------------
-  public static final String AUTH_PING = "flamingo.auth.v1.ping";
-  /** {email, password} → {account_id, email, browser_token, browser_token_max_age}. */
-  public static final String AUTH_REGISTER = "flamingo.auth.v1.account.register";
-  /** {email, password} → {account_id, email, browser_token, browser_token_max_age}. */
-  public static final String AUTH_LOGIN = "flamingo.auth.v1.account.login";
-  /** {browser_token} → {account_id, email}; fails 401. */
-  public static final String AUTH_BROWSER_VALIDATE = "flamingo.auth.v1.browser.validate";
-  /** account in context → {account_id, email, created_at}. */
-  public static final String AUTH_ACCOUNT_ME = "flamingo.auth.v1.account.me";
-  /** {current_password, new_password} + account → new browser token; bumps the security stamp. */
-  public static final String AUTH_PASSWORD_CHANGE = "flamingo.auth.v1.account.password";
-  /** {device_name, device_type} → {temp_token, expires_in}. */
-  public static final String AUTH_SYNC_INIT = "flamingo.auth.v1.sync.init";
+  public static final String AUTH_PING = request("flamingo.auth.v1.ping")
+      .replies("service: string", "ok: boolean", "status: string");
+  public static final String AUTH_REGISTER = request("flamingo.auth.v1.account.register")
+      .takes("email: string required", "password: string required", "invite: string")
+      .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer");
+  public static final String AUTH_LOGIN = request("flamingo.auth.v1.account.login")
+      .takes("email: string required", "password: string required")
+      .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer");
+  /** Fails 401. */
+  public static final String AUTH_BROWSER_VALIDATE = request("flamingo.auth.v1.browser.validate")
+      .takes("browser_token: string required")
+      .replies("account_id: integer", "email: string", "is_admin: boolean");
+  public static final String AUTH_ACCOUNT_ME = request("flamingo.auth.v1.account.me")
+      .needs("account")
+      .replies("account_id: integer", "email: string", "created_at: string", "is_admin: boolean");
+  /** Replies a new browser token; bumps the security stamp. */
+  public static final String AUTH_PASSWORD_CHANGE = request("flamingo.auth.v1.account.password")
+      .needs("account")
+      .takes("current_password: string required", "new_password: string required")
+      .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer");
+  public static final String AUTH_SYNC_INIT = request("flamingo.auth.v1.sync.init")
+      .takes("device_name: string required", "device_type: string required")
+      .replies("temp_token: string", "expires_in: integer");
+  /** For the authorize page. status is pending | claimed | expired | used | denied; unknown → 404. */
+  public static final String AUTH_SYNC_DESCRIBE = request("flamingo.auth.v1.sync.describe")
+      .takes("temp_token: string required")
+      .replies("device_name: string", "device_type: string", "client_ip: string", "created_at: string",
+          "expires_at: string", "expires_in: integer", "status: string");
+  /** Message "Request denied"; the client's next /token poll gets 400. */
+  public static final String AUTH_SYNC_DENY = request("flamingo.auth.v1.sync.deny")
+      .needs("account")
+      .takes("temp_token: string required")
+      .repliesMessage();
+  /** Bumps the security stamp (ends every browser login) and revokes every session. */
+  public static final String AUTH_SIGN_OUT_EVERYWHERE = request("flamingo.auth.v1.account.sign-out-everywhere")
+      .needs("account")
+      .replies("sessions_revoked: integer");
   /**
-   * {temp_token} → {device_name, device_type, client_ip, created_at, expires_at, expires_in, status}
-   * where status is pending | claimed | expired | used | denied; unknown → 404. For the authorize page.
+   * Message "Token claimed successfully" / "Token already claimed". A browser's claim (no session in context) needs the
+   * password: it opens the account key for the new device (400 when missing or wrong); a Bearer claim may send the key
+   * the gateway derived from its token instead ({@code bearer_grant_key}, see {@link #AUTH_KEY_GRANT}).
    */
-  public static final String AUTH_SYNC_DESCRIBE = "flamingo.auth.v1.sync.describe";
-  /** {temp_token} + account → message "Request denied"; the client's next /token poll gets 400. */
-  public static final String AUTH_SYNC_DENY = "flamingo.auth.v1.sync.deny";
-  /** account in context → bumps the security stamp (ends every browser login) and revokes every session. */
-  public static final String AUTH_SIGN_OUT_EVERYWHERE = "flamingo.auth.v1.account.sign-out-everywhere";
+  public static final String AUTH_SYNC_CLAIM = request("flamingo.auth.v1.sync.claim")
+      .needs("account")
+      .takes("temp_token: string required", "password: string", "bearer_grant_key: string")
+      .repliesMessage();
+  public static final String AUTH_SYNC_TOKEN = request("flamingo.auth.v1.sync.token")
+      .takes("temp_token: string required")
+      .replies("session_token: string", "token_prefix: string", "expires_at: string", "is_new_device: boolean",
+          "sync_config: object");
+  /** Fails 401. */
+  public static final String AUTH_SESSION_VALIDATE = request("flamingo.auth.v1.session.validate")
+      .takes("session_token: string required")
+      .replies("account_id: integer", "session_id: string", "device_id: string", "expires_at: string");
+  /** With the calling token's grant key the new token keeps the session's key grant. */
+  public static final String AUTH_SESSION_ROTATE = request("flamingo.auth.v1.session.rotate")
+      .needs("session")
+      .takes("grant_key: string")
+      .replies("session_token: string", "token_prefix: string", "expires_at: string");
   /**
-   * {temp_token, password?, bearer_grant_key?} + account in context → message "Token claimed successfully" /
-   * "Token already claimed". A browser's claim (no session in context) needs the password: it opens the
-   * account key for the new device (400 when missing or wrong); a Bearer claim may send the key the gateway
-   * derived from its token instead ({@code bearer_grant_key}, see {@link #AUTH_KEY_GRANT}).
-   */
-  public static final String AUTH_SYNC_CLAIM = "flamingo.auth.v1.sync.claim";
-  /** {temp_token} → {session_token, token_prefix, expires_at, is_new_device, sync_config}. */
-  public static final String AUTH_SYNC_TOKEN = "flamingo.auth.v1.sync.token";
-  /** {session_token} → {account_id, session_id, device_id, expires_at}; fails 401. */
-  public static final String AUTH_SESSION_VALIDATE = "flamingo.auth.v1.session.validate";
-  /**
-   * {grant_key?} + session in context → {session_token, token_prefix, expires_at}; with the calling token's
-   * grant key the new token keeps the session's key grant.
-   */
-  public static final String AUTH_SESSION_ROTATE = "flamingo.auth.v1.session.rotate";
-  /**
-   * {grant_key} + session in context → {custody, account_key, account_key_id}: the calling session's account
-   * key, opened with grant_key (KeyCustody.grantKey of its raw bearer token, derived by the gateway).
-   * custody: whether the account has an account key; account_key (base64) null when this session has no
+   * The calling session's account key, opened with grant_key (KeyCustody.grantKey of its raw bearer token, derived by
+   * the gateway). custody: whether the account has an account key; account_key (base64) null when this session has no
    * grant. 401 when the session is not live. Key material: trusted (certificate-holding) nodes only.
    */
-  public static final String AUTH_KEY_GRANT = "flamingo.auth.v1.key.grant";
-  /** session in context → message "Session revoked". */
-  public static final String AUTH_SESSION_REVOKE = "flamingo.auth.v1.session.revoke";
-  /** {account_id, device_ids: [..], reason} → {revoked: n}; revokes every live session of those devices. */
-  public static final String AUTH_SESSION_REVOKE_DEVICES = "flamingo.auth.v1.session.revoke-devices";
+  public static final String AUTH_KEY_GRANT = request("flamingo.auth.v1.key.grant")
+      .needs("account", "session")
+      .takes("grant_key: string required")
+      .replies("custody: boolean", "account_key: string", "account_key_id: string");
+  /** Message "Session revoked". */
+  public static final String AUTH_SESSION_REVOKE = request("flamingo.auth.v1.session.revoke")
+      .needs("session")
+      .repliesMessage();
+  /** Revokes every live session of those devices. */
+  public static final String AUTH_SESSION_REVOKE_DEVICES = request("flamingo.auth.v1.session.revoke-devices")
+      .takes("account_id: integer required", "device_ids: array required", "reason: string")
+      .replies("revoked: integer");
   /**
-   * {browser_token} → {account_id} (null when the token was no valid login): ends that one browser login
-   * on the server (its id is refused by browser.validate until it would have expired) and publishes
-   * {@link #EVENT_BROWSER_LOGGED_OUT}.
+   * Ends that one browser login on the server (its id is refused by browser.validate until it would have expired) and
+   * publishes {@link #EVENT_BROWSER_LOGGED_OUT}. account_id null when the token was no valid login.
    */
-  public static final String AUTH_BROWSER_LOGOUT = "flamingo.auth.v1.browser.logout";
+  public static final String AUTH_BROWSER_LOGOUT = request("flamingo.auth.v1.browser.logout")
+      .takes("browser_token: string")
+      .replies("account_id: integer|null");
 
   // --- auth-service: account lifecycle and operators' tools (admins: the stored admin role; docs/operating.md) ---
-  /** → {mode, default_mode}: sign-ups are open, invite-only or closed (no login needed). */
-  public static final String AUTH_SIGNUPS_GET = "flamingo.auth.v1.signups.get";
-  /** {mode} + admin account → {mode, default_mode}; audited admin.signups.set. */
-  public static final String AUTH_ADMIN_SIGNUPS_PUT = "flamingo.auth.v1.admin.signups.put";
+  /** Sign-ups are open, invite-only or closed (no login needed). */
+  public static final String AUTH_SIGNUPS_GET = request("flamingo.auth.v1.signups.get")
+      .replies("mode: string", "default_mode: string");
+  /** Audited admin.signups.set. */
+  public static final String AUTH_ADMIN_SIGNUPS_PUT = request("flamingo.auth.v1.admin.signups.put")
+      .needs("account")
+      .takes("mode: string required")
+      .replies("mode: string", "default_mode: string");
   /**
-   * {q?, account_id?, limit?, offset?} + admin account → {accounts: [{account_id, email, created_at, disabled, is_admin}], total},
-   * e-mail order. 403 for an account that is no admin (auth-service checks on every admin address).
+   * accounts: [{account_id, email, created_at, disabled, is_admin}], e-mail order. 403 for an account that is no admin
+   * (auth-service checks on every admin address).
    */
-  public static final String AUTH_ADMIN_ACCOUNTS = "flamingo.auth.v1.admin.accounts";
+  public static final String AUTH_ADMIN_ACCOUNTS = request("flamingo.auth.v1.admin.accounts")
+      .needs("account")
+      .takes("q: string", "account_id: integer", "limit: integer|string", "offset: integer|string")
+      .replies("accounts: array", "total: integer");
   /**
-   * {account_id, disabled} + admin account → {account_id, disabled}: disabling ends the account's browser logins
-   * and revokes every session (evicted on every gateway); sign-in then answers 403. 409 for the last enabled admin.
-   * Audited admin.account.disabled / admin.account.enabled (admin's and target's logs) and in the admin log.
+   * Disabling ends the account's browser logins and revokes every session (evicted on every gateway); sign-in then
+   * answers 403. 409 for the last enabled admin. Audited admin.account.disabled / admin.account.enabled (admin's and
+   * target's logs) and in the admin log.
    */
-  public static final String AUTH_ADMIN_ACCOUNT_STATE = "flamingo.auth.v1.admin.account.state";
-  /** {account_id} + admin account → {sessions_revoked}: every browser login and session of the account ends. */
-  public static final String AUTH_ADMIN_SIGN_OUT = "flamingo.auth.v1.admin.account.sign-out";
+  public static final String AUTH_ADMIN_ACCOUNT_STATE = request("flamingo.auth.v1.admin.account.state")
+      .needs("account")
+      .takes("account_id: integer required", "disabled: boolean required")
+      .replies("account_id: integer", "disabled: boolean");
+  /** Every browser login and session of the account ends. */
+  public static final String AUTH_ADMIN_SIGN_OUT = request("flamingo.auth.v1.admin.account.sign-out")
+      .needs("account")
+      .takes("account_id: integer required")
+      .replies("sessions_revoked: integer");
   /**
-   * {account_id} + admin account → {account_id, reset_token, expires_at, sessions_revoked}: a forgotten password, reset
-   * by an admin: a one-time reset token for the owner (the gateway makes it a link; only its hash is kept), every
-   * login, session and claimed device request of the account ends at once and the old password no longer signs in.
-   * The admin never chooses or learns the password. 400 for the admin's own account or a body with a password; 404
-   * unknown. Audited admin.account.password_reset on the admin's account, account.password_reset_link on the target's.
+   * A forgotten password, reset by an admin: a one-time reset token for the owner (the gateway makes it a link; only
+   * its hash is kept), every login, session and claimed device request of the account ends at once and the old password
+   * no longer signs in. The admin never chooses or learns the password. 400 for the admin's own account or a body with
+   * a password; 404 unknown. Audited admin.account.password_reset on the admin's account, account.password_reset_link
+   * on the target's.
    */
-  public static final String AUTH_ADMIN_PASSWORD_RESET = "flamingo.auth.v1.admin.account.password-reset";
+  public static final String AUTH_ADMIN_PASSWORD_RESET = request("flamingo.auth.v1.admin.account.password-reset")
+      .needs("account")
+      .takes("account_id: integer required")
+      .replies("account_id: integer", "reset_token: string", "expires_at: string", "sessions_revoked: integer");
   /**
-   * {token, password} → {account_id, email}: the owner's side of a reset link: the password they choose (the sign-up
-   * check), a new security stamp and a new account key made from it (the old key is lost by design); the token is
-   * used up. 400 for an unknown, used or expired token. Audited account.password_reset on the account.
+   * The owner's side of a reset link: the password they choose (the sign-up check), a new security stamp and a new
+   * account key made from it (the old key is lost by design); the token is used up. 400 for an unknown, used or expired
+   * token. Audited account.password_reset on the account.
    */
-  public static final String AUTH_PASSWORD_RESET_COMPLETE = "flamingo.auth.v1.account.password-reset";
-  /** admin account → [{id, note, created_at, expires_at, used_at, revoked_at, status}], newest first. */
-  public static final String AUTH_ADMIN_INVITES_LIST = "flamingo.auth.v1.admin.invites.list";
-  /** {note?, expires_in_days?} + admin account → {id, invite_token, note, expires_at} (the token: shown once). */
-  public static final String AUTH_ADMIN_INVITES_CREATE = "flamingo.auth.v1.admin.invites.create";
-  /** {id} + admin account → message "Invite revoked"; 404 for an unknown or already ended invite. */
-  public static final String AUTH_ADMIN_INVITES_REVOKE = "flamingo.auth.v1.admin.invites.revoke";
-  /** admin account → {accounts, disabled_accounts, signup_mode}. */
-  public static final String AUTH_ADMIN_FIGURES = "flamingo.auth.v1.admin.figures";
+  public static final String AUTH_PASSWORD_RESET_COMPLETE = request("flamingo.auth.v1.account.password-reset")
+      .takes("token: string required", "password: string required")
+      .replies("account_id: integer", "email: string");
+  /** Newest first. */
+  public static final String AUTH_ADMIN_INVITES_LIST = request("flamingo.auth.v1.admin.invites.list")
+      .needs("account")
+      .repliesArrayOf("id: string", "note: string", "created_at: string", "expires_at: string", "used_at: string",
+          "revoked_at: string", "status: string");
+  /** The invite_token is shown once. */
+  public static final String AUTH_ADMIN_INVITES_CREATE = request("flamingo.auth.v1.admin.invites.create")
+      .needs("account")
+      .takes("note: string", "expires_in_days: integer")
+      .replies("id: string", "invite_token: string", "note: string", "expires_at: string");
+  /** Message "Invite revoked"; 404 for an unknown or already ended invite. */
+  public static final String AUTH_ADMIN_INVITES_REVOKE = request("flamingo.auth.v1.admin.invites.revoke")
+      .needs("account")
+      .takes("id: string required")
+      .repliesMessage();
+  public static final String AUTH_ADMIN_FIGURES = request("flamingo.auth.v1.admin.figures")
+      .needs("account")
+      .replies("accounts: integer", "disabled_accounts: integer", "signup_mode: string");
   /**
-   * {account_id, admin, password (the calling admin's own)} + admin account → {account_id, admin}: grants or revokes
-   * the admin role. 400 for a wrong password or the admin's own account; 409 for the last enabled admin. Audited
-   * admin.account.admin_granted / admin_revoked (admin's and target's logs) and in the admin log.
+   * Grants or revokes the admin role; password is the calling admin's own. 400 for a wrong password or the admin's own
+   * account; 409 for the last enabled admin. Audited admin.account.admin_granted / admin_revoked (admin's and target's
+   * logs) and in the admin log.
    */
-  public static final String AUTH_ADMIN_ROLE = "flamingo.auth.v1.admin.account.role";
-  /** {limit?, before?} + admin account → {entries, next_before}: the server-wide admin log, newest first. */
-  public static final String AUTH_ADMIN_LOG = "flamingo.auth.v1.admin.log";
-  /** {account_id, quota_bytes} + admin account → {account_id}: a quota set in data-service, into the admin log. */
-  public static final String AUTH_ADMIN_QUOTA_LOGGED = "flamingo.auth.v1.admin.quota.logged";
+  public static final String AUTH_ADMIN_ROLE = request("flamingo.auth.v1.admin.account.role")
+      .needs("account")
+      .takes("account_id: integer required", "admin: boolean required", "password: string required")
+      .replies("account_id: integer", "admin: boolean");
+  /** The server-wide admin log, newest first. */
+  public static final String AUTH_ADMIN_LOG = request("flamingo.auth.v1.admin.log")
+      .needs("account")
+      .takes("limit: integer|string", "before: integer|string")
+      .replies("entries: array", "next_before: integer|null");
+  /** A quota set in data-service, into the admin log. */
+  public static final String AUTH_ADMIN_QUOTA_LOGGED = request("flamingo.auth.v1.admin.quota.logged")
+      .needs("account")
+      .takes("account_id: integer required", "quota_bytes: integer|null")
+      .replies("account_id: integer");
   /**
-   * {password} (the account's own, the account in context) or {account_id} (an admin in context) → {account_id,
-   * email}: the first step of deleting an account. The account is disabled, its logins and sessions end; the
-   * caller then purges the other services' rows and calls {@link #AUTH_ACCOUNT_DELETE_FINISH}. Repeatable. 409 for
-   * the last enabled admin; an admin's deletion is in the admin log from this step.
+   * The first step of deleting an account: {password} (the account's own, the account in context) or {account_id} (an
+   * admin in context). The account is disabled, its logins and sessions end; the caller then purges the other services'
+   * rows and calls {@link #AUTH_ACCOUNT_DELETE_FINISH}. Repeatable. 409 for the last enabled admin; an admin's deletion
+   * is in the admin log from this step.
    */
-  public static final String AUTH_ACCOUNT_DELETE_BEGIN = "flamingo.auth.v1.account.delete.begin";
+  public static final String AUTH_ACCOUNT_DELETE_BEGIN = request("flamingo.auth.v1.account.delete.begin")
+      .needs("account")
+      .takes("password: string", "account_id: integer")
+      .replies("account_id: integer", "email: string");
   /**
-   * {account_id} + the same caller → message "Account deleted": the account's rows here are gone and an
+   * Message "Account deleted", by the same caller as delete.begin: the account's rows here are gone and an
    * account.deleted audit record (no e-mail) remains; 409 unless delete.begin ran first.
    */
-  public static final String AUTH_ACCOUNT_DELETE_FINISH = "flamingo.auth.v1.account.delete.finish";
+  public static final String AUTH_ACCOUNT_DELETE_FINISH = request("flamingo.auth.v1.account.delete.finish")
+      .needs("account")
+      .takes("account_id: integer required")
+      .repliesMessage();
 
   // --- data-service ---------------------------------------------------------------------------
-  public static final String DATA_PING = "flamingo.data.v1.ping";
-  /** account in context → the sync config object. */
-  public static final String DATA_CONFIG_GET = "flamingo.data.v1.config.get";
-  public static final String DATA_CONFIG_PUT = "flamingo.data.v1.config.put";
+  public static final String DATA_PING = request("flamingo.data.v1.ping")
+      .replies("service: string", "ok: boolean", "status: string");
+  public static final String DATA_CONFIG_GET = request("flamingo.data.v1.config.get")
+      .needs("account")
+      .replies("sync_history: boolean", "sync_environments: boolean", "sync_secrets: boolean",
+          "sync_collections: boolean", "sync_settings: boolean", "updated_at: string");
+  public static final String DATA_CONFIG_PUT = request("flamingo.data.v1.config.put")
+      .needs("account")
+      .takes("sync_history: boolean", "sync_environments: boolean", "sync_secrets: boolean",
+          "sync_collections: boolean", "sync_settings: boolean")
+      .replies("sync_history: boolean", "sync_environments: boolean", "sync_secrets: boolean",
+          "sync_collections: boolean", "sync_settings: boolean", "updated_at: string");
   /** Before key custody (old gateways): answers for keys wrapped under the KEK alone; others 403. */
-  public static final String DATA_KEY_GET = "flamingo.data.v1.key.get";
-  public static final String DATA_KEY_PUT = "flamingo.data.v1.key.put";
+  public static final String DATA_KEY_GET = request("flamingo.data.v1.key.get")
+      .needs("account")
+      .replies("master_key: string", "version: integer", "updated_at: string");
+  public static final String DATA_KEY_PUT = request("flamingo.data.v1.key.put")
+      .needs("account")
+      .takes("master_key: string required", "expected_version: integer", "if_match: string")
+      .replies("version: integer");
   /**
-   * {custody, account_key?, account_key_id?} + account → {master_key, version, updated_at} or data null. The
-   * gateway sets the three fields from {@link #AUTH_KEY_GRANT} (never from the client). 403 when the key is
-   * held under an account key and the session has none; 409 when the account key was replaced (password reset).
+   * Data null when no key is stored. The gateway sets custody, account_key and account_key_id from {@link
+   * #AUTH_KEY_GRANT} (never from the client). 403 when the key is held under an account key and the session has none;
+   * 409 when the account key was replaced (password reset).
    */
-  public static final String DATA_KEY_GET_V2 = "flamingo.data.v2.key.get";
-  /** {master_key, expected_version? | if_match?, custody, account_key?, account_key_id?} + account → {version}. */
-  public static final String DATA_KEY_PUT_V2 = "flamingo.data.v2.key.put";
+  public static final String DATA_KEY_GET_V2 = request("flamingo.data.v2.key.get")
+      .needs("account")
+      .takes("custody: boolean required", "account_key: string", "account_key_id: string")
+      .replies("master_key: string", "version: integer", "updated_at: string");
+  /** expected_version or if_match; custody and the account key as for {@link #DATA_KEY_GET_V2}. */
+  public static final String DATA_KEY_PUT_V2 = request("flamingo.data.v2.key.put")
+      .needs("account")
+      .takes("master_key: string required", "expected_version: integer", "if_match: string",
+          "custody: boolean required", "account_key: string", "account_key_id: string")
+      .replies("version: integer");
   /**
-   * {account_key, account_key_id} + account → {converted}: a master key wrapped under the KEK alone is wrapped
-   * under the account key too (auth-service, when an account's key custody begins).
+   * A master key wrapped under the KEK alone is wrapped under the account key too (auth-service, when an account's key
+   * custody begins).
    */
-  public static final String DATA_KEY_CONVERT = "flamingo.data.v1.key.convert";
-  public static final String DATA_BLOB_LIST = "flamingo.data.v1.blob.list";
-  public static final String DATA_BLOB_GET = "flamingo.data.v1.blob.get";
-  public static final String DATA_BLOB_PUT = "flamingo.data.v1.blob.put";
-  public static final String DATA_BLOB_DELETE = "flamingo.data.v1.blob.delete";
-  public static final String DATA_LIMITS = "flamingo.data.v1.limits";
+  public static final String DATA_KEY_CONVERT = request("flamingo.data.v1.key.convert")
+      .needs("account")
+      .takes("account_key: string required", "account_key_id: string required")
+      .replies("converted: boolean");
+  public static final String DATA_BLOB_LIST = request("flamingo.data.v1.blob.list")
+      .needs("account")
+      .takes("since: integer|string", "limit: integer")
+      .replies("items: array", "count: integer", "latest_version: integer");
+  public static final String DATA_BLOB_GET = request("flamingo.data.v1.blob.get")
+      .needs("account")
+      .takes("type: string required", "if_none_match: string")
+      .replies("data_type: string", "encrypted_blob: string", "nonce: string", "version: integer", "checksum: string",
+          "blob_size_bytes: integer", "updated_at: string");
+  public static final String DATA_BLOB_PUT = request("flamingo.data.v1.blob.put")
+      .needs("account")
+      .takes("type: string required", "encrypted_blob: string required", "nonce: string required", "checksum: string",
+          "if_match: string", "expected_version: integer")
+      .replies("data_type: string", "version: integer", "blob_size_bytes: integer");
+  public static final String DATA_BLOB_DELETE = request("flamingo.data.v1.blob.delete")
+      .needs("account")
+      .takes("type: string required", "if_match: string", "expected_version: integer")
+      .repliesMessage();
+  public static final String DATA_LIMITS = request("flamingo.data.v1.limits")
+      .needs("account")
+      .replies("max_blob_bytes: integer", "max_account_bytes: integer", "used_bytes: integer", "data_types: array");
   /**
-   * account in context → {set, version, kek_id, created_at, updated_at} (set false: no other field). Reads the
-   * stored row only and never unwraps the key, so it answers even when the KEK cannot decrypt it.
+   * set false: no other field. Reads the stored row only and never unwraps the key, so it answers even when the KEK
+   * cannot decrypt it.
    */
-  public static final String DATA_KEY_STATUS = "flamingo.data.v1.key.status";
+  public static final String DATA_KEY_STATUS = request("flamingo.data.v1.key.status")
+      .needs("account")
+      .replies("set: boolean", "version: integer", "kek_id: string", "created_at: string", "updated_at: string",
+          "custody: boolean", "account_key_id: string");
   /**
-   * {account_ids: [..] (at most 500)} → {usage, default_quota_bytes}; usage maps each id (a string) to the
-   * account's bytes, blobs and quota_bytes (null: the default). Admin (gateway-checked).
+   * At most 500 account_ids; usage maps each id (a string) to the account's bytes, blobs and quota_bytes (null: the
+   * default). Admin (gateway-checked).
    */
-  public static final String DATA_ADMIN_USAGE = "flamingo.data.v1.admin.usage";
-  /** {account_id, quota_bytes | null} + admin account → {account_id, quota_bytes, default_quota_bytes}. */
-  public static final String DATA_ADMIN_QUOTA_PUT = "flamingo.data.v1.admin.quota.put";
-  /** → {bytes, blobs, keys} over every account. */
-  public static final String DATA_ADMIN_TOTALS = "flamingo.data.v1.admin.totals";
-  /** {account_id} → {rows}: removes every row of the account in schema data (account deletion; repeatable). */
-  public static final String DATA_ACCOUNT_PURGE = "flamingo.data.v1.account.purge";
+  public static final String DATA_ADMIN_USAGE = request("flamingo.data.v1.admin.usage")
+      .takes("account_ids: array required")
+      .replies("usage: object", "default_quota_bytes: integer");
+  /** quota_bytes null: the default. */
+  public static final String DATA_ADMIN_QUOTA_PUT = request("flamingo.data.v1.admin.quota.put")
+      .needs("account")
+      .takes("account_id: integer required", "quota_bytes: integer")
+      .replies("account_id: integer", "quota_bytes: integer", "default_quota_bytes: integer");
+  /** Over every account. */
+  public static final String DATA_ADMIN_TOTALS = request("flamingo.data.v1.admin.totals")
+      .replies("bytes: integer", "blobs: integer", "keys: integer");
+  /** Removes every row of the account in schema data (account deletion; repeatable). */
+  public static final String DATA_ACCOUNT_PURGE = request("flamingo.data.v1.account.purge")
+      .takes("account_id: integer required")
+      .replies("rows: integer");
 
   // --- device-service -------------------------------------------------------------------------
-  public static final String DEVICE_PING = "flamingo.device.v1.ping";
-  public static final String DEVICE_LIST = "flamingo.device.v1.list";
-  public static final String DEVICE_REVOKE = "flamingo.device.v1.revoke";
-  public static final String DEVICE_RENAME = "flamingo.device.v1.rename";
-  /** account + device in context → revokes every other device of the account. */
-  public static final String DEVICE_REVOKE_OTHERS = "flamingo.device.v1.revoke-others";
-  public static final String DEVICE_AUDIT_LIST = "flamingo.device.v1.audit.list";
+  public static final String DEVICE_PING = request("flamingo.device.v1.ping")
+      .replies("service: string", "ok: boolean", "status: string");
+  public static final String DEVICE_LIST = request("flamingo.device.v1.list")
+      .needs("account")
+      .repliesArrayOf("id: string", "name: string", "device_type: string", "is_approved: boolean",
+          "is_current: boolean", "last_seen_at: string", "created_at: string", "last_ip: string", "status: string",
+          "session_expires_at: string");
+  public static final String DEVICE_REVOKE = request("flamingo.device.v1.revoke")
+      .needs("account")
+      .takes("id: string required")
+      .repliesMessage();
+  public static final String DEVICE_RENAME = request("flamingo.device.v1.rename")
+      .needs("account")
+      .takes("id: string required", "name: string required")
+      .replies("id: string", "name: string", "device_type: string", "is_approved: boolean", "is_current: boolean",
+          "last_seen_at: string", "created_at: string", "last_ip: string", "status: string",
+          "session_expires_at: string");
+  /** Revokes every other device of the account. */
+  public static final String DEVICE_REVOKE_OTHERS = request("flamingo.device.v1.revoke-others")
+      .needs("account", "device")
+      .replies("revoked: integer");
+  public static final String DEVICE_AUDIT_LIST = request("flamingo.device.v1.audit.list")
+      .needs("account")
+      .takes("limit: integer|string", "before: integer|string", "event_type: string")
+      .repliesArrayOf("id: integer", "event_type: string", "ip_address: string", "metadata: object",
+          "created_at: string", "device_id: string", "user_agent: string");
   /**
-   * {event_id, topic, payload} from a service's outbox relay → replies once the event is durably stored
-   * (at least once: de-duplicated by event_id). topic is the address the payload was once published on:
-   * EVENT_AUDIT, EVENT_SESSION_CREATED or EVENT_SESSION_REVOKED.
+   * From a service's outbox relay: replies once the event is durably stored (at least once: de-duplicated by event_id).
+   * topic is the address the payload was once published on: EVENT_AUDIT, EVENT_SESSION_CREATED or
+   * EVENT_SESSION_REVOKED.
    */
-  public static final String DEVICE_EVENTS_DELIVER = "flamingo.device.v1.events.deliver";
-  /** {account_ids: [..] (at most 500)} → {activity}: each id (a string) to its devices (not revoked) and last_seen_at. */
-  public static final String DEVICE_ADMIN_ACTIVITY = "flamingo.device.v1.admin.activity";
-  /** → {devices, active_devices} over every account (active: seen within 30 days). */
-  public static final String DEVICE_ADMIN_TOTALS = "flamingo.device.v1.admin.totals";
+  public static final String DEVICE_EVENTS_DELIVER = request("flamingo.device.v1.events.deliver")
+      .takes("event_id: string required", "topic: string required", "payload: object required")
+      .replies("stored: boolean");
+  /** At most 500 account_ids; activity maps each id (a string) to its devices (not revoked) and last_seen_at. */
+  public static final String DEVICE_ADMIN_ACTIVITY = request("flamingo.device.v1.admin.activity")
+      .takes("account_ids: array required")
+      .replies("activity: object");
+  /** Over every account (active: seen within 30 days). */
+  public static final String DEVICE_ADMIN_TOTALS = request("flamingo.device.v1.admin.totals")
+      .replies("devices: integer", "active_devices: integer");
 
   // --- events (published) ---------------------------------------------------------------------
   /**
-   * {session_ids: [..], device_ids: [..], account_id, reason}: gateways evict these sessions from their
-   * caches; device-service marks the devices signed out unless the reason is "rotated" (same device).
+   * Gateways evict these sessions from their caches; device-service marks the devices signed out unless the reason is
+   * "rotated" (same device).
    */
-  public static final String EVENT_SESSION_REVOKED = "flamingo.events.session.revoked";
-  /** {account_id}: the account's security stamp changed; gateways evict its browser logins. */
-  public static final String EVENT_ACCOUNT_STAMP_CHANGED = "flamingo.events.account.stamp";
-  /** {account_id, session_id, device_id, device_name, device_type, ip, user_agent, created_at}. */
-  public static final String EVENT_SESSION_CREATED = "flamingo.events.session.created";
-  /** {device_id, account_id, ip, seen_at}: a device was used (the gateway sends at most one a minute per device). */
-  public static final String EVENT_DEVICE_SEEN = "flamingo.events.device.seen";
-  /** {event_type, account_id, device_id, ip, user_agent, metadata, created_at}. */
-  public static final String EVENT_AUDIT = "flamingo.events.audit";
-  /** {account_id, login_id}: one browser login ended (logout); gateways evict the account's cached browser logins. */
-  public static final String EVENT_BROWSER_LOGGED_OUT = "flamingo.events.browser.logout";
+  public static final String EVENT_SESSION_REVOKED = event("flamingo.events.session.revoked")
+      .carries("session_ids: array", "device_ids: array", "account_id: integer", "reason: string");
+  /** The account's security stamp changed; gateways evict its browser logins. */
+  public static final String EVENT_ACCOUNT_STAMP_CHANGED = event("flamingo.events.account.stamp")
+      .carries("account_id: integer");
+  public static final String EVENT_SESSION_CREATED = event("flamingo.events.session.created")
+      .carries("event_id: string", "account_id: integer", "session_id: string", "device_id: string",
+          "device_name: string", "device_type: string", "ip: string", "user_agent: string", "created_at: string",
+          "expires_at: string");
+  /** A device was used (the gateway sends at most one a minute per device). */
+  public static final String EVENT_DEVICE_SEEN = event("flamingo.events.device.seen")
+      .carries("device_id: string", "account_id: integer", "ip: string", "seen_at: string");
+  public static final String EVENT_AUDIT = event("flamingo.events.audit")
+      .carries("event_id: string", "event_type: string", "account_id: integer", "device_id: string", "ip: string",
+          "user_agent: string", "metadata: object", "created_at: string");
+  /** One browser login ended (logout); gateways evict the account's cached browser logins. */
+  public static final String EVENT_BROWSER_LOGGED_OUT = event("flamingo.events.browser.logout")
+      .carries("account_id: integer", "login_id: string");
   /**
-   * {node, requests_per_minute, at}: a gateway instance's requests in the last 60 s, published every 10 s, so that
-   * any gateway can answer the server's requests per minute (the admin's figures).
+   * A gateway instance's requests in the last 60 s, published every 10 s, so that any gateway can answer the server's
+   * requests per minute (the admin's figures).
    */
-  public static final String EVENT_GATEWAY_LOAD = "flamingo.events.gateway.load";
+  public static final String EVENT_GATEWAY_LOAD = event("flamingo.events.gateway.load")
+      .carries("node: string", "requests_per_minute: integer", "at: integer");
 }

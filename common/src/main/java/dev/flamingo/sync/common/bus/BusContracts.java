@@ -2,42 +2,36 @@ package dev.flamingo.sync.common.bus;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The bus contract of every address in {@link Addresses}, machine-readable: {@code bus-contracts.json} beside this
- * class (request fields with their types and whether they are required, the request-context headers a handler
- * needs, the reply's shape and fields). {@link #breakingChanges} compares two versions of it the way the release
- * rule does (docs/bus-contracts.md): within one versioned address, fields may be added (a new request field only
- * as optional), never removed, retyped or made required, and a handler never starts to need more context; a
- * breaking change is a new {@code v<N+1>} address. The test in common keeps this registry equal to the
- * addresses and compatible with the snapshot of the last release's contracts.
+ * The bus contract of every address, machine-readable: the registry that the constants of {@link Addresses} declare
+ * (request fields with their types and whether they are required, the request-context headers a handler needs, the
+ * reply's shape and fields). {@link #breakingChanges} compares two versions of it the way the release rule does
+ * (docs/bus-contracts.md): within one versioned address, fields may be added (a new request field only as optional),
+ * never removed, retyped or made required, and a handler never starts to need more context; a breaking change is a
+ * new {@code v<N+1>} address. The test in common keeps this registry compatible with the snapshot of the last
+ * release's contracts.
  */
 public final class BusContracts {
-  public static final String RESOURCE = "bus-contracts.json";
   static final Set<String> KINDS = Set.of("request", "event");
   static final Set<String> SHAPES = Set.of("object", "array", "message", "none");
   static final Set<String> TYPES = Set.of("string", "integer", "number", "boolean", "object", "array", "any", "null");
   static final String REQUIRED = " required";
+  static final String ABOUT = "The bus contract of every address, as declared in Addresses.java. kind: request (one"
+      + " instance answers) or event (published). context: the request-context headers the handler requires (account,"
+      + " session, device). request: the body's fields (events: the payload); a type ending in ' required' must be"
+      + " sent. reply_shape: object | array (of objects with the reply fields) | message (data null, a message) | none."
+      + " reply: the fields of the reply's data. Types: string, integer, number, boolean, object, array, any, or"
+      + " alternatives joined by '|'. The rule and how to change a contract: docs/bus-contracts.md.";
 
   private BusContracts() {}
 
   /** The registry of this build: {about, addresses: {address: contract}}. */
   public static JsonObject registry() {
-    try (InputStream in = BusContracts.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-      }
-      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new JsonObject().put("about", ABOUT).put("addresses", Addresses.contracts());
   }
 
   /** The type of a field without its " required" mark. */

@@ -43,15 +43,17 @@ public final class Inbox {
     if (eventId == null || payload == null) {
       return ignored("an event without event_id or payload", topic);
     }
-    Future<Void> stored = switch (topic) {
-      case Addresses.EVENT_AUDIT -> storeAudit(payload.copy().put("event_id", eventId.toString()));
-      case Addresses.EVENT_SESSION_CREATED, Addresses.EVENT_SESSION_REVOKED ->
-          store.pool().withTransaction(tx -> store.firstTime(tx, eventId).compose(first -> !first
-              ? Future.<Void>succeededFuture()
-              : Addresses.EVENT_SESSION_CREATED.equals(topic) ? devices.applyCreated(tx, payload)
-              : devices.applyRevoked(tx, payload)));
-      default -> null;
-    };
+    Future<Void> stored;
+    if (Addresses.EVENT_AUDIT.equals(topic)) {
+      stored = storeAudit(payload.copy().put("event_id", eventId.toString()));
+    } else if (Addresses.EVENT_SESSION_CREATED.equals(topic) || Addresses.EVENT_SESSION_REVOKED.equals(topic)) {
+      stored = store.pool().withTransaction(tx -> store.firstTime(tx, eventId).compose(first -> !first
+          ? Future.<Void>succeededFuture()
+          : Addresses.EVENT_SESSION_CREATED.equals(topic) ? devices.applyCreated(tx, payload)
+          : devices.applyRevoked(tx, payload)));
+    } else {
+      stored = null;
+    }
     if (stored == null) {
       return ignored("an event of an unknown topic", topic);
     }
