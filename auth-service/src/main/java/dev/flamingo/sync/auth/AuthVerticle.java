@@ -20,6 +20,7 @@ import dev.flamingo.sync.auth.signup.SignupStore;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.ServiceConsumers;
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.outbox.Outbox;
@@ -64,7 +65,7 @@ public class AuthVerticle extends VerticleBase {
    * a process when it is still set).
    */
   private Future<Void> seedAdmins(Settings settings) {
-    java.util.List<String> emails = settings.list(Settings.ADMIN_EMAILS);
+    java.util.List<String> emails = settings.list(Setting.ADMIN_EMAILS);
     return Admins.seedOnce(pool, emails).map(granted -> {
       if (granted >= 0) {
         LOG.info("The admin role is now stored on the account: {} account(s) named in {} got it, once", granted,
@@ -81,7 +82,7 @@ public class AuthVerticle extends VerticleBase {
   private Future<Void> wire(Settings settings, String secret) {
     Outbox audit = new Outbox();
     relay = OutboxRelay.startFor(vertx, pool, audit);
-    BrowserTokens browserTokens = new BrowserTokens(vertx, secret, settings.number(Settings.BROWSER_LOGIN_HOURS, 12) * 3600);
+    BrowserTokens browserTokens = new BrowserTokens(vertx, secret, settings.number(Setting.BROWSER_LOGIN_HOURS) * 3600);
     HashingGate.of(vertx, settings); // every Argon2id run below goes through it
     PasswordHasher hasher = new PasswordHasher();
     AccountKeyStore keyStore = new AccountKeyStore();
@@ -92,13 +93,13 @@ public class AuthVerticle extends VerticleBase {
     AccountService accounts = new AccountService(vertx, pool, accountStore, hasher, browserTokens,
         audit, signups, admins, keys);
     SessionService sessions = new SessionService(vertx, pool, new SessionStore(pool), audit,
-        settings.integer(Settings.SESSION_TTL_DAYS, 90));
+        settings.integer(Setting.SESSION_TTL_DAYS));
     AdminService admin = new AdminService(vertx, pool, accountStore, admins, sessions, signups, audit, hasher);
     AccountDeletion deletion = new AccountDeletion(vertx, pool, accountStore, hasher, sessions, admin, audit);
     DeviceFlowService flow = new DeviceFlowService(vertx, pool, new TempTokenStore(pool), sessions, audit,
-        settings.integer(Settings.TEMP_TOKEN_TTL_SECONDS, 300), keys, keyStore);
+        settings.integer(Setting.TEMP_TOKEN_TTL_SECONDS), keys, keyStore);
 
-    long interval = settings.number(Settings.CLEANUP_INTERVAL_SECONDS, 3600) * 1000;
+    long interval = settings.number(Setting.CLEANUP_INTERVAL_SECONDS) * 1000;
     cleanupTimer = vertx.setPeriodic(interval, id -> Future.all(flow.cleanup(), sessions.cleanup(), accounts.cleanup())
         .onSuccess(r -> LOG.debug("cleanup: {} temp tokens, {} sessions, {} ended browser logins", r.resultAt(0),
             r.resultAt(1), r.resultAt(2)))
@@ -149,14 +150,14 @@ public class AuthVerticle extends VerticleBase {
 
   /** The browser-login signing key: configured, or kept in the secrets directory (created once). */
   static String jwtSecret(Settings settings) {
-    String configured = settings.string(Settings.JWT_SECRET, null);
+    String configured = settings.string(Setting.JWT_SECRET);
     if (configured != null) {
       if (configured.length() < 32) {
         throw new IllegalStateException(Settings.JWT_SECRET + " must be at least 32 characters");
       }
       return configured;
     }
-    String dir = settings.string(Settings.SECRETS_DIR, null);
+    String dir = settings.string(Setting.SECRETS_DIR);
     if (dir == null) {
       throw new IllegalStateException("Set " + Settings.JWT_SECRET + " (32+ characters) or " + Settings.SECRETS_DIR);
     }

@@ -1,10 +1,11 @@
 package dev.flamingo.sync.device;
 
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 
 /**
- * The settings of device-service, read once at start. The keys that are not in {@link Settings} yet are
- * named here; every value must be a positive number (a retention of 0 days or less keeps rows forever).
+ * The settings of device-service, read once at start (declared, with their defaults, in {@link Setting});
+ * every value must be a positive number (a retention of 0 days or less keeps rows forever).
  */
 public record DeviceConfig(
     long lastSeenFlushMs,
@@ -17,30 +18,22 @@ public record DeviceConfig(
     long authTimeoutMs,
     int sessionTtlDays) {
 
-  public static final String LAST_SEEN_FLUSH_MS = "FLAMINGO_LAST_SEEN_FLUSH_MS";
-  public static final String AUDIT_FLUSH_MS = "FLAMINGO_AUDIT_FLUSH_MS";
-  public static final String AUDIT_BATCH_SIZE = "FLAMINGO_AUDIT_BATCH_SIZE";
-  public static final String AUDIT_BUFFER_MAX = "FLAMINGO_AUDIT_BUFFER_MAX";
-  public static final String AUDIT_RETENTION_DAYS = "FLAMINGO_AUDIT_RETENTION_DAYS";
-  public static final String REVOKED_DEVICE_RETENTION_DAYS = "FLAMINGO_REVOKED_DEVICE_RETENTION_DAYS";
-  public static final String AUTH_TIMEOUT_MS = "FLAMINGO_DEVICE_AUTH_TIMEOUT_MS";
-
   public static DeviceConfig from(Settings s) {
     return new DeviceConfig(
-        positive(s, LAST_SEEN_FLUSH_MS, s.number(LAST_SEEN_FLUSH_MS, 5000)),
-        positive(s, AUDIT_FLUSH_MS, s.number(AUDIT_FLUSH_MS, 1000)),
-        (int) positive(s, AUDIT_BATCH_SIZE, s.integer(AUDIT_BATCH_SIZE, 200)),
-        (int) positive(s, AUDIT_BUFFER_MAX, s.integer(AUDIT_BUFFER_MAX, 10_000)),
-        s.integer(AUDIT_RETENTION_DAYS, 90),
-        s.integer(REVOKED_DEVICE_RETENTION_DAYS, 30),
-        positive(s, Settings.CLEANUP_INTERVAL_SECONDS, s.number(Settings.CLEANUP_INTERVAL_SECONDS, 3600)),
-        positive(s, AUTH_TIMEOUT_MS, s.number(AUTH_TIMEOUT_MS, 5000)),
-        (int) positive(s, Settings.SESSION_TTL_DAYS, s.integer(Settings.SESSION_TTL_DAYS, 90)));
+        positive(Setting.LAST_SEEN_FLUSH_MS, s.number(Setting.LAST_SEEN_FLUSH_MS)),
+        positive(Setting.AUDIT_FLUSH_MS, s.number(Setting.AUDIT_FLUSH_MS)),
+        (int) positive(Setting.AUDIT_BATCH_SIZE, s.integer(Setting.AUDIT_BATCH_SIZE)),
+        (int) positive(Setting.AUDIT_BUFFER_MAX, s.integer(Setting.AUDIT_BUFFER_MAX)),
+        s.integer(Setting.AUDIT_RETENTION_DAYS),
+        s.integer(Setting.REVOKED_DEVICE_RETENTION_DAYS),
+        positive(Setting.CLEANUP_INTERVAL_SECONDS, s.number(Setting.CLEANUP_INTERVAL_SECONDS)),
+        positive(Setting.DEVICE_AUTH_TIMEOUT_MS, s.number(Setting.DEVICE_AUTH_TIMEOUT_MS)),
+        (int) positive(Setting.SESSION_TTL_DAYS, s.integer(Setting.SESSION_TTL_DAYS)));
   }
 
-  private static long positive(Settings s, String key, long value) {
+  private static long positive(Setting setting, long value) {
     if (value <= 0) {
-      throw new IllegalArgumentException(key + " must be a positive number, not " + value);
+      throw new IllegalArgumentException(setting.key() + " must be a positive number, not " + value);
     }
     return value;
   }

@@ -190,8 +190,8 @@ class AuditLogTest {
       DeviceVerticle second = new DeviceVerticle();
       other.deployVerticle(second, new DeploymentOptions().setConfig(new JsonObject()
           .put(Settings.DB_URL, f.db.url())
-          .put(DeviceConfig.AUDIT_FLUSH_MS, 600_000)
-          .put(DeviceConfig.LAST_SEEN_FLUSH_MS, 600_000))).await();
+          .put(Settings.AUDIT_FLUSH_MS, 600_000)
+          .put(Settings.LAST_SEEN_FLUSH_MS, 600_000))).await();
       // the same published event reaches both instances (as two nodes of a cluster would each get it)
       JsonObject event = event("sync.claim", account, "10.2.2.2", 1, Instant.now());
       f.vertx.eventBus().publish(Addresses.EVENT_AUDIT, event);

@@ -76,9 +76,9 @@ final class Fixture implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
     JsonObject config = new JsonObject()
         .put(Settings.DB_URL, db.url())
         .put(Settings.DB_POOL_SIZE, 4)
-        .put(DeviceConfig.LAST_SEEN_FLUSH_MS, 600_000) // flushed by the tests, never by the timer
-        .put(DeviceConfig.AUDIT_FLUSH_MS, 200)
-        .put(DeviceConfig.AUTH_TIMEOUT_MS, authTimeoutMs);
+        .put(Settings.LAST_SEEN_FLUSH_MS, 600_000) // flushed by the tests, never by the timer
+        .put(Settings.AUDIT_FLUSH_MS, 200)
+        .put(Settings.DEVICE_AUTH_TIMEOUT_MS, authTimeoutMs);
     vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_SESSION_REVOKE_DEVICES, this::fakeAuth);
     verticle = new DeviceVerticle();
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await();

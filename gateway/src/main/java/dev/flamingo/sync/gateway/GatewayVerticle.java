@@ -2,6 +2,7 @@ package dev.flamingo.sync.gateway;
 
 import dev.flamingo.sync.common.bus.AuditEvents;
 import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.launch.PortInUse;
 import dev.flamingo.sync.common.ops.Observability;
@@ -68,9 +69,9 @@ public class GatewayVerticle extends VerticleBase {
     Settings settings = new Settings(config());
     String publicUrl = settings.publicUrl();
     Observability.registerHttpMeters(); // scraped at 0 before the first request
-    BusForwarder bus = new BusForwarder(vertx, settings.number(Settings.BUS_TIMEOUT_MS, 10_000));
+    BusForwarder bus = new BusForwarder(vertx, settings.number(Setting.BUS_TIMEOUT_MS));
     LoginCookie loginCookie = new LoginCookie(publicUrl);
-    Authenticator auth = new Authenticator(vertx, bus, settings.number(Settings.AUTH_CACHE_SECONDS, 30) * 1000)
+    Authenticator auth = new Authenticator(vertx, bus, settings.number(Setting.AUTH_CACHE_SECONDS) * 1000)
         .useCookie(loginCookie.name());
     SameOrigin sameOrigin = new SameOrigin(publicUrl);
     AuditEvents audit = new AuditEvents(vertx);
@@ -80,11 +81,11 @@ public class GatewayVerticle extends VerticleBase {
     if (TransportSecurity.applies(publicUrl)) {
       router.route().handler(new TransportSecurity());
     }
-    router.route().handler(new Contexts(new ClientAddress(settings.list(Settings.TRUSTED_PROXIES))));
+    router.route().handler(new Contexts(new ClientAddress(settings.list(Setting.TRUSTED_PROXIES))));
     requestRate = new RequestRate(vertx);
     router.route().handler(requestRate);
     io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> timeout =
-        TimeoutHandler.create(settings.number(Settings.REQUEST_TIMEOUT_MS, 15_000), 503);
+        TimeoutHandler.create(settings.number(Setting.REQUEST_TIMEOUT_MS), 503);
     // the export streams for as long as the client reads (it bounds itself): a 503 midway would cut it
     router.route().handler(ctx -> {
       if (WebRoutes.EXPORT_PATH.equals(ctx.normalizedPath())) {
@@ -97,8 +98,8 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/devices*").handler(new Cors());
     router.route("/api/audit").handler(new Cors());
     DataRoutes data = new DataRoutes(bus);
-    long maxBodyBytes = settings.number(Settings.MAX_BODY_BYTES, 10L * 1024 * 1024);
-    long maxJsonBytes = settings.number(Settings.MAX_JSON_BYTES, 16L * 1024);
+    long maxBodyBytes = settings.number(Setting.MAX_BODY_BYTES);
+    long maxJsonBytes = settings.number(Setting.MAX_JSON_BYTES);
     // blob uploads first: authenticated before their (large) body is read; every other route gets a small body
     data.mountUploads(router, auth, maxBodyBytes);
     router.route("/api/*").handler(JsonContentType::require); // 415 for a body that is not JSON, before it is read
@@ -107,36 +108,36 @@ public class GatewayVerticle extends VerticleBase {
 
     AccountRoutes accounts = new AccountRoutes(bus, loginCookie);
     accounts.mount(router, auth, sameOrigin,
-        limiter(audit, "register", settings.string(Settings.RATE_LIMIT_REGISTER, "10/3600")),
-        new LimitChain(limiter(audit, "login", settings.string(Settings.RATE_LIMIT_LOGIN, "10/60")),
-            limits.perLoginEmail(vertx, "login_email", settings.string(Settings.RATE_LIMIT_LOGIN_EMAIL,
-                RateLimits.LOGIN_EMAIL_DEFAULT), hit -> rateLimitHit(audit, hit))));
+        limiter(audit, "register", settings.string(Setting.RATE_LIMIT_REGISTER)),
+        new LimitChain(limiter(audit, "login", settings.string(Setting.RATE_LIMIT_LOGIN)),
+            limits.perLoginEmail(vertx, "login_email", settings.string(Setting.RATE_LIMIT_LOGIN_EMAIL),
+                hit -> rateLimitHit(audit, hit))));
     new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
-        limiter(audit, "init", settings.string(Settings.RATE_LIMIT_INIT, "30/60")),
-        limiter(audit, "token", settings.string(Settings.RATE_LIMIT_TOKEN, "300/60")),
-        new LimitChain(limits.failuresPerIp(vertx, "claim", settings.string(Settings.RATE_LIMIT_CLAIM,
-                RateLimits.CLAIM_DEFAULT), hit -> rateLimitHit(audit, hit)),
-            limits.failuresPerAccount(vertx, "claim_account", settings.string(Settings.RATE_LIMIT_CLAIM_ACCOUNT,
-                RateLimits.CLAIM_ACCOUNT_DEFAULT), hit -> rateLimitHit(audit, hit))));
+        limiter(audit, "init", settings.string(Setting.RATE_LIMIT_INIT)),
+        limiter(audit, "token", settings.string(Setting.RATE_LIMIT_TOKEN)),
+        new LimitChain(limits.failuresPerIp(vertx, "claim", settings.string(Setting.RATE_LIMIT_CLAIM),
+                hit -> rateLimitHit(audit, hit)),
+            limits.failuresPerAccount(vertx, "claim_account", settings.string(Setting.RATE_LIMIT_CLAIM_ACCOUNT),
+                hit -> rateLimitHit(audit, hit))));
     data.mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
     new HealthRoutes(vertx, bus).mount(router, openApi());
     new ServerRoutes(publicUrl, maxBodyBytes, maxJsonBytes)
-        .mount(router, limiter(audit, "server", settings.string(Settings.RATE_LIMIT_SERVER, "60/60")));
+        .mount(router, limiter(audit, "server", settings.string(Setting.RATE_LIMIT_SERVER)));
     AccountDeletions deletions = new AccountDeletions(bus);
     new WebRoutes(bus, accounts, deletions).mount(router, auth, sameOrigin, limits.perAccount(vertx, "export",
-        settings.string(Settings.RATE_LIMIT_EXPORT, "5/3600"), hit -> rateLimitHit(audit, hit)));
+        settings.string(Setting.RATE_LIMIT_EXPORT), hit -> rateLimitHit(audit, hit)));
     new AdminRoutes(bus, publicUrl, deletions, requestRate).mount(router, auth, sameOrigin);
     new PageRoutes().mount(router, auth);
 
     server = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(settings.string(Settings.HTTP_HOST, "0.0.0.0"))
-        .setPort(settings.integer(Settings.HTTP_PORT, 8080))
+        .setHost(settings.string(Setting.HTTP_HOST))
+        .setPort(settings.integer(Setting.HTTP_PORT))
         .setCompressionSupported(true)
-        .setIdleTimeout(settings.integer(Settings.IDLE_TIMEOUT_SECONDS, 60)));
+        .setIdleTimeout(settings.integer(Setting.IDLE_TIMEOUT_SECONDS)));
     server.invalidRequestHandler(new InvalidRequests());
-    String host = settings.string(Settings.HTTP_HOST, "0.0.0.0");
-    int port = settings.integer(Settings.HTTP_PORT, 8080);
+    String host = settings.string(Setting.HTTP_HOST);
+    int port = settings.integer(Setting.HTTP_PORT);
     return auth.listen().compose(v -> requestRate.start())
         .compose(v -> PortInUse.named(server.requestHandler(router).listen(), Settings.HTTP_PORT, host, port))
         .onSuccess(s -> {

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.standalone;
 
 import dev.flamingo.sync.auth.AuthVerticle;
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.data.DataVerticle;
 import dev.flamingo.sync.device.DeviceVerticle;
@@ -15,17 +16,13 @@ import io.vertx.core.Vertx;
  * its own schema), then the gateway, so that the first HTTP request finds everything ready.
  */
 public final class Services {
-  public static final String GATEWAY_INSTANCES = "FLAMINGO_GATEWAY_INSTANCES";
-  public static final String SERVICE_INSTANCES = "FLAMINGO_SERVICE_INSTANCES";
-
   private Services() {}
 
   public static Future<Void> deployAll(Vertx vertx, Settings settings) {
     RateLimits limits = new RateLimits();
     DeploymentOptions options = new DeploymentOptions().setConfig(settings.json());
-    int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-    int gateways = settings.integer(GATEWAY_INSTANCES, cores);
-    int services = settings.integer(SERVICE_INSTANCES, cores);
+    int gateways = settings.integer(Setting.GATEWAY_INSTANCES);
+    int services = settings.integer(Setting.SERVICE_INSTANCES);
     // device-service keeps one instance: it buffers last-seen times and audit events in memory
     return Future.all(
             vertx.deployVerticle(AuthVerticle::new, new DeploymentOptions(options).setInstances(services)),

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.standalone;
 
 import dev.flamingo.sync.common.config.ConfigLoader;
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.security.SecretFiles;
 import dev.flamingo.sync.common.db.Database;
@@ -35,12 +36,12 @@ public final class StandaloneMain {
       cannotStart(vertx, e);
       return;
     }
-    if (settings.string(Settings.SECRETS_DIR, null) == null) {
+    if (settings.string(Setting.SECRETS_DIR) == null) {
       String dir = Path.of(System.getProperty("user.home"), ".config", "flamingo-sync").toString();
       settings = settings.with(Settings.SECRETS_DIR, dir);
     }
     try {
-      SecretFiles.checkDirectory(Path.of(settings.string(Settings.SECRETS_DIR, ".")), Settings.SECRETS_DIR);
+      SecretFiles.checkDirectory(Path.of(settings.string(Setting.SECRETS_DIR)), Settings.SECRETS_DIR);
     } catch (IllegalStateException e) {
       cannotStart(vertx, e);
       return;

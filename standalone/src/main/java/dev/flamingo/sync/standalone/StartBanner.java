@@ -1,5 +1,6 @@
 package dev.flamingo.sync.standalone;
 
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import java.io.PrintStream;
 import java.net.Inet4Address;
@@ -41,7 +42,7 @@ final class StartBanner {
   }
 
   boolean publicUrlSet() {
-    return settings.string(Settings.PUBLIC_URL, null) != null;
+    return settings.configured(Setting.PUBLIC_URL) != null;
   }
 
   /** The URLs other machines may use while FLAMINGO_PUBLIC_URL is not set (empty when it is, or none). */
@@ -49,12 +50,12 @@ final class StartBanner {
     if (publicUrlSet() || listensOnLoopbackOnly()) {
       return List.of();
     }
-    int port = settings.integer(Settings.HTTP_PORT, 8080);
+    int port = settings.integer(Setting.HTTP_PORT);
     return addresses.stream().map(a -> "http://" + a + ":" + port).toList();
   }
 
   private boolean listensOnLoopbackOnly() {
-    String host = settings.string(Settings.HTTP_HOST, "0.0.0.0");
+    String host = settings.string(Setting.HTTP_HOST);
     return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
   }
 
@@ -65,7 +66,7 @@ final class StartBanner {
     }
     String until = " (login links say " + settings.publicUrl() + " until then)";
     if (listensOnLoopbackOnly()) {
-      return "Other machines: it listens on " + settings.string(Settings.HTTP_HOST, "") + " only (FLAMINGO_HTTP_HOST);"
+      return "Other machines: it listens on " + settings.string(Setting.HTTP_HOST) + " only (FLAMINGO_HTTP_HOST);"
           + " behind a proxy, set FLAMINGO_PUBLIC_URL to the proxy's URL" + until;
     }
     List<String> urls = otherMachineUrls();
@@ -93,7 +94,8 @@ final class StartBanner {
   }
 
   private String secretsDir() {
-    return settings.string(Settings.SECRETS_DIR, "(configured by env)");
+    String dir = settings.string(Setting.SECRETS_DIR);
+    return dir != null ? dir : "(configured by env)";
   }
 
   /** Prints the banner (TEXT) or logs it as one event (JSON). */

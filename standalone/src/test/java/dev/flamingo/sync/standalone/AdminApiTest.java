@@ -40,7 +40,7 @@ class AdminApiTest {
   @BeforeAll
   static void start() {
     server = OneBoxServer.start(new JsonObject()
-        .put(Settings.PUBLIC_URL, ORIGIN).put(Services.GATEWAY_INSTANCES, 2)
+        .put(Settings.PUBLIC_URL, ORIGIN).put(Settings.GATEWAY_INSTANCES, 2)
         .put(Settings.RATE_LIMIT_LOGIN, "1000/60").put(Settings.RATE_LIMIT_REGISTER, "1000/60")
         .put(Settings.TRUSTED_PROXIES, "127.0.0.0/8, ::1/128"));
     api = server.api();

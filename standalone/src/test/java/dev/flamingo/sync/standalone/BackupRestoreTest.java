@@ -201,7 +201,7 @@ class BackupRestoreTest {
     Vertx vertx = Vertx.vertx();
     int port = TestCluster.freePort();
     JsonObject config = TestConfig.base(db.url()).put(Settings.HTTP_PORT, port).put(Settings.SECRETS_DIR, secrets.toString())
-        .put(Services.GATEWAY_INSTANCES, 1);
+        .put(Settings.GATEWAY_INSTANCES, 1);
     config.remove(Settings.JWT_SECRET);
     config.remove("FLAMINGO_KEK");
     config.remove("FLAMINGO_KEK_ID");

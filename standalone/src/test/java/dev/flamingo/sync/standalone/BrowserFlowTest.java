@@ -49,7 +49,7 @@ class BrowserFlowTest {
     // localhost, so that an attacker page on another localhost port is same-site but cross-origin
     base = "http://localhost:" + port;
     server = OneBoxServer.start(port, new JsonObject()
-        .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1));
+        .put(Settings.PUBLIC_URL, base).put(Settings.GATEWAY_INSTANCES, 1));
     client = server.api();
     browser = Chromium.start(Path.of("target", "downloads"));
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));

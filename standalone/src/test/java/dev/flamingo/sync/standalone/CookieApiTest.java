@@ -37,7 +37,7 @@ class CookieApiTest {
   static void start() {
     server = OneBoxServer.start(new JsonObject()
         .put(Settings.PUBLIC_URL, ORIGIN).put(Settings.MAX_BODY_BYTES, MAX_BLOB_BODY)
-        .put(Settings.AUTH_CACHE_SECONDS, 300).put(Services.GATEWAY_INSTANCES, 2)
+        .put(Settings.AUTH_CACHE_SECONDS, 300).put(Settings.GATEWAY_INSTANCES, 2)
         .put(Settings.TRUSTED_PROXIES, "127.0.0.0/8, ::1/128")); // the test client plays a proxy in this range
     api = server.api();
   }

@@ -29,7 +29,7 @@ class HostCookieTest {
   @BeforeAll
   static void start() {
     server = OneBoxServer.start(new JsonObject()
-        .put(Settings.PUBLIC_URL, ORIGIN).put(Services.GATEWAY_INSTANCES, 1));
+        .put(Settings.PUBLIC_URL, ORIGIN).put(Settings.GATEWAY_INSTANCES, 1));
     api = server.api();
   }
 

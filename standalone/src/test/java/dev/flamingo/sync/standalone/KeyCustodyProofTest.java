@@ -510,7 +510,7 @@ class KeyCustodyProofTest {
   /** The one-box server's settings on {@code db}: the KEK and the JWT secret live as files in {@code secrets}. */
   static JsonObject settings(TestDatabase db, Path secrets) {
     JsonObject config = TestConfig.base(db.url()).put(Settings.SECRETS_DIR, secrets.toString())
-        .put(Services.GATEWAY_INSTANCES, 1);
+        .put(Settings.GATEWAY_INSTANCES, 1);
     config.remove(Settings.JWT_SECRET);
     config.remove("FLAMINGO_KEK");
     config.remove("FLAMINGO_KEK_ID");

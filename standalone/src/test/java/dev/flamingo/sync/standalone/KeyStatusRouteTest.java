@@ -73,7 +73,7 @@ class KeyStatusRouteTest {
 
   static int start(Vertx vertx, JsonObject config) {
     int port = TestCluster.freePort();
-    Services.deployAll(vertx, new Settings(config.copy().put(Settings.HTTP_PORT, port).put(Services.GATEWAY_INSTANCES, 1)))
+    Services.deployAll(vertx, new Settings(config.copy().put(Settings.HTTP_PORT, port).put(Settings.GATEWAY_INSTANCES, 1)))
         .await();
     return port;
   }

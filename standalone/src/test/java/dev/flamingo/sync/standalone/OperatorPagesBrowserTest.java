@@ -57,7 +57,7 @@ class OperatorPagesBrowserTest {
     int port = TestCluster.freePort();
     base = "http://localhost:" + port;
     server = OneBoxServer.start(port, new JsonObject()
-        .put(Settings.PUBLIC_URL, base).put(Services.GATEWAY_INSTANCES, 1)
+        .put(Settings.PUBLIC_URL, base).put(Settings.GATEWAY_INSTANCES, 1)
         .put(Settings.RATE_LIMIT_LOGIN, "1000/60").put(Settings.RATE_LIMIT_REGISTER, "1000/60"));
     client = server.api();
     Pairing.register(client, ADMIN);

@@ -73,7 +73,7 @@ class SecretsNeverLoggedTest {
     List<String> auditRows;
     try (TestDatabase db = TestDatabase.create()) {
       JsonObject config = TestConfig.base(db.url()).put(Settings.HTTP_PORT, TestCluster.freePort())
-          .put(Services.GATEWAY_INSTANCES, 1);
+          .put(Settings.GATEWAY_INSTANCES, 1);
       secrets.put("JWT secret", config.getString(Settings.JWT_SECRET));
       secrets.put("KEK", config.getString("FLAMINGO_KEK"));
       Vertx vertx = Vertx.vertx();

@@ -1,5 +1,6 @@
 package dev.flamingo.sync.standalone;
 
+import dev.flamingo.sync.common.config.Settings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,7 @@ class StandaloneFlowTest {
 
   @BeforeAll
   static void start() {
-    server = OneBoxServer.start(new JsonObject().put(Services.GATEWAY_INSTANCES, 2));
+    server = OneBoxServer.start(new JsonObject().put(Settings.GATEWAY_INSTANCES, 2));
     api = server.api();
   }
 

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.auth.account;
 
 import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -39,9 +40,8 @@ public final class HashingGate implements Shareable {
 
   /** The gate of {@code vertx}, made with {@code settings} (FLAMINGO_HASHING_CONCURRENCY, _QUEUE) if it has none yet. */
   public static HashingGate of(Vertx vertx, Settings settings) {
-    int cores = Runtime.getRuntime().availableProcessors();
-    int concurrency = settings.integer(Settings.HASHING_CONCURRENCY, cores);
-    int queue = settings.integer(Settings.HASHING_QUEUE, 2 * Math.max(1, concurrency));
+    int concurrency = settings.integer(Setting.HASHING_CONCURRENCY);
+    int queue = settings.integer(Setting.HASHING_QUEUE);
     LocalMap<String, HashingGate> map = vertx.sharedData().getLocalMap(MAP);
     HashingGate made = new HashingGate(vertx, concurrency, queue);
     HashingGate had = map.putIfAbsent(KEY, made);

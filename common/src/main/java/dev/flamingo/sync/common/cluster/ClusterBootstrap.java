@@ -3,6 +3,7 @@ package dev.flamingo.sync.common.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,16 +46,16 @@ public final class ClusterBootstrap {
     }
     adjust.accept(options.getEventBusOptions());
     System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
-    String host = resolveHost(settings.string(Settings.CLUSTER_HOST, "127.0.0.1"));
-    int port = settings.integer(Settings.CLUSTER_PORT, 5701);
-    List<String> members = settings.list(Settings.CLUSTER_MEMBERS);
+    String host = resolveHost(settings.string(Setting.CLUSTER_HOST));
+    int port = settings.integer(Setting.CLUSTER_PORT);
+    List<String> members = settings.list(Setting.CLUSTER_MEMBERS);
     if (members.isEmpty()) {
       members = List.of(host + ":" + port);
     }
     publicAddressWarning(host).ifPresent(LOG::warn);
-    Config config = hazelcastConfig(settings.string(Settings.CLUSTER_NAME, "flamingo"), host, port,
+    Config config = hazelcastConfig(settings.string(Setting.CLUSTER_NAME), host, port,
         resolveMembers(members));
-    options.getEventBusOptions().setHost(host).setPort(settings.integer(Settings.CLUSTER_BUS_PORT, 0));
+    options.getEventBusOptions().setHost(host).setPort(settings.integer(Setting.CLUSTER_BUS_PORT));
     return Vertx.builder()
         .with(options)
         .withClusterManager(new HazelcastClusterManager(config))

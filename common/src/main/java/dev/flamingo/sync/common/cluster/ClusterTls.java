@@ -1,5 +1,6 @@
 package dev.flamingo.sync.common.cluster;
 
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
@@ -35,9 +36,9 @@ public final class ClusterTls {
 
   /** Configures mutual TLS on {@code bus}, or explains why this node may not start. */
   public static void configure(EventBusOptions bus, Settings settings) {
-    String dir = settings.string(Settings.CLUSTER_TLS_DIR, null);
+    String dir = settings.string(Setting.CLUSTER_TLS_DIR);
     if (dir == null) {
-      if (!settings.bool(Settings.CLUSTER_INSECURE, false)) {
+      if (!settings.bool(Setting.CLUSTER_INSECURE)) {
         throw new IllegalStateException(Settings.CLUSTER_TLS_DIR + " is not set: a clustered node needs the"
             + " cluster's certificates (make them with bin/cluster-certs DIR), or "
             + Settings.CLUSTER_INSECURE + "=true for development only");
@@ -85,7 +86,7 @@ public final class ClusterTls {
    * the two ends of a connection need not use the same engine.
    */
   static String engine(Settings settings) {
-    String wanted = settings.string(Settings.CLUSTER_TLS_ENGINE, "jdk").trim().toLowerCase(java.util.Locale.ROOT);
+    String wanted = settings.string(Setting.CLUSTER_TLS_ENGINE).trim().toLowerCase(java.util.Locale.ROOT);
     if (!wanted.equals("openssl") && !wanted.equals("jdk")) {
       throw new IllegalStateException(Settings.CLUSTER_TLS_ENGINE + " must be openssl or jdk, not " + wanted);
     }

@@ -14,8 +14,6 @@ import java.nio.file.Path;
  * {@code FLAMINGO_CONFIG_FILE}, then environment variables; later sources win.
  */
 public final class ConfigLoader {
-  public static final String CONFIG_FILE = "FLAMINGO_CONFIG_FILE";
-
   private ConfigLoader() {}
 
   /** For a {@code main}: loads the settings on a short-lived Vert.x of its own, blocking until they are read. */
@@ -30,10 +28,10 @@ public final class ConfigLoader {
 
   public static Future<Settings> load(Vertx vertx) {
     ConfigRetrieverOptions options = new ConfigRetrieverOptions().setIncludeDefaultStores(false);
-    String file = System.getenv(CONFIG_FILE);
+    String file = Setting.CONFIG_FILE.fromEnvironment();
     if (file != null && !file.isBlank()) {
       if (!Files.isReadable(Path.of(file))) {
-        return Future.failedFuture("Config file " + file + " (from " + CONFIG_FILE + ") is not readable");
+        return Future.failedFuture("Config file " + file + " (from " + Setting.CONFIG_FILE.key() + ") is not readable");
       }
       options.addStore(new ConfigStoreOptions().setType("file").setFormat("json")
           .setConfig(new JsonObject().put("path", file)));

@@ -6,73 +6,77 @@ import java.util.List;
 
 /**
  * Typed read access to the merged configuration. Every key is an upper-case {@code FLAMINGO_*} name,
- * the same in the environment, in the optional JSON config file and in a verticle's config. Defaults
- * live here and in the README table, nowhere else.
+ * the same in the environment, in the optional JSON config file and in a verticle's config. Every setting,
+ * with its default and description, is declared once in {@link Setting}; read it with the methods that take
+ * a {@link Setting}, which apply that default.
  */
 public final class Settings {
-  // database
-  public static final String DB_URL = "FLAMINGO_DB_URL";
-  public static final String DB_POOL_SIZE = "FLAMINGO_DB_POOL_SIZE";
-  // cluster
-  public static final String CLUSTER_NAME = "FLAMINGO_CLUSTER_NAME";
-  public static final String CLUSTER_HOST = "FLAMINGO_CLUSTER_HOST";
-  public static final String CLUSTER_PORT = "FLAMINGO_CLUSTER_PORT";
-  public static final String CLUSTER_MEMBERS = "FLAMINGO_CLUSTER_MEMBERS";
-  /** The event bus's own port on CLUSTER_HOST; 0 (default) picks a free one. */
-  public static final String CLUSTER_BUS_PORT = "FLAMINGO_CLUSTER_BUS_PORT";
-  /** A directory with ca.crt, node.crt and node.key: the event bus runs mutual TLS with them. */
-  public static final String CLUSTER_TLS_DIR = "FLAMINGO_CLUSTER_TLS_DIR";
-  /** true lets a clustered node start without certificates (development only). */
-  public static final String CLUSTER_INSECURE = "FLAMINGO_CLUSTER_INSECURE";
-  /** The event bus's TLS engine: {@code jdk} (the default) or {@code openssl} (the bundled BoringSSL, opt-in). */
-  public static final String CLUSTER_TLS_ENGINE = "FLAMINGO_CLUSTER_TLS_ENGINE";
-  // gateway
-  public static final String HTTP_HOST = "FLAMINGO_HTTP_HOST";
-  public static final String HTTP_PORT = "FLAMINGO_HTTP_PORT";
-  public static final String PUBLIC_URL = "FLAMINGO_PUBLIC_URL";
-  public static final String MAX_BODY_BYTES = "FLAMINGO_MAX_BODY_BYTES";
-  public static final String REQUEST_TIMEOUT_MS = "FLAMINGO_REQUEST_TIMEOUT_MS";
-  public static final String BUS_TIMEOUT_MS = "FLAMINGO_BUS_TIMEOUT_MS";
-  public static final String TRUSTED_PROXIES = "FLAMINGO_TRUSTED_PROXIES";
-  public static final String AUTH_CACHE_SECONDS = "FLAMINGO_AUTH_CACHE_SECONDS";
-  public static final String RATE_LIMIT_INIT = "FLAMINGO_RATE_LIMIT_INIT";
-  public static final String RATE_LIMIT_TOKEN = "FLAMINGO_RATE_LIMIT_TOKEN";
-  public static final String RATE_LIMIT_LOGIN = "FLAMINGO_RATE_LIMIT_LOGIN";
-  public static final String RATE_LIMIT_REGISTER = "FLAMINGO_RATE_LIMIT_REGISTER";
-  /** Per client IP on GET /api/server ("COUNT/SECONDS"): the unauthenticated self-description. */
-  public static final String RATE_LIMIT_SERVER = "FLAMINGO_RATE_LIMIT_SERVER";
-  /** Failed logins per e-mail address, across all client addresses ("COUNT/SECONDS"). */
-  public static final String RATE_LIMIT_LOGIN_EMAIL = "FLAMINGO_RATE_LIMIT_LOGIN_EMAIL";
-  /** Wrong-password claims (POST /api/sync/claim) per client IP ("COUNT/SECONDS"). */
-  public static final String RATE_LIMIT_CLAIM = "FLAMINGO_RATE_LIMIT_CLAIM";
-  /** Wrong-password claims per signed-in account, across all client addresses ("COUNT/SECONDS"). */
-  public static final String RATE_LIMIT_CLAIM_ACCOUNT = "FLAMINGO_RATE_LIMIT_CLAIM_ACCOUNT";
-  /** Downloads of "export my data" (GET /api/web/export) per account ("COUNT/SECONDS"). */
-  public static final String RATE_LIMIT_EXPORT = "FLAMINGO_RATE_LIMIT_EXPORT";
-  // auth
-  public static final String SIGNUPS_ALLOWED = "FLAMINGO_SIGNUPS_ALLOWED";
-  /** open | invite-only | closed: the sign-up mode until an admin changes it (default: from SIGNUPS_ALLOWED). */
-  public static final String SIGNUP_MODE = "FLAMINGO_SIGNUP_MODE";
-  /** Upgrade only: these accounts (comma-separated e-mails) get the admin role once, when it is introduced. */
-  public static final String ADMIN_EMAILS = "FLAMINGO_ADMIN_EMAILS";
+  /*
+   * The names of the settings, for code and tests that spell a key (a JSON config, Settings.with): each is the
+   * key() of its declaration in Setting, which holds the default and the description too.
+   */
+  public static final String DB_URL = Setting.DB_URL.key();
+  public static final String DB_POOL_SIZE = Setting.DB_POOL_SIZE.key();
+  public static final String CLUSTER_NAME = Setting.CLUSTER_NAME.key();
+  public static final String CLUSTER_HOST = Setting.CLUSTER_HOST.key();
+  public static final String CLUSTER_PORT = Setting.CLUSTER_PORT.key();
+  public static final String CLUSTER_MEMBERS = Setting.CLUSTER_MEMBERS.key();
+  public static final String CLUSTER_BUS_PORT = Setting.CLUSTER_BUS_PORT.key();
+  public static final String CLUSTER_TLS_DIR = Setting.CLUSTER_TLS_DIR.key();
+  public static final String CLUSTER_INSECURE = Setting.CLUSTER_INSECURE.key();
+  public static final String CLUSTER_TLS_ENGINE = Setting.CLUSTER_TLS_ENGINE.key();
+  public static final String HTTP_HOST = Setting.HTTP_HOST.key();
+  public static final String HTTP_PORT = Setting.HTTP_PORT.key();
+  public static final String PUBLIC_URL = Setting.PUBLIC_URL.key();
+  public static final String MAX_BODY_BYTES = Setting.MAX_BODY_BYTES.key();
+  public static final String REQUEST_TIMEOUT_MS = Setting.REQUEST_TIMEOUT_MS.key();
+  public static final String BUS_TIMEOUT_MS = Setting.BUS_TIMEOUT_MS.key();
+  public static final String TRUSTED_PROXIES = Setting.TRUSTED_PROXIES.key();
+  public static final String AUTH_CACHE_SECONDS = Setting.AUTH_CACHE_SECONDS.key();
+  public static final String RATE_LIMIT_INIT = Setting.RATE_LIMIT_INIT.key();
+  public static final String RATE_LIMIT_TOKEN = Setting.RATE_LIMIT_TOKEN.key();
+  public static final String RATE_LIMIT_LOGIN = Setting.RATE_LIMIT_LOGIN.key();
+  public static final String RATE_LIMIT_REGISTER = Setting.RATE_LIMIT_REGISTER.key();
+  public static final String RATE_LIMIT_SERVER = Setting.RATE_LIMIT_SERVER.key();
+  public static final String RATE_LIMIT_LOGIN_EMAIL = Setting.RATE_LIMIT_LOGIN_EMAIL.key();
+  public static final String RATE_LIMIT_CLAIM = Setting.RATE_LIMIT_CLAIM.key();
+  public static final String RATE_LIMIT_CLAIM_ACCOUNT = Setting.RATE_LIMIT_CLAIM_ACCOUNT.key();
+  public static final String RATE_LIMIT_EXPORT = Setting.RATE_LIMIT_EXPORT.key();
+  public static final String SIGNUPS_ALLOWED = Setting.SIGNUPS_ALLOWED.key();
+  public static final String SIGNUP_MODE = Setting.SIGNUP_MODE.key();
+  public static final String ADMIN_EMAILS = Setting.ADMIN_EMAILS.key();
+  public static final String JWT_SECRET = Setting.JWT_SECRET.key();
+  public static final String BROWSER_LOGIN_HOURS = Setting.BROWSER_LOGIN_HOURS.key();
+  public static final String TEMP_TOKEN_TTL_SECONDS = Setting.TEMP_TOKEN_TTL_SECONDS.key();
+  public static final String SESSION_TTL_DAYS = Setting.SESSION_TTL_DAYS.key();
+  public static final String CLEANUP_INTERVAL_SECONDS = Setting.CLEANUP_INTERVAL_SECONDS.key();
+  public static final String HASHING_CONCURRENCY = Setting.HASHING_CONCURRENCY.key();
+  public static final String HASHING_QUEUE = Setting.HASHING_QUEUE.key();
+  public static final String OPS_PORT = Setting.OPS_PORT.key();
+  public static final String SECRETS_DIR = Setting.SECRETS_DIR.key();
+  public static final String MAX_JSON_BYTES = Setting.MAX_JSON_BYTES.key();
+  public static final String IDLE_TIMEOUT_SECONDS = Setting.IDLE_TIMEOUT_SECONDS.key();
+  public static final String GATEWAY_INSTANCES = Setting.GATEWAY_INSTANCES.key();
+  public static final String SERVICE_INSTANCES = Setting.SERVICE_INSTANCES.key();
+  public static final String LOG_LEVEL = Setting.LOG_LEVEL.key();
+  public static final String LOG_FORMAT = Setting.LOG_FORMAT.key();
+  public static final String METRICS = Setting.METRICS.key();
+  public static final String METRICS_DISABLED = Setting.METRICS_DISABLED.key();
+  public static final String CONFIG_FILE = Setting.CONFIG_FILE.key();
+  public static final String KEK = Setting.KEK.key();
+  public static final String KEK_ID = Setting.KEK_ID.key();
+  public static final String KEK_PREVIOUS = Setting.KEK_PREVIOUS.key();
+  public static final String MAX_BLOB_BYTES = Setting.MAX_BLOB_BYTES.key();
+  public static final String MAX_ACCOUNT_BYTES = Setting.MAX_ACCOUNT_BYTES.key();
+  public static final String LAST_SEEN_FLUSH_MS = Setting.LAST_SEEN_FLUSH_MS.key();
+  public static final String AUDIT_FLUSH_MS = Setting.AUDIT_FLUSH_MS.key();
+  public static final String AUDIT_BATCH_SIZE = Setting.AUDIT_BATCH_SIZE.key();
+  public static final String AUDIT_BUFFER_MAX = Setting.AUDIT_BUFFER_MAX.key();
+  public static final String AUDIT_RETENTION_DAYS = Setting.AUDIT_RETENTION_DAYS.key();
+  public static final String REVOKED_DEVICE_RETENTION_DAYS = Setting.REVOKED_DEVICE_RETENTION_DAYS.key();
+  public static final String DEVICE_AUTH_TIMEOUT_MS = Setting.DEVICE_AUTH_TIMEOUT_MS.key();
   /** The sign-up modes, as {@link #SIGNUP_MODE} and the admin API spell them. */
   public static final List<String> SIGNUP_MODES = List.of("open", "invite-only", "closed");
-  public static final String JWT_SECRET = "FLAMINGO_JWT_SECRET";
-  public static final String BROWSER_LOGIN_HOURS = "FLAMINGO_BROWSER_LOGIN_HOURS";
-  public static final String TEMP_TOKEN_TTL_SECONDS = "FLAMINGO_TEMP_TOKEN_TTL_SECONDS";
-  public static final String SESSION_TTL_DAYS = "FLAMINGO_SESSION_TTL_DAYS";
-  public static final String CLEANUP_INTERVAL_SECONDS = "FLAMINGO_CLEANUP_INTERVAL_SECONDS";
-  /** Argon2id runs at once per auth-service process (default: the cores). */
-  public static final String HASHING_CONCURRENCY = "FLAMINGO_HASHING_CONCURRENCY";
-  /** Argon2id runs that may wait for a place (default: twice the concurrency); more are 503 with Retry-After. */
-  public static final String HASHING_QUEUE = "FLAMINGO_HASHING_QUEUE";
-  // operations
-  public static final String OPS_PORT = "FLAMINGO_OPS_PORT";
-  // secrets on one box
-  public static final String SECRETS_DIR = "FLAMINGO_SECRETS_DIR";
-  // gateway edge: body size of non-blob routes, idle connections
-  public static final String MAX_JSON_BYTES = "FLAMINGO_MAX_JSON_BYTES";
-  public static final String IDLE_TIMEOUT_SECONDS = "FLAMINGO_IDLE_TIMEOUT_SECONDS";
 
   private final JsonObject json;
 
@@ -82,6 +86,36 @@ public final class Settings {
 
   public JsonObject json() {
     return json;
+  }
+
+  /** The value set for {@code setting} (trimmed), or null when it is unset or blank: no default applied. */
+  public String configured(Setting setting) {
+    return string(setting.key(), null);
+  }
+
+  /** The value, else the declared default (null for a setting without one). */
+  public String string(Setting setting) {
+    String value = configured(setting);
+    return value != null ? value : setting.defaultValue(this);
+  }
+
+  /** A whole number (for a {@link Setting.Kind#SIZE}, also with a unit), else the declared default. */
+  public long number(Setting setting) {
+    return parseNumber(setting.key(), string(setting));
+  }
+
+  public int integer(Setting setting) {
+    return toInt(setting.key(), number(setting));
+  }
+
+  public boolean bool(Setting setting) {
+    return parseBool(setting.key(), string(setting));
+  }
+
+  /** Comma-separated values, trimmed, without empty ones; the declared default when unset. */
+  public List<String> list(Setting setting) {
+    String value = string(setting);
+    return value == null ? List.of() : split(value);
   }
 
   public String string(String key, String fallback) {
@@ -100,7 +134,10 @@ public final class Settings {
   }
 
   public int integer(String key, int fallback) {
-    long value = number(key, fallback);
+    return toInt(key, number(key, fallback));
+  }
+
+  private int toInt(String key, long value) {
     if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
       throw new InvalidSetting(key, string(key, ""), "is out of range");
     }
@@ -113,9 +150,10 @@ public final class Settings {
    */
   public long number(String key, long fallback) {
     String value = string(key, null);
-    if (value == null) {
-      return fallback;
-    }
+    return value == null ? fallback : parseNumber(key, value);
+  }
+
+  private static long parseNumber(String key, String value) {
     boolean size = key.endsWith("_BYTES");
     java.util.regex.Matcher m = SIZE.matcher(value);
     if (!m.matches() || (!size && !m.group(2).isEmpty())) {
@@ -146,9 +184,10 @@ public final class Settings {
   /** true / false, yes / no, on / off, 1 / 0 (any case); anything else is refused rather than read as false. */
   public boolean bool(String key, boolean fallback) {
     String value = string(key, null);
-    if (value == null) {
-      return fallback;
-    }
+    return value == null ? fallback : parseBool(key, value);
+  }
+
+  private static boolean parseBool(String key, String value) {
     return switch (value.toLowerCase(java.util.Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
@@ -157,22 +196,23 @@ public final class Settings {
   }
 
   /** Booleans and numbers that the services read: checked together at start, before anything runs. */
-  private static final List<String> BOOLEANS = List.of(SIGNUPS_ALLOWED, CLUSTER_INSECURE);
-  private static final List<String> NUMBERS = List.of(CLUSTER_BUS_PORT, CLUSTER_PORT, DB_POOL_SIZE, HTTP_PORT,
-      IDLE_TIMEOUT_SECONDS, OPS_PORT, SESSION_TTL_DAYS, TEMP_TOKEN_TTL_SECONDS, AUTH_CACHE_SECONDS,
-      BROWSER_LOGIN_HOURS, BUS_TIMEOUT_MS, CLEANUP_INTERVAL_SECONDS, MAX_BODY_BYTES, MAX_JSON_BYTES, REQUEST_TIMEOUT_MS);
+  private static final List<Setting> BOOLEANS = List.of(Setting.SIGNUPS_ALLOWED, Setting.CLUSTER_INSECURE);
+  private static final List<Setting> NUMBERS = List.of(Setting.CLUSTER_BUS_PORT, Setting.CLUSTER_PORT,
+      Setting.DB_POOL_SIZE, Setting.HTTP_PORT, Setting.IDLE_TIMEOUT_SECONDS, Setting.OPS_PORT, Setting.SESSION_TTL_DAYS,
+      Setting.TEMP_TOKEN_TTL_SECONDS, Setting.AUTH_CACHE_SECONDS, Setting.BROWSER_LOGIN_HOURS, Setting.BUS_TIMEOUT_MS,
+      Setting.CLEANUP_INTERVAL_SECONDS, Setting.MAX_BODY_BYTES, Setting.MAX_JSON_BYTES, Setting.REQUEST_TIMEOUT_MS);
 
   /**
    * Checks every value the services read as a boolean or a number, and the database URL's form: the first
    * bad one throws {@link InvalidSetting}, whose message names the variable (for a one-line start failure).
    */
   public Settings validate() {
-    BOOLEANS.forEach(k -> bool(k, false));
-    NUMBERS.forEach(k -> number(k, 0));
+    BOOLEANS.forEach(this::bool);
+    NUMBERS.forEach(this::number);
     signupMode();
     String format = dev.flamingo.sync.common.ops.LogFormat.raw();
     if (!format.isEmpty() && !format.equals("text") && !format.equals("json")) {
-      throw new InvalidSetting(dev.flamingo.sync.common.ops.LogFormat.VARIABLE, format, "is not a log format (TEXT or JSON)");
+      throw new InvalidSetting(LOG_FORMAT, format, "is not a log format (TEXT or JSON)");
     }
     String db = dbUrl();
     if (db.startsWith("jdbc:")) {
@@ -188,9 +228,9 @@ public final class Settings {
 
   /** The configured sign-up mode: {@link #SIGNUP_MODE}, else open or closed by {@link #SIGNUPS_ALLOWED}. */
   public String signupMode() {
-    String mode = string(SIGNUP_MODE, null);
+    String mode = configured(Setting.SIGNUP_MODE);
     if (mode == null) {
-      return bool(SIGNUPS_ALLOWED, true) ? "open" : "closed";
+      return Setting.SIGNUP_MODE.defaultValue(this);
     }
     String m = mode.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     if (!SIGNUP_MODES.contains(m)) {
@@ -200,12 +240,15 @@ public final class Settings {
   }
 
   public List<String> list(String key) {
-    String value = string(key, "");
+    return split(string(key, ""));
+  }
+
+  private static List<String> split(String value) {
     return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   public String dbUrl() {
-    return string(DB_URL, "postgresql://postgres@127.0.0.1:5432/flamingo");
+    return string(Setting.DB_URL);
   }
 
   /** {@link #dbUrl()} with any password masked ({@code user:***@host}): for messages and the start banner. */
@@ -214,7 +257,7 @@ public final class Settings {
   }
 
   public String publicUrl() {
-    String url = string(PUBLIC_URL, "http://localhost:" + integer(HTTP_PORT, 8080));
+    String url = string(Setting.PUBLIC_URL);
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 

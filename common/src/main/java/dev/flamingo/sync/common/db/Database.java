@@ -1,5 +1,6 @@
 package dev.flamingo.sync.common.db;
 
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.ServiceException;
@@ -103,9 +104,9 @@ public final class Database {
     // gateway had answered 503, over a newer write of the same blob that had been acknowledged meanwhile (seen in
     // bin/cluster-check as a lost write). (A shorter connect timeout cannot be set: Vert.x 5.0's PostgreSQL driver
     // ignores the pool's NetClientOptions; DatabaseAddress keeps connections off addresses that do not answer.)
-    long waitMs = Math.max(1, settings.number(Settings.BUS_TIMEOUT_MS, 10_000) / 2);
+    long waitMs = Math.max(1, settings.number(Setting.BUS_TIMEOUT_MS) / 2);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(settings.integer(Settings.DB_POOL_SIZE, 8)).setName(name)
+        .with(new PoolOptions().setMaxSize(settings.integer(Setting.DB_POOL_SIZE)).setName(name)
             .setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, waitMs))
             .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
         .connectingTo(DatabaseAddress.of(vertx, options)) // the host's last good address: see DatabaseAddress

@@ -2,6 +2,7 @@ package dev.flamingo.sync.common.launch;
 
 import dev.flamingo.sync.common.cluster.ClusterBootstrap;
 import dev.flamingo.sync.common.config.ConfigLoader;
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -45,7 +46,7 @@ public final class NodeLauncher {
     try {
       vertx = ClusterBootstrap.start(settings).await();
       vertx.deployVerticle(verticle.apply(settings), new DeploymentOptions().setConfig(settings.json())).await();
-      int opsPort = settings.integer(Settings.OPS_PORT, 0);
+      int opsPort = settings.integer(Setting.OPS_PORT);
       if (opsPort > 0 && pingAddress != null) {
         OpsEndpoints.serve(vertx, "0.0.0.0", opsPort,
             Map.of(name, () -> vertx.eventBus().request(pingAddress, new JsonObject()))).await();

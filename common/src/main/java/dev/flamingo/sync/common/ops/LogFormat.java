@@ -9,7 +9,6 @@ import java.util.Locale;
  * {@code Settings.validate()} refuses any other value in one line, so a typo never leaves the server silent.
  */
 public final class LogFormat extends PropertyDefinerBase {
-  public static final String VARIABLE = "FLAMINGO_LOG_FORMAT";
 
   @Override
   public String getPropertyValue() {
@@ -23,7 +22,8 @@ public final class LogFormat extends PropertyDefinerBase {
 
   /** The value, trimmed and in lower case; empty when unset. */
   public static String raw() {
-    String value = System.getProperty(VARIABLE, System.getenv(VARIABLE));
+    String key = dev.flamingo.sync.common.config.Setting.LOG_FORMAT.key();
+    String value = System.getProperty(key, System.getenv(key));
     return value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
   }
 }

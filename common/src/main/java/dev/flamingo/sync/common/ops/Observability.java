@@ -1,5 +1,6 @@
 package dev.flamingo.sync.common.ops;
 
+import dev.flamingo.sync.common.config.Setting;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,15 +23,6 @@ import java.util.stream.Collectors;
  * registry, plus our counters ({@link #count}). Scraped at {@code /metrics}.
  */
 public final class Observability {
-  /**
-   * Comma-separated Vert.x metrics domains to leave out, or {@code none}. By default {@link #DEFAULT_DISABLED}:
-   * Vert.x's per-request HTTP server and per-message event-bus meters cost about 15 % of a request's CPU in
-   * the bench (a tagged meter looked up per request and per message); {@link #recordRequest} keeps a cheap
-   * request count and duration by status class instead.
-   */
-  public static final String METRICS_DISABLED = "FLAMINGO_METRICS_DISABLED";
-  public static final String DEFAULT_DISABLED = "EVENT_BUS,HTTP_SERVER";
-
   /** Our counters of one registry (a new Vert.x instance, in tests, may bring a new registry). */
   private record Counters(MeterRegistry registry, Map<List<String>, Counter> byKey) {}
 
@@ -44,19 +36,23 @@ public final class Observability {
    */
   public static VertxOptions vertxOptions() {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
-    if ("false".equalsIgnoreCase(System.getenv("FLAMINGO_METRICS"))) {
+    if ("false".equalsIgnoreCase(Setting.METRICS.fromEnvironment())) {
       return options;
     }
     return options.setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(true)
-        .setDisabledMetricsCategories(disabledDomains(System.getenv(METRICS_DISABLED)))
+        .setDisabledMetricsCategories(disabledDomains(Setting.METRICS_DISABLED.fromEnvironment()))
         .setEnabled(true));
   }
 
+  /**
+   * The metrics domains left out: FLAMINGO_METRICS_DISABLED (null: its default, which leaves out Vert.x's
+   * per-request HTTP and per-message bus meters; {@link #recordRequest} keeps a cheap count instead).
+   */
   static Set<String> disabledDomains(String setting) {
     if (setting == null) {
-      setting = DEFAULT_DISABLED;
+      setting = Setting.METRICS_DISABLED.defaultValue(null);
     }
     if (setting.isBlank() || "none".equalsIgnoreCase(setting.trim())) {
       return Set.of();

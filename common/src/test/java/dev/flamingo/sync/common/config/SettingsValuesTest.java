@@ -69,7 +69,7 @@ class SettingsValuesTest {
   /** logback reads FLAMINGO_LOG_FORMAT before any settings: any case of json or text works, anything else stops the start. */
   @Test
   void theLogFormatTakesAnyCaseAndRefusesOtherValues() {
-    String before = System.getProperty(dev.flamingo.sync.common.ops.LogFormat.VARIABLE);
+    String before = System.getProperty(Settings.LOG_FORMAT);
     try {
       for (String json : new String[] {"JSON", "json", " Json "}) {
         System.setProperty("FLAMINGO_LOG_FORMAT", json);

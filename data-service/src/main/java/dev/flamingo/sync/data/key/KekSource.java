@@ -1,9 +1,9 @@
 package dev.flamingo.sync.data.key;
 
+import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.security.SecretFiles;
 import dev.flamingo.sync.common.security.Tokens;
-import dev.flamingo.sync.data.support.DataSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,18 +25,17 @@ public final class KekSource {
   static final String ID_FILE_NAME = "kek-id";
   /** Older KEKs, {@code id:base64} separated by commas or newlines, added to FLAMINGO_KEK_PREVIOUS's. */
   static final String PREVIOUS_FILE_NAME = "kek-previous";
-  static final String DEFAULT_ID = "k1";
 
   private KekSource() {}
 
   public static KeyWrapper load(Settings s) {
-    String id = s.string(DataSettings.KEK_ID, null);
-    String kek = s.string(DataSettings.KEK, null);
-    String origin = DataSettings.KEK;
-    String dir = s.string(Settings.SECRETS_DIR, null);
+    String id = s.configured(Setting.KEK_ID);
+    String kek = s.configured(Setting.KEK);
+    String origin = Settings.KEK;
+    String dir = s.string(Setting.SECRETS_DIR);
     if (kek == null) {
       if (dir == null) {
-        throw new IllegalStateException("data-service needs a key-encryption key: set " + DataSettings.KEK
+        throw new IllegalStateException("data-service needs a key-encryption key: set " + Settings.KEK
             + " (base64 of 32 bytes, e.g. openssl rand -base64 32) or " + Settings.SECRETS_DIR
             + " (a directory where the kek file is kept)");
       }
@@ -55,8 +54,8 @@ public final class KekSource {
         parsePrevious(List.of(saved.split("[,\\s]+")), PREVIOUS_FILE_NAME, previous);
       }
     }
-    parsePrevious(s.list(DataSettings.KEK_PREVIOUS), DataSettings.KEK_PREVIOUS, previous);
-    return new KeyWrapper(id == null ? DEFAULT_ID : id, decode(kek, origin), previous);
+    parsePrevious(s.list(Setting.KEK_PREVIOUS), Settings.KEK_PREVIOUS, previous);
+    return new KeyWrapper(id == null ? s.string(Setting.KEK_ID) : id, decode(kek, origin), previous);
   }
 
   private static void parsePrevious(List<String> entries, String origin, Map<String, byte[]> into) {

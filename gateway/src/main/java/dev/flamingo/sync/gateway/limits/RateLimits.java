@@ -15,23 +15,6 @@ import java.util.function.LongSupplier;
  * one-JVM server local ones.
  */
 public final class RateLimits {
-  /**
-   * The default of {@code FLAMINGO_RATE_LIMIT_LOGIN_EMAIL}: failed logins per e-mail address, across all
-   * client addresses. Generous on purpose: anyone can fail logins for someone else's address, so this limit is a cap on
-   * distributed guessing of one account (with 20/900, under 2,000 guesses a day however many addresses
-   * an attacker has), not a lock-out. Only failed logins (401) count, the lock lifts at the end of the
-   * window, it never applies from a network where the account signed in within 30 days
-   * ({@link KnownNetworks}), and the per-address limit still applies to each client.
-   */
-  public static final String LOGIN_EMAIL_DEFAULT = "20/900";
-  /**
-   * The defaults of {@code FLAMINGO_RATE_LIMIT_CLAIM} (per client address) and {@code _CLAIM_ACCOUNT} (per
-   * signed-in account, from any address): wrong passwords on {@code POST /api/sync/claim}, each an Argon2id
-   * run. Only wrong passwords count; the account's own owner types it once per device they pair, and a
-   * stranger cannot spend this account's count without its login cookie.
-   */
-  public static final String CLAIM_DEFAULT = "10/60";
-  public static final String CLAIM_ACCOUNT_DEFAULT = "10/900";
   /** Counters each limit keeps at most (per gateway process, and per cluster member): see LocalWindowCounter. */
   static final int MAX_ENTRIES = 50_000;
   static final long SHARED_TIMEOUT_MILLIS = 500;
