@@ -128,7 +128,7 @@ public final class BlobService {
       throw new ServiceException(413, "encrypted_blob is larger than the limit of " + limits.maxBlobBytes() + " bytes");
     }
     return store.put(store.pool(), account, b, limits.maxAccountBytes())
-        .compose(outcome -> outcome.status() != PutOutcome.RACED ? decided(outcome, b) : underLock(account, b))
+        .compose(outcome -> outcome instanceof PutOutcome.Raced ? underLock(account, b) : decided(outcome, b))
         .map(outcome -> {
           events.changed(account, b.type(), outcome.version(), false);
           Observability.count("blob_bytes_written", b.size());
@@ -136,25 +136,34 @@ public final class BlobService {
         });
   }
 
-  private Future<PutOutcome> underLock(long account, BlobBody b) {
+  private Future<PutOutcome.Stored> underLock(long account, BlobBody b) {
     Observability.count("blob_put_raced");
     DbStatements.transaction();
     return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account)
         .compose(held -> store.put(tx, account, b, limits.maxAccountBytes()))
-        .compose(outcome -> outcome.status() == PutOutcome.RACED
-            ? Future.failedFuture(new IllegalStateException("blob PUT raced while holding the account's counter"))
+        .compose(outcome -> outcome instanceof PutOutcome.Raced
+            ? Future.<PutOutcome.Stored>failedFuture(new IllegalStateException("blob PUT raced while holding the account's counter"))
             : decided(outcome, b)));
   }
 
-  private Future<PutOutcome> decided(PutOutcome outcome, BlobBody b) {
-    return switch (outcome.status()) {
-      case PutOutcome.OK -> Future.succeededFuture(outcome);
-      case PutOutcome.DELETING -> Future.failedFuture(ChangeCounter.deleting());
-      case 409 -> Future.failedFuture(new ServiceException(409, "Sync of " + b.type() + " is disabled in sync config"));
-      case 412 -> Future.failedFuture(preconditionFailed(outcome.current()));
-      case 413 -> Future.failedFuture(quotaExceeded(outcome.quota(), outcome.used()));
-      default -> Future.failedFuture(new IllegalStateException("unexpected blob PUT outcome " + outcome.status()));
-    };
+  private static Future<PutOutcome.Stored> decided(PutOutcome outcome, BlobBody b) {
+    return outcome instanceof PutOutcome.Stored stored
+        ? Future.succeededFuture(stored)
+        : Future.failedFuture(refusal(outcome, b.type()));
+  }
+
+  /** The one place a PUT's refusal becomes the client's failure (its HTTP status and envelope). */
+  static ServiceException refusal(PutOutcome outcome, String type) {
+    if (outcome instanceof PutOutcome.AccountDeleting) {
+      return ChangeCounter.deleting();
+    } else if (outcome instanceof PutOutcome.TypeDisabled) {
+      return new ServiceException(409, "Sync of " + type + " is disabled in sync config");
+    } else if (outcome instanceof PutOutcome.PreconditionFailed stale) {
+      return preconditionFailed(stale.current());
+    } else if (outcome instanceof PutOutcome.QuotaExceeded over) {
+      return quotaExceeded(over.quota(), over.used());
+    }
+    throw new IllegalStateException("not a refusal: " + outcome);
   }
 
   /** {type, if_match?} → message "Synced <type> cleared"; the delete takes a version too. */
