@@ -71,7 +71,8 @@ public final class ServiceConsumers {
         if (ar.succeeded()) {
           Object reply = ar.result();
           if (reply instanceof TextReply text) {
-            message.reply(text.body(), text.deliveryOptions());
+            TextReply asked = text.as(message.headers());
+            message.reply(asked.body(), asked.deliveryOptions());
           } else {
             message.reply(reply == null ? Reply.data(null) : reply);
           }

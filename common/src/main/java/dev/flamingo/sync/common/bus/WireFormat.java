@@ -15,11 +15,16 @@ package dev.flamingo.sync.common.bus;
  * <p>Request, {@link #H_CONTENT} = {@link #TEXT} (blob PUT): the body is a {@code Buffer} holding the
  * client's JSON request body as it arrived, unparsed; the arguments the gateway used to add to the JSON
  * body travel as headers {@link #H_ARG_PREFIX} + name ({@code type}, {@code if_match}, {@code if_none_match}).
+ *
+ * <p>Request, {@link #H_ACCEPT} = {@link #DATA} (added later, what the gateway sends): as {@link #TEXT}, but the
+ * reply's body is only the JSON of the envelope's {@code data}; the gateway writes the envelope around it
+ * ({@link TextReply#envelope}). A service that does not know this value ignores it and answers a JsonObject.
  */
 public final class WireFormat {
   private WireFormat() {}
 
   public static final String TEXT = "text";
+  public static final String DATA = "data";
   public static final String H_ACCEPT = "flamingo-accept";
   public static final String H_CONTENT = "flamingo-content";
   public static final String H_STATUS = "flamingo-status";
