@@ -6,6 +6,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,6 +44,19 @@ public record TextReply(int status, Map<String, String> headers, Buffer body) {
     return WireFormat.TEXT.equals(requestHeaders.get(WireFormat.H_ACCEPT)) && body.length() > 0
         ? new TextReply(status, headers, envelope(body))
         : this;
+  }
+
+  /**
+   * This reply in the JsonObject contract ({@link Reply}: data, status when not 200, headers) for a sender that
+   * asked for no text form (the bus contract of {@code bus-contracts.json}); the data is parsed from the body.
+   */
+  public JsonObject toJson() {
+    JsonObject reply = Reply.data(body.length() == 0 ? null : Json.decodeValue(body));
+    if (status != 200) {
+      Reply.withStatus(reply, status);
+    }
+    headers.forEach((name, value) -> Reply.withHeader(reply, name, value));
+    return reply;
   }
 
   private static final ByteBuf SUCCESS_START = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(

@@ -89,15 +89,11 @@ public final class BlobService {
   /** A committed write. */
   record Written(String type, long version, int size, Instant updatedAt) {}
 
-  /** {type, if_none_match?} → the item with ETag and Last-Modified; 304 when the ETag matches. */
-  public Future<JsonObject> get(JsonObject body, RequestContext ctx) {
-    return fetch(body, ctx).map(f -> f.notModified()
-        ? cacheHeaders(Reply.withStatus(Reply.data(null), 304), f.item().version(), f.item().updatedAt())
-        : cacheHeaders(Reply.data(f.item().toJson()), f.item().version(), f.item().updatedAt()));
-  }
-
-  /** The item a GET names, in one statement; 404 when missing, 400 on a malformed request. */
-  Future<Fetched> fetch(JsonObject body, RequestContext ctx) {
+  /**
+   * {type, if_none_match?} → the item a GET names, in one statement, and whether If-None-Match matched it (a
+   * 304); 404 when missing, 400 on a malformed request. {@link BlobWire} writes the reply.
+   */
+  Future<Fetched> get(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     String type = DataTypes.require(body.getValue("type"));
     Object ifNoneMatch = body.getValue("if_none_match");
@@ -110,18 +106,13 @@ public final class BlobService {
     });
   }
 
-  /** {type, encrypted_blob, nonce, checksum?, if_match? | expected_version?} → {data_type, version, blob_size_bytes}. */
-  public Future<JsonObject> put(JsonObject body, RequestContext ctx) {
-    return write(body, ctx).map(w -> cacheHeaders(Reply.data(new JsonObject().put("data_type", w.type())
-        .put("version", w.version()).put("blob_size_bytes", w.size())), w.version(), w.updatedAt()));
-  }
-
   /**
-   * Validates and writes a PUT: one statement ({@link BlobStore#put}) unless another write of the same
+   * {type, encrypted_blob, nonce, checksum?, if_match? | expected_version?}: validates and writes a PUT (its
+   * reply, {data_type, version, blob_size_bytes}, is {@link BlobWire}'s): one statement ({@link BlobStore#put}) unless another write of the same
    * account committed while it ran; then once more in a transaction that first holds the account's counter
    * row, where nothing can race it (BEGIN, hold, the statement, COMMIT).
    */
-  Future<Written> write(JsonObject body, RequestContext ctx) {
+  Future<Written> put(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     BlobBody b = BlobBody.parse(body);
     if (b.size() > limits.maxBlobBytes()) {
@@ -195,10 +186,5 @@ public final class BlobService {
 
   private static ServiceException preconditionFailed(Long current) {
     return new ServiceException(412, PRECONDITION_FAILED, new JsonObject().put("version", current));
-  }
-
-  private static JsonObject cacheHeaders(JsonObject reply, long version, Instant updatedAt) {
-    Reply.withHeader(reply, "ETag", Versions.etag(version));
-    return Reply.withHeader(reply, "Last-Modified", Versions.httpDate(updatedAt));
   }
 }

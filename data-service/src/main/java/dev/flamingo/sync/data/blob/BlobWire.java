@@ -20,8 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * The blob GET and PUT over the bus in both forms of {@link WireFormat}: without its headers, the JsonObject
- * contract of {@link BlobService}; with {@code flamingo-accept: data}, the reply is the JSON of the envelope's
+ * The blob GET and PUT over the bus, answered once as a {@link TextReply} that {@code ServiceConsumers} sends in
+ * the form asked: without the headers of {@link WireFormat}, the JsonObject contract of
+ * {@code bus-contracts.json}; with {@code flamingo-accept: data}, the reply is the JSON of the envelope's
  * {@code data} (written straight from the row, the 4 KiB string never goes through a JsonObject; the gateway
  * writes the envelope around it) plus the status and ETag / Last-Modified as reply headers; with
  * {@code flamingo-content: text}, the PUT body is the client's raw JSON, parsed once here as the gateway would
@@ -42,24 +43,19 @@ public final class BlobWire {
     this.blobs = blobs;
   }
 
-  public Future<?> get(Message<Object> message, RequestContext ctx) {
+  /** The item, or a 304 when If-None-Match matches it: one reply, sent in the form asked ({@link TextReply#as}). */
+  public Future<TextReply> get(Message<Object> message, RequestContext ctx) {
     JsonObject body = message.body() instanceof JsonObject json ? json : new JsonObject();
-    if (!TextReply.accepted(message.headers())) {
-      return blobs.get(body, ctx);
-    }
-    return blobs.fetch(body, ctx).map(f -> {
+    return blobs.get(body, ctx).map(f -> {
       BlobItem item = f.item();
       TextReply reply = f.notModified() ? TextReply.of(304, Buffer.buffer()) : TextReply.of(200, data(item));
       return cacheHeaders(reply, item.version(), item.updatedAt());
     });
   }
 
-  public Future<?> put(Message<Object> message, RequestContext ctx) {
-    JsonObject body = request(message);
-    if (!TextReply.accepted(message.headers())) {
-      return blobs.put(body, ctx);
-    }
-    return blobs.write(body, ctx).map(w -> cacheHeaders(TextReply.of(200, data(w)), w.version(), w.updatedAt()));
+  public Future<TextReply> put(Message<Object> message, RequestContext ctx) {
+    return blobs.put(request(message), ctx)
+        .map(w -> cacheHeaders(TextReply.of(200, data(w)), w.version(), w.updatedAt()));
   }
 
   /** The PUT's JSON body: as sent, or (text content) the client's bytes parsed once with the arguments added. */
