@@ -10,7 +10,8 @@ package dev.flamingo.sync.common.bus;
  * <p>Request, {@link #H_ACCEPT} = {@link #TEXT}: a successful reply's body is a {@code Buffer} holding
  * the complete HTTP response body (the JSON envelope, UTF-8) and its reply headers carry the HTTP status
  * ({@link #H_STATUS}, absent means 200) and HTTP response headers ({@link #H_HEADER_PREFIX} + name, e.g.
- * {@code flamingo-h-ETag}). Failures are unchanged ({@code message.fail(status, text)}).
+ * {@code flamingo-h-ETag}). Failures are unchanged ({@code message.fail(status, text)}). Only gateways of a
+ * release before {@link #DATA} send it (see docs/bus-contracts.md for when it goes).
  *
  * <p>Request, {@link #H_CONTENT} = {@link #TEXT} (blob PUT): the body is a {@code Buffer} holding the
  * client's JSON request body as it arrived, unparsed; the arguments the gateway used to add to the JSON
