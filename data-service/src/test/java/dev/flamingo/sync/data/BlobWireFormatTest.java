@@ -122,6 +122,28 @@ class BlobWireFormatTest {
         text.headers().get(WireFormat.H_HEADER_PREFIX + "Last-Modified"));
   }
 
+  /** What the gateway asks for: the data alone, the bytes the legacy envelope holds; the gateway writes the envelope. */
+  @Test
+  void aDataReplyIsTheEnvelopesData() {
+    long account = DataFixture.newAccount();
+    byte[] key = randomBytes(32);
+    DataFixture.Sealed s = seal(key, "[{\"id\":\"h2\"}]");
+    DeliveryOptions put = options(account, true, false, Map.of("type", "history"))
+        .addHeader(WireFormat.H_ACCEPT, WireFormat.DATA);
+    Message<Object> written = f.vertx.eventBus().<Object>request(Addresses.DATA_BLOB_PUT, Buffer.buffer(raw(s)), put)
+        .await();
+    JsonObject data = bodyOf(written);
+    assertEquals(new JsonObject().put("data_type", "history").put("version", data.getLong("version"))
+        .put("blob_size_bytes", s.size()), data);
+    assertEquals("\"" + data.getLong("version") + "\"", written.headers().get(WireFormat.H_HEADER_PREFIX + "ETag"));
+    DeliveryOptions get = options(account, false, false, Map.of()).addHeader(WireFormat.H_ACCEPT, WireFormat.DATA);
+    Buffer item = assertInstanceOf(Buffer.class, f.vertx.eventBus()
+        .<Object>request(Addresses.DATA_BLOB_GET, new JsonObject().put("type", "history"), get).await().body());
+    Buffer envelope = assertInstanceOf(Buffer.class, textGet(account, new JsonObject().put("type", "history"))
+        .await().body());
+    assertEquals("{\"success\":true,\"data\":" + item + "}", envelope.toString());
+  }
+
   @Test
   void aMatchingIfNoneMatchIsA304WithAnEmptyBody() {
     long account = DataFixture.newAccount();

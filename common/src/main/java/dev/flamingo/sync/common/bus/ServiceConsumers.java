@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * contract version is checked, a missing body is an empty object, a {@link ServiceException} becomes a
  * failed reply with its status, an unreachable database is a 503 ({@link Failures#isUnavailable}), and anything unexpected is logged and answered 500 without details.
  * A {@link WireHandler} (registered with {@link #onWire}) may also answer in the text form of
- * {@link WireFormat} ({@link TextReply}), with the same treatment of the contract version and failures.
+ * {@link WireFormat} ({@link TextReply}), with the same treatment of the contract version and failures; its
+ * reply goes out in the form the request asked for (the data, the whole envelope, or the JsonObject contract).
  */
 public final class ServiceConsumers {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceConsumers.class);
@@ -70,8 +71,11 @@ public final class ServiceConsumers {
         inFlight.decrementAndGet();
         if (ar.succeeded()) {
           Object reply = ar.result();
-          if (reply instanceof TextReply text) {
-            message.reply(text.body(), text.deliveryOptions());
+          if (reply instanceof TextReply text && !TextReply.accepted(message.headers())) {
+            message.reply(text.toJson()); // the JsonObject contract, for a sender that asked for no text form
+          } else if (reply instanceof TextReply text) {
+            TextReply asked = text.as(message.headers());
+            message.reply(asked.body(), asked.deliveryOptions());
           } else {
             message.reply(reply == null ? Reply.data(null) : reply);
           }

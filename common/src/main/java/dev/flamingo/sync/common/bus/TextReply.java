@@ -1,14 +1,20 @@
 package dev.flamingo.sync.common.bus;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A successful reply in the text form of {@link WireFormat}: the complete HTTP response body (UTF-8 JSON
- * envelope, empty for a 304), the HTTP status and the HTTP response headers. {@link ServiceConsumers} sends it
+ * A successful reply in the text form of {@link WireFormat}: the JSON of the envelope's {@code data} (empty for
+ * a 304), the HTTP status and the HTTP response headers. {@link ServiceConsumers} sends it
  * as a {@code Buffer} with the status in {@link WireFormat#H_STATUS} (absent for 200) and each header as
  * {@link WireFormat#H_HEADER_PREFIX} + name.
  */
@@ -23,9 +29,48 @@ public record TextReply(int status, Map<String, String> headers, Buffer body) {
     return this;
   }
 
-  /** True when the request asked for this form ({@link WireFormat#H_ACCEPT} = text). */
+  /** True when the request asked for this form ({@link WireFormat#H_ACCEPT} = data, or text). */
   public static boolean accepted(MultiMap requestHeaders) {
-    return WireFormat.TEXT.equals(requestHeaders.get(WireFormat.H_ACCEPT));
+    String accept = requestHeaders.get(WireFormat.H_ACCEPT);
+    return WireFormat.DATA.equals(accept) || WireFormat.TEXT.equals(accept);
+  }
+
+  /**
+   * This reply as the request asked: its data for {@link WireFormat#DATA}; the whole envelope for
+   * {@link WireFormat#TEXT}, which only gateways of a release before {@code DATA} send (remove it once
+   * {@code deploy/previous-release} names a release whose gateway sends {@code DATA}).
+   */
+  public TextReply as(MultiMap requestHeaders) {
+    return WireFormat.TEXT.equals(requestHeaders.get(WireFormat.H_ACCEPT)) && body.length() > 0
+        ? new TextReply(status, headers, envelope(body))
+        : this;
+  }
+
+  /**
+   * This reply in the JsonObject contract ({@link Reply}: data, status when not 200, headers) for a sender that
+   * asked for no text form (the bus contract of {@code bus-contracts.json}); the data is parsed from the body.
+   */
+  public JsonObject toJson() {
+    JsonObject reply = Reply.data(body.length() == 0 ? null : Json.decodeValue(body));
+    if (status != 200) {
+      Reply.withStatus(reply, status);
+    }
+    headers.forEach((name, value) -> Reply.withHeader(reply, name, value));
+    return reply;
+  }
+
+  private static final ByteBuf SUCCESS_START = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+      "{\"success\":true,\"data\":".getBytes(StandardCharsets.US_ASCII)));
+  private static final ByteBuf SUCCESS_END = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'}'}));
+
+  /**
+   * The success envelope {@code {"success":true,"data":<data>}} around the JSON of its data: the one writer of
+   * it for a reply whose data arrives encoded. The parts are joined, not copied: the data (a 4 KiB blob) is
+   * written to the socket from the buffer it arrived in.
+   */
+  public static Buffer envelope(Buffer data) {
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(SUCCESS_START.duplicate(),
+        ((BufferInternal) data).getByteBuf(), SUCCESS_END.duplicate()));
   }
 
   /**

@@ -89,15 +89,11 @@ public final class BlobService {
   /** A committed write. */
   record Written(String type, long version, int size, Instant updatedAt) {}
 
-  /** {type, if_none_match?} → the item with ETag and Last-Modified; 304 when the ETag matches. */
-  public Future<JsonObject> get(JsonObject body, RequestContext ctx) {
-    return fetch(body, ctx).map(f -> f.notModified()
-        ? cacheHeaders(Reply.withStatus(Reply.data(null), 304), f.item().version(), f.item().updatedAt())
-        : cacheHeaders(Reply.data(f.item().toJson()), f.item().version(), f.item().updatedAt()));
-  }
-
-  /** The item a GET names, in one statement; 404 when missing, 400 on a malformed request. */
-  Future<Fetched> fetch(JsonObject body, RequestContext ctx) {
+  /**
+   * {type, if_none_match?} → the item a GET names, in one statement, and whether If-None-Match matched it (a
+   * 304); 404 when missing, 400 on a malformed request. {@link BlobWire} writes the reply.
+   */
+  Future<Fetched> get(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     String type = DataTypes.require(body.getValue("type"));
     Object ifNoneMatch = body.getValue("if_none_match");
@@ -110,25 +106,20 @@ public final class BlobService {
     });
   }
 
-  /** {type, encrypted_blob, nonce, checksum?, if_match? | expected_version?} → {data_type, version, blob_size_bytes}. */
-  public Future<JsonObject> put(JsonObject body, RequestContext ctx) {
-    return write(body, ctx).map(w -> cacheHeaders(Reply.data(new JsonObject().put("data_type", w.type())
-        .put("version", w.version()).put("blob_size_bytes", w.size())), w.version(), w.updatedAt()));
-  }
-
   /**
-   * Validates and writes a PUT: one statement ({@link BlobStore#put}) unless another write of the same
+   * {type, encrypted_blob, nonce, checksum?, if_match? | expected_version?}: validates and writes a PUT (its
+   * reply, {data_type, version, blob_size_bytes}, is {@link BlobWire}'s): one statement ({@link BlobStore#put}) unless another write of the same
    * account committed while it ran; then once more in a transaction that first holds the account's counter
    * row, where nothing can race it (BEGIN, hold, the statement, COMMIT).
    */
-  Future<Written> write(JsonObject body, RequestContext ctx) {
+  Future<Written> put(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     BlobBody b = BlobBody.parse(body);
     if (b.size() > limits.maxBlobBytes()) {
       throw new ServiceException(413, "encrypted_blob is larger than the limit of " + limits.maxBlobBytes() + " bytes");
     }
     return store.put(store.pool(), account, b, limits.maxAccountBytes())
-        .compose(outcome -> outcome.status() != PutOutcome.RACED ? decided(outcome, b) : underLock(account, b))
+        .compose(outcome -> outcome instanceof PutOutcome.Raced ? underLock(account, b) : decided(outcome, b))
         .map(outcome -> {
           events.changed(account, b.type(), outcome.version(), false);
           Observability.count("blob_bytes_written", b.size());
@@ -136,25 +127,34 @@ public final class BlobService {
         });
   }
 
-  private Future<PutOutcome> underLock(long account, BlobBody b) {
+  private Future<PutOutcome.Stored> underLock(long account, BlobBody b) {
     Observability.count("blob_put_raced");
     DbStatements.transaction();
     return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account)
         .compose(held -> store.put(tx, account, b, limits.maxAccountBytes()))
-        .compose(outcome -> outcome.status() == PutOutcome.RACED
-            ? Future.failedFuture(new IllegalStateException("blob PUT raced while holding the account's counter"))
+        .compose(outcome -> outcome instanceof PutOutcome.Raced
+            ? Future.<PutOutcome.Stored>failedFuture(new IllegalStateException("blob PUT raced while holding the account's counter"))
             : decided(outcome, b)));
   }
 
-  private Future<PutOutcome> decided(PutOutcome outcome, BlobBody b) {
-    return switch (outcome.status()) {
-      case PutOutcome.OK -> Future.succeededFuture(outcome);
-      case PutOutcome.DELETING -> Future.failedFuture(ChangeCounter.deleting());
-      case 409 -> Future.failedFuture(new ServiceException(409, "Sync of " + b.type() + " is disabled in sync config"));
-      case 412 -> Future.failedFuture(preconditionFailed(outcome.current()));
-      case 413 -> Future.failedFuture(quotaExceeded(outcome.quota(), outcome.used()));
-      default -> Future.failedFuture(new IllegalStateException("unexpected blob PUT outcome " + outcome.status()));
-    };
+  private static Future<PutOutcome.Stored> decided(PutOutcome outcome, BlobBody b) {
+    return outcome instanceof PutOutcome.Stored stored
+        ? Future.succeededFuture(stored)
+        : Future.failedFuture(refusal(outcome, b.type()));
+  }
+
+  /** The one place a PUT's refusal becomes the client's failure (its HTTP status and envelope). */
+  static ServiceException refusal(PutOutcome outcome, String type) {
+    if (outcome instanceof PutOutcome.AccountDeleting) {
+      return ChangeCounter.deleting();
+    } else if (outcome instanceof PutOutcome.TypeDisabled) {
+      return new ServiceException(409, "Sync of " + type + " is disabled in sync config");
+    } else if (outcome instanceof PutOutcome.PreconditionFailed stale) {
+      return preconditionFailed(stale.current());
+    } else if (outcome instanceof PutOutcome.QuotaExceeded over) {
+      return quotaExceeded(over.quota(), over.used());
+    }
+    throw new IllegalStateException("not a refusal: " + outcome);
   }
 
   /** {type, if_match?} → message "Synced <type> cleared"; the delete takes a version too. */
@@ -186,10 +186,5 @@ public final class BlobService {
 
   private static ServiceException preconditionFailed(Long current) {
     return new ServiceException(412, PRECONDITION_FAILED, new JsonObject().put("version", current));
-  }
-
-  private static JsonObject cacheHeaders(JsonObject reply, long version, Instant updatedAt) {
-    Reply.withHeader(reply, "ETag", Versions.etag(version));
-    return Reply.withHeader(reply, "Last-Modified", Versions.httpDate(updatedAt));
   }
 }

@@ -33,10 +33,11 @@ public final class BlobStore {
 
   /**
    * The blob PUT as one statement, per type (the sync-config column is the type's). It decides from the
-   * statement's snapshot: {@link PutOutcome#DELETING} when the account's purge has begun, 409 when the type is disabled (no sync_config row: the defaults, all enabled), 412
-   * when If-Match ($7) names another version than the item's (a missing item is -1, as before), 413 when the
-   * account's other items plus this one exceed its quota (its row in account_quotas, else $8); else it takes the account's next version and
-   * upserts the item.
+   * statement's snapshot, as a verdict ({@link PutOutcome}): deleting when the account's purge has begun,
+   * disabled when the type is (no sync_config row: the defaults, all enabled), stale when If-Match ($7) names
+   * another version than the item's (a missing item is -1, as before), over_quota when the account's other items
+   * plus this one exceed its quota (its row in account_quotas, else $8); else (store) it takes the account's next
+   * version and upserts the item.
    *
    * <p>Taking the version is a compare-and-set on the account's counter row: it moves from the value the
    * snapshot saw to that plus one, and only then. ON CONFLICT DO UPDATE … WHERE is evaluated by Postgres
@@ -47,7 +48,7 @@ public final class BlobStore {
    * checks were made on the current state, and the counter row stays locked (counter first, then the blob
    * row, the same order as every other writer) until the statement commits, so versions commit in order.
    * When it fails (a concurrent write won) nothing is written and the counter does not move: the outcome is
-   * {@link PutOutcome#RACED}. A refusal writes nothing either: it is a read of one consistent state.
+   * {@link PutOutcome.Raced}. A refusal writes nothing either: it is a read of one consistent state.
    */
   public Future<PutOutcome> put(SqlClient client, long account, BlobBody b, long maxAccountBytes) {
     DbStatements.one();
@@ -56,15 +57,16 @@ public final class BlobStore {
             maxAccountBytes)))
         .map(rows -> {
           Row r = rows.iterator().next();
-          int status = r.getInteger("status");
-          Long current = r.getLong("cur");
-          Long version = r.getLong("version");
-          if (status == PutOutcome.OK && version == null) {
-            return new PutOutcome(PutOutcome.RACED, current, 0, null);
-          }
-          return status == PutOutcome.OK
-              ? new PutOutcome(status, current, version, r.getOffsetDateTime("updated_at").toInstant())
-              : new PutOutcome(status, current, 0, null, r.getLong("quota"), r.getLong("used"));
+          return switch (r.getString("verdict")) {
+            case PutOutcome.STORE -> r.getLong("version") == null
+                ? new PutOutcome.Raced()
+                : new PutOutcome.Stored(r.getLong("version"), r.getOffsetDateTime("updated_at").toInstant());
+            case PutOutcome.DELETING -> new PutOutcome.AccountDeleting();
+            case PutOutcome.DISABLED -> new PutOutcome.TypeDisabled();
+            case PutOutcome.STALE -> new PutOutcome.PreconditionFailed(r.getLong("cur"));
+            case PutOutcome.OVER_QUOTA -> new PutOutcome.QuotaExceeded(r.getLong("quota"), r.getLong("used"));
+            default -> throw new IllegalStateException("unknown blob PUT verdict " + r.getString("verdict"));
+          };
         });
   }
 
@@ -82,12 +84,14 @@ public final class BlobStore {
         + "coalesce((select " + configColumn + " from sync_config where account_id = $1), true) as enabled, "
         + "coalesce((select max_bytes from account_quotas where account_id = $1), $8::bigint) as quota, "
         + "coalesce((select deleting from change_seq where account_id = $1), false) as deleting), "
-        + "verdict as (select case when deleting then " + PutOutcome.DELETING + " when not enabled then 409 "
-        + "when $7::bigint is not null and coalesce(cur, -1) <> $7::bigint then 412 "
-        + "when others + $6::int > quota then 413 else 200 end as status, last, cur, quota, others + $6::int as used "
+        + "verdict as (select case when deleting then " + q(PutOutcome.DELETING)
+        + " when not enabled then " + q(PutOutcome.DISABLED)
+        + " when $7::bigint is not null and coalesce(cur, -1) <> $7::bigint then " + q(PutOutcome.STALE)
+        + " when others + $6::int > quota then " + q(PutOutcome.OVER_QUOTA) + " else " + q(PutOutcome.STORE)
+        + " end as verdict, last, cur, quota, others + $6::int as used "
         + "from snap), "
         + "seq as (insert into change_seq as s (account_id, last_version) "
-        + "select $1, coalesce(last, 0) + 1 from verdict where status = 200 "
+        + "select $1, coalesce(last, 0) + 1 from verdict where verdict = " + q(PutOutcome.STORE) + " "
         + "on conflict (account_id) do update set last_version = excluded.last_version "
         + "where s.last_version = excluded.last_version - 1 and not s.deleting returning last_version), "
         + "up as (insert into blobs (account_id, data_type, encrypted_blob, nonce, checksum, blob_size_bytes, version, "
@@ -95,7 +99,11 @@ public final class BlobStore {
         + "on conflict (account_id, data_type) do update set encrypted_blob = excluded.encrypted_blob, "
         + "nonce = excluded.nonce, checksum = excluded.checksum, blob_size_bytes = excluded.blob_size_bytes, "
         + "version = excluded.version, updated_at = excluded.updated_at returning version, updated_at) "
-        + "select v.status, v.cur, v.quota, v.used, u.version, u.updated_at from verdict v left join up u on true";
+        + "select v.verdict, v.cur, v.quota, v.used, u.version, u.updated_at from verdict v left join up u on true";
+  }
+
+  private static String q(String verdict) {
+    return "'" + verdict + "'";
   }
 
   /** One item, or null: one statement. */

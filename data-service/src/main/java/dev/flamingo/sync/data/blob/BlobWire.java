@@ -20,11 +20,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * The blob GET and PUT over the bus in both forms of {@link WireFormat}: without its headers, the JsonObject
- * contract of {@link BlobService}; with {@code flamingo-accept: text}, the reply is the HTTP body (the
- * envelope written straight from the row, the 4 KiB string never goes through a JsonObject) plus the status
- * and ETag / Last-Modified as reply headers; with {@code flamingo-content: text}, the PUT body is the client's
- * raw JSON, parsed once here as the gateway would (same 400 texts), its arguments taken from headers.
+ * The blob GET and PUT over the bus, answered once as a {@link TextReply} that {@code ServiceConsumers} sends in
+ * the form asked: without the headers of {@link WireFormat}, the JsonObject contract of
+ * {@code bus-contracts.json}; with {@code flamingo-accept: data}, the reply is the JSON of the envelope's
+ * {@code data} (written straight from the row, the 4 KiB string never goes through a JsonObject; the gateway
+ * writes the envelope around it) plus the status and ETag / Last-Modified as reply headers; with
+ * {@code flamingo-content: text}, the PUT body is the client's raw JSON, parsed once here as the gateway would
+ * (same 400 texts), its arguments taken from headers. The JSON PUT body and {@code flamingo-accept: text} (the
+ * whole envelope, {@link TextReply#as}) are what gateways of the release in {@code deploy/previous-release} may
+ * still send during a rolling upgrade.
  */
 public final class BlobWire {
   static final String ARG_TYPE = WireFormat.H_ARG_PREFIX + "type";
@@ -39,24 +43,19 @@ public final class BlobWire {
     this.blobs = blobs;
   }
 
-  public Future<?> get(Message<Object> message, RequestContext ctx) {
+  /** The item, or a 304 when If-None-Match matches it: one reply, sent in the form asked ({@link TextReply#as}). */
+  public Future<TextReply> get(Message<Object> message, RequestContext ctx) {
     JsonObject body = message.body() instanceof JsonObject json ? json : new JsonObject();
-    if (!TextReply.accepted(message.headers())) {
-      return blobs.get(body, ctx);
-    }
-    return blobs.fetch(body, ctx).map(f -> {
+    return blobs.get(body, ctx).map(f -> {
       BlobItem item = f.item();
-      TextReply reply = f.notModified() ? TextReply.of(304, Buffer.buffer()) : TextReply.of(200, envelope(item));
+      TextReply reply = f.notModified() ? TextReply.of(304, Buffer.buffer()) : TextReply.of(200, data(item));
       return cacheHeaders(reply, item.version(), item.updatedAt());
     });
   }
 
-  public Future<?> put(Message<Object> message, RequestContext ctx) {
-    JsonObject body = request(message);
-    if (!TextReply.accepted(message.headers())) {
-      return blobs.put(body, ctx);
-    }
-    return blobs.write(body, ctx).map(w -> cacheHeaders(TextReply.of(200, envelope(w)), w.version(), w.updatedAt()));
+  public Future<TextReply> put(Message<Object> message, RequestContext ctx) {
+    return blobs.put(request(message), ctx)
+        .map(w -> cacheHeaders(TextReply.of(200, data(w)), w.version(), w.updatedAt()));
   }
 
   /** The PUT's JSON body: as sent, or (text content) the client's bytes parsed once with the arguments added. */
@@ -89,20 +88,20 @@ public final class BlobWire {
     return reply.withHeader("ETag", Versions.etag(version)).withHeader("Last-Modified", Versions.httpDate(updatedAt));
   }
 
-  private static final byte[] ENVELOPE_START = "{\"success\":true,\"data\":{\"data_type\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DATA_START = "{\"data_type\":".getBytes(StandardCharsets.US_ASCII);
 
   /**
-   * {"success":true,"data":{data_type, encrypted_blob, nonce, version, checksum, blob_size_bytes, updated_at}},
+   * {data_type, encrypted_blob, nonce, version, checksum, blob_size_bytes, updated_at} (the envelope's data),
    * assembled straight into one buffer. {@code encrypted_blob} and {@code nonce} are copied as stored, without
    * JSON string escaping: every stored value passed {@link BlobBody#isStandardBase64} on its way in (the base64
    * alphabet needs no escaping), so the 4 KiB string is one array copy instead of a character-by-character
    * escape check. A value that is not standard base64 (never written by this service) goes through the
    * JSON encoder, so the envelope stays valid JSON whatever the row holds.
    */
-  static Buffer envelope(BlobItem item) {
+  static Buffer data(BlobItem item) {
     String blob = item.blob();
     Buffer out = Buffer.buffer(blob.length() + item.nonce().length() + 256);
-    out.appendBytes(ENVELOPE_START).appendString(Json.encode(item.dataType()));
+    out.appendBytes(DATA_START).appendString(Json.encode(item.dataType()));
     out.appendString(",\"encrypted_blob\":");
     base64String(out, blob);
     out.appendString(",\"nonce\":");
@@ -110,7 +109,7 @@ public final class BlobWire {
     out.appendString(",\"version\":").appendString(Long.toString(item.version()));
     out.appendString(",\"checksum\":").appendString(item.checksum() == null ? "null" : Json.encode(item.checksum()));
     out.appendString(",\"blob_size_bytes\":").appendString(Integer.toString(item.size()));
-    out.appendString(",\"updated_at\":\"").appendString(item.updatedAt().toString()).appendString("\"}}");
+    out.appendString(",\"updated_at\":\"").appendString(item.updatedAt().toString()).appendString("\"}");
     return out;
   }
 
@@ -122,17 +121,14 @@ public final class BlobWire {
     }
   }
 
-  /** {"success":true,"data":{data_type, version, blob_size_bytes}}. */
-  static Buffer envelope(BlobService.Written w) {
+  /** {data_type, version, blob_size_bytes} (the envelope's data). */
+  static Buffer data(BlobService.Written w) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
-      g.writeBooleanField("success", true);
-      g.writeObjectFieldStart("data");
       g.writeStringField("data_type", w.type());
       g.writeNumberField("version", w.version());
       g.writeNumberField("blob_size_bytes", w.size());
-      g.writeEndObject();
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -102,7 +102,7 @@ public final class BlobPutBench {
           .toDeliveryOptions(30000);
       Future<?> sent;
       if (form.equals("text")) {
-        o.addHeader(WireFormat.H_ACCEPT, WireFormat.TEXT).addHeader(WireFormat.H_CONTENT, WireFormat.TEXT)
+        o.addHeader(WireFormat.H_ACCEPT, WireFormat.DATA).addHeader(WireFormat.H_CONTENT, WireFormat.TEXT)
             .addHeader(WireFormat.H_ARG_PREFIX + "type", "history");
         sent = vertx.eventBus().request(Addresses.DATA_BLOB_PUT, text, o);
       } else {

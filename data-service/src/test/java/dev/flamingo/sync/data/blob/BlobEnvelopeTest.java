@@ -3,6 +3,7 @@ package dev.flamingo.sync.data.blob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.flamingo.sync.common.bus.TextReply;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Base64;
@@ -10,14 +11,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The blob GET's envelope is assembled by hand (the base64 copied without escaping): it must be the same
+ * The blob GET's data is assembled by hand (the base64 copied without escaping): it must be the same
  * JSON as the encoder would write, for every value a row can hold, including ones no PUT would accept.
  */
 class BlobEnvelopeTest {
   private static final Instant AT = Instant.parse("2026-11-25T10:15:30.123456Z");
 
   private static JsonObject parsed(BlobItem item) {
-    return new JsonObject(BlobWire.envelope(item));
+    return new JsonObject(TextReply.envelope(BlobWire.data(item)).toString());
   }
 
   private static JsonObject expected(BlobItem item) {

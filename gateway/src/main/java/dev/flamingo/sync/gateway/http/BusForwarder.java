@@ -18,7 +18,6 @@ import java.util.function.Supplier;
 public final class BusForwarder {
   private final Vertx vertx;
   private final long timeoutMs;
-  private final TextForm textForm = new TextForm();
 
   public BusForwarder(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
@@ -69,14 +68,14 @@ public final class BusForwarder {
   }
 
   /**
-   * Forwards asking for the text form of the reply ({@link WireFormat}); {@code body} is a JsonObject, or
-   * the raw request body (a Buffer) when {@code headers} say so. An answer in the old form is still taken.
+   * Forwards asking for the reply's data in the text form ({@link WireFormat#DATA}); {@code body} is a
+   * JsonObject, or the raw request body (a Buffer) when {@code headers} say so. A JsonObject answer (a service
+   * that does not know {@code DATA}) is taken too.
    */
   public void forwardText(RoutingContext ctx, String address, Object body, Map<String, String> headers) {
     RequestContext context = Contexts.get(ctx);
     retrying(() -> requestText(context, address, body, headers), retriesFor(ctx)).onComplete(ar -> {
       if (ar.succeeded()) {
-        textForm.answered(TextReply.isText(ar.result()));
         TextReply.write(ctx, ar.result());
       } else {
         Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
@@ -84,14 +83,9 @@ public final class BusForwarder {
     });
   }
 
-  /** What this gateway has learned about the services' support of the text form. */
-  public TextForm textForm() {
-    return textForm;
-  }
-
   private Future<Message<Object>> requestText(RequestContext context, String address, Object body,
       Map<String, String> headers) {
-    DeliveryOptions options = context.toDeliveryOptions(timeoutMs).addHeader(WireFormat.H_ACCEPT, WireFormat.TEXT);
+    DeliveryOptions options = context.toDeliveryOptions(timeoutMs).addHeader(WireFormat.H_ACCEPT, WireFormat.DATA);
     headers.forEach(options::addHeader);
     return vertx.eventBus().request(address, body, options)
         .recover(t -> Future.failedFuture(Failures.fromThrowable(t)));

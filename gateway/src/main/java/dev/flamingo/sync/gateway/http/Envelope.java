@@ -61,11 +61,13 @@ public final class Envelope {
   }
 
   /**
-   * A reply in the text form ({@link dev.flamingo.sync.common.bus.WireFormat}): {@code body} is the
-   * complete envelope, {@code status} and {@code headers} (name, value pairs) go onto the response.
+   * A reply in the text form ({@link dev.flamingo.sync.common.bus.WireFormat#DATA}): {@code data} is the JSON of
+   * the envelope's data, written inside the success envelope without a copy
+   * ({@link dev.flamingo.sync.common.bus.TextReply#envelope}); {@code status} and {@code headers} (name, value
+   * pairs) go onto the response.
    */
-  public static void text(RoutingContext ctx, int status, Iterable<java.util.Map.Entry<String, String>> headers,
-      Buffer body) {
+  public static void data(RoutingContext ctx, int status, Iterable<java.util.Map.Entry<String, String>> headers,
+      Buffer data) {
     HttpServerResponse response = ctx.response();
     if (response.ended()) {
       return;
@@ -76,7 +78,7 @@ public final class Envelope {
       response.end();
       return;
     }
-    write(response, body);
+    write(response, dev.flamingo.sync.common.bus.TextReply.envelope(data));
   }
 
   /** The error envelope of a service's failure, with its {@code Retry-After} when it says one. */

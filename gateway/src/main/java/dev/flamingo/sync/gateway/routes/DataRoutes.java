@@ -49,14 +49,10 @@ public final class DataRoutes {
   }
 
   /**
-   * In the text form when the data-service speaks it: the body travels as it came, the path's type and
-   * the conditional headers as {@code flamingo-arg-*} headers; else as the parsed JSON object.
+   * In the text form: the body travels as it came (the data-service parses it), the path's type and the
+   * conditional headers as {@code flamingo-arg-*} headers.
    */
   private void putBlob(RoutingContext ctx) {
-    if (!bus.textForm().uploadsAsText()) {
-      bus.forwardText(ctx, Addresses.DATA_BLOB_PUT, conditional(ctx, typed(ctx, JsonBodies.object(ctx))), Map.of());
-      return;
-    }
     Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
     Map<String, String> headers = new HashMap<>(8);
     headers.put(WireFormat.H_CONTENT, WireFormat.TEXT);

@@ -31,12 +31,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gateway's side of the blob hot path's text form ({@link WireFormat}), against fake data-service
- * consumers on the bus: one that answers in the text form and one that answers a JsonObject (an older
- * data-service).
+ * consumers on the bus: one that answers the envelope's data in the text form ({@link WireFormat#DATA}) and one
+ * that answers a JsonObject (a data-service that does not know {@code DATA}). Uploads always travel as text: the
+ * data-service of the previous release parses them.
  */
 class TextFormTest {
   static final String TOKEN = Tokens.SESSION_PREFIX + "ab".repeat(64);
-  static final String ENVELOPE = "{\"success\":true,\"data\":{\"type\":\"history\",\"encrypted_blob\":\"QUJD\",\"version\":3}}";
+  static final String DATA = "{\"type\":\"history\",\"encrypted_blob\":\"QUJD\",\"version\":3}";
+  static final String ENVELOPE = "{\"success\":true,\"data\":" + DATA + "}";
 
   static Vertx vertx;
   static ApiClient api;
@@ -65,14 +67,14 @@ class TextFormTest {
         m.reply(Buffer.buffer(), new DeliveryOptions().addHeader(WireFormat.H_STATUS, "304")
             .addHeader(WireFormat.H_HEADER_PREFIX + "ETag", "\"3\""));
       } else {
-        m.reply(Buffer.buffer(ENVELOPE), new DeliveryOptions().addHeader(WireFormat.H_HEADER_PREFIX + "ETag", "\"3\""));
+        m.reply(Buffer.buffer(DATA), new DeliveryOptions().addHeader(WireFormat.H_HEADER_PREFIX + "ETag", "\"3\""));
       }
     });
     vertx.eventBus().<Object>consumer(Addresses.DATA_BLOB_PUT, m -> {
       lastPut.set(m);
       putCalls.incrementAndGet();
       if (text) {
-        m.reply(Buffer.buffer("{\"success\":true,\"data\":{\"version\":4}}"), new DeliveryOptions()
+        m.reply(Buffer.buffer("{\"version\":4}"), new DeliveryOptions()
             .addHeader(WireFormat.H_STATUS, "201").addHeader(WireFormat.H_HEADER_PREFIX + "ETag", "\"4\""));
       } else {
         m.reply(new JsonObject().put("data", new JsonObject().put("version", 4)).put("headers",
@@ -85,7 +87,6 @@ class TextFormTest {
         .put(Settings.PUBLIC_URL, "http://flamingo.test")
         .put(Settings.MAX_BODY_BYTES, 64 * 1024)
         .put(Settings.BUS_TIMEOUT_MS, 5000);
-    // one instance: what it learns about the service's form is what the next request sees
     vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)).await();
     api = new ApiClient(vertx, gateway.actualPort());
   }
@@ -105,7 +106,7 @@ class TextFormTest {
   }
 
   @Test
-  void aBlobGetAsksForTextAndWritesTheServicesBodyAsIs() {
+  void aBlobGetAsksForTheDataAndWritesItInTheEnvelope() {
     text = true;
     Response r = api.get("/api/sync/data/history", TOKEN);
     assertEquals(200, r.status);
@@ -115,7 +116,7 @@ class TextFormTest {
     assertEquals("no-store", r.header("Cache-Control"));
     assertEquals(String.valueOf(ENVELOPE.length()), r.header("Content-Length"));
     MultiMap sent = lastGet.get().headers();
-    assertEquals(WireFormat.TEXT, sent.get(WireFormat.H_ACCEPT));
+    assertEquals(WireFormat.DATA, sent.get(WireFormat.H_ACCEPT));
     assertEquals("7", sent.get("flamingo-account-id"));
     assertEquals("history", ((JsonObject) lastGet.get().body()).getString("type"));
   }
@@ -130,9 +131,8 @@ class TextFormTest {
   }
 
   @Test
-  void anUploadTravelsAsItCameOnceTheServiceSpeaksText() {
+  void anUploadTravelsAsItCame() {
     text = true;
-    api.get("/api/sync/data/history", TOKEN); // the service answers in the text form: learned
     String raw = "{ \"encrypted_blob\" : \"QUJD\",\n \"nonce\":\"AAAA\" }";
     Response r = api.send(HttpMethod.PUT, "/api/sync/data/history", TOKEN, Buffer.buffer(raw),
         Map.of("If-Match", "\"3\"", "Content-Type", "application/json"));
@@ -143,14 +143,14 @@ class TextFormTest {
     Buffer body = assertInstanceOf(Buffer.class, put.body());
     assertEquals(raw, body.toString());
     assertEquals(WireFormat.TEXT, put.headers().get(WireFormat.H_CONTENT));
-    assertEquals(WireFormat.TEXT, put.headers().get(WireFormat.H_ACCEPT));
+    assertEquals(WireFormat.DATA, put.headers().get(WireFormat.H_ACCEPT));
     assertEquals("history", put.headers().get(WireFormat.H_ARG_PREFIX + "type"));
     assertEquals("\"3\"", put.headers().get(WireFormat.H_ARG_PREFIX + "if_match"));
     assertNull(put.headers().get(WireFormat.H_ARG_PREFIX + "if_none_match"));
   }
 
   @Test
-  void anOlderServicesJsonReplyGoesThroughTheEnvelopeAndUploadsStayParsed() {
+  void aJsonReplyGoesThroughTheEnvelopeAndUploadsStillTravelAsText() {
     text = false;
     Response get = api.get("/api/sync/data/history", TOKEN);
     assertEquals(200, get.status);
@@ -159,13 +159,11 @@ class TextFormTest {
     Response put = api.send(HttpMethod.PUT, "/api/sync/data/history", TOKEN,
         Buffer.buffer("{\"encrypted_blob\":\"QUJD\",\"nonce\":\"AAAA\"}"), Map.of("If-None-Match", "*"));
     assertEquals(200, put.status);
-    JsonObject body = assertInstanceOf(JsonObject.class, lastPut.get().body());
-    assertEquals("history", body.getString("type"));
-    assertEquals("*", body.getString("if_none_match"));
-    assertEquals("QUJD", body.getString("encrypted_blob"));
-    Response bad = api.send(HttpMethod.PUT, "/api/sync/data/history", TOKEN, Buffer.buffer("{nope"), Map.of());
-    assertEquals(400, bad.status);
-    assertEquals("Invalid JSON body", bad.error());
+    assertEquals("{\"success\":true,\"data\":{\"version\":4}}", put.raw.bodyAsString());
+    assertEquals("{\"encrypted_blob\":\"QUJD\",\"nonce\":\"AAAA\"}",
+        assertInstanceOf(Buffer.class, lastPut.get().body()).toString());
+    assertEquals(WireFormat.TEXT, lastPut.get().headers().get(WireFormat.H_CONTENT));
+    assertEquals("*", lastPut.get().headers().get(WireFormat.H_ARG_PREFIX + "if_none_match"));
   }
 
   @Test
@@ -180,7 +178,6 @@ class TextFormTest {
   @Test
   void anOversizedUploadIs413AfterTheBearerCheckAndNeverReachesTheService() {
     text = true;
-    api.get("/api/sync/data/history", TOKEN);
     Buffer big = Buffer.buffer("{\"encrypted_blob\":\"" + "A".repeat(100 * 1024) + "\"}");
     Response r = api.send(HttpMethod.PUT, "/api/sync/data/history", TOKEN, big, Map.of());
     assertEquals(413, r.status);
