@@ -17,4 +17,5 @@ COPY --from=build /src/${SERVICE}/target/${SERVICE}-0.1.0-SNAPSHOT-fat.jar /app/
 USER flamingo
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75" \
     FLAMINGO_CLUSTER_HOST=auto
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -Dhazelcast.logging.type=slf4j -Dvertx.logger-delegate-factory-class-name=io.vertx.core.logging.SLF4JLogDelegateFactory -jar /app/app.jar"]
+# Hazelcast's --add-opens are in the jar's manifest (Add-Opens): java -jar needs no flags
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/app.jar"]

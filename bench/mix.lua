@@ -1,7 +1,9 @@
 -- wrk script: the sync hot path, 70% read one blob, 20% write one 4 KiB blob, 10% read config
--- (a token lookup plus a small read), spread over the accounts whose session tokens are in BENCH_TOKENS.
+-- (a token lookup plus a small read), spread over the accounts whose session tokens are in BENCH_TOKENS;
+-- the blob is of the server's first data type (BENCH_TYPES, which bench/setup.py wrote).
 local tokens = {}
 for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
+local path = "/api/sync/data/" .. io.lines(os.getenv("BENCH_TYPES"))()
 local f = io.open(os.getenv("BENCH_BLOB"))
 local blob = f:read("*a")
 f:close()
@@ -22,9 +24,9 @@ request = function()
   local h = { ["Authorization"] = "Bearer " .. t, ["Content-Type"] = "application/json" }
   local r = math.random(100)
   if r <= 70 then
-    return wrk.format("GET", "/api/sync/data/history", h)
+    return wrk.format("GET", path, h)
   elseif r <= 90 then
-    return wrk.format("PUT", "/api/sync/data/history", h, blob)
+    return wrk.format("PUT", path, h, blob)
   else
     return wrk.format("GET", "/api/sync/config", h)
   end

@@ -9,8 +9,8 @@ Prints one line per kind: KIND TRIALS P50_MS MAX_MS, milliseconds from G1's answ
 The tests only check that revocations arrive within generous deadlines; the times are measured here.
 """
 import os, sys, time
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from flamingo_client import Client, FlowError  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bin", "lib"))
+from flamingo_http import Client, HttpError  # noqa: E402
 
 PASSWORD = "propagation bench password"
 
@@ -21,7 +21,7 @@ def until_refused(client, path, deadline_s=30, **kw):
     while time.perf_counter() - t0 < deadline_s:
         try:
             client.call("GET", path, **kw)
-        except FlowError as e:
+        except HttpError as e:
             if e.status == 401:
                 return (time.perf_counter() - t0) * 1000
             raise
@@ -33,7 +33,7 @@ def main():
     g1, g2 = sys.argv[1], sys.argv[2]
     trials = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     run = os.urandom(4).hex()
-    a, b = Client(g1), Client(g2)
+    a, b = Client(g1, resend=True), Client(g2, resend=True)
     a.register(f"propagation-{run}@example.com", PASSWORD)
     b.cookie = a.cookie
     results = {"revoke": [], "device": [], "logout": []}
@@ -54,10 +54,10 @@ def main():
         results["device"].append(until_refused(b, "/api/sync/config", token=victim))
         a.call("POST", "/api/sync/revoke", {}, token=keeper)
         # logout: a browser login, used on both gateways
-        login = Client(g1)
+        login = Client(g1, resend=True)
         login.call("POST", "/api/auth/login", {"email": f"propagation-{run}@example.com", "password": PASSWORD},
                    browser=True)
-        other = Client(g2)
+        other = Client(g2, resend=True)
         other.cookie = login.cookie
         login.call("GET", "/api/auth/me", browser=True)
         other.call("GET", "/api/auth/me", browser=True)

@@ -144,7 +144,7 @@ def table(rows_path, meta_path):
     out.append("")
     out.append("| run | req/s | p50 ms | p99 ms | × pgbench | RSS MiB | CPU µs/req | stmt/req | errors |")
     out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
-    labels = [("pgbench", "pgbench, the same mix in SQL (`../shared/bench/pgbench`)"),
+    labels = [("pgbench", "pgbench, the same mix in SQL (`bench/pgbench`)"),
               ("mix-standalone", "one JVM (`bin/standalone`, access log on)"),
               ("mix-cluster", "cluster: gateway, auth, data, device JVMs, bus on mutual TLS")]
     for key, label in labels:

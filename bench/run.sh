@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Flamingo Sync benchmark, in one go, on one machine:
-#   1. pgbench: the sync hot path as SQL (../shared/bench/pgbench), the database's own limit;
+#   1. pgbench: the sync hot path as SQL (bench/pgbench), the database's own limit;
 #   2. the one-JVM server (bin/standalone with its default JVM options, access log on as in production);
 #   3. the cluster: gateway, auth-service, data-service, device-service as four JVMs from their fat jars on
 #      loopback, the event bus on mutual TLS (bin/cluster-certs);
@@ -16,6 +16,8 @@
 # (a JFR profile of every server JVM during the mix runs, DIR/<run>-<pid>.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bin/lib/harness.sh
+harness_init bench
 
 write=no
 if [ "${1:-}" = "--write" ]; then write=yes; shift; fi
@@ -23,13 +25,9 @@ secs=${1:-20}; conns=${2:-16}; accounts=${3:-1000}
 ssecs=$(( secs / 2 > 5 ? secs / 2 : 5 ))   # app boot, pairing storm and the scale-out rows
 cores=$(nproc)
 storm_workers=$(( cores * 2 ))
-pgdir=${BENCH_PGBENCH_DIR:-../shared/bench/pgbench}
+pgdir=${BENCH_PGBENCH_DIR:-bench/pgbench}
 # keep in step with bin/standalone's defaults
 node_opts=${BENCH_NODE_JAVA_OPTS:-"-Xms64m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=128m -XX:+UseG1GC"}
-opens=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
-  -Dhazelcast.logging.type=slf4j -Dvertx.logger-delegate-factory-class-name=io.vertx.core.logging.SLF4JLogDelegateFactory)
 
 for tool in wrk pgbench psql curl openssl python3 java; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk postgresql-client postgresql-contrib curl openssl)" >&2; exit 2; }
@@ -37,67 +35,18 @@ done
 [ -d "$pgdir" ] || { echo "bench: no pgbench scripts in $pgdir (BENCH_PGBENCH_DIR)" >&2; exit 2; }
 psql -q -h 127.0.0.1 -U postgres -c "select 1" postgres >/dev/null || { echo "bench: PostgreSQL at 127.0.0.1:5432 (user postgres) does not answer" >&2; exit 2; }
 
-t0=$(date +%s)
-log() { printf '[%4ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
 report() { python3 bench/report.py "$@"; }
 
 work=$(mktemp -d /tmp/flamingo-bench.XXXXXX)
 db=flamingo_bench_$$
 pgdb=flamingo_pgbench_$$
-declare -A pid=()
-tokens=$work/tokens   # the accounts' session tokens (and tokens.blob): bench/setup.py writes them, the wrk scripts read them
-psql_admin() { PGOPTIONS="-c client_min_messages=warning" psql -q -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 "$@" postgres; }
-
-stop() {  # SIGTERM, up to 30 s to finish, then SIGKILL
-  local p=$1
-  kill "$p" 2>/dev/null || return 0
-  for _ in $(seq 1 60); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done
-  kill -9 "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
+dbs=("$db" "$pgdb")
+tokens=$work/tokens   # the accounts' session tokens (and tokens.blob, tokens.types): bench/setup.py writes them, the wrk scripts read them
+on_cleanup() {
+  if [ "$1" -ne 0 ] && [ -s "${rows:-}" ]; then echo; echo "What was measured before the failure:"; report table "$rows" "$meta" || true; fi
 }
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  for p in "${pid[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pid[@]}"; do stop "$p"; done
-  jobs -p | while read -r j; do kill "$j" 2>/dev/null || true; done
-  psql_admin -c "drop database if exists $db with (force)" -c "drop database if exists $pgdb with (force)" 2>/dev/null || true
-  if [ "$rc" -ne 0 ]; then
-    echo "bench: failed (exit $rc); the last lines of the server logs:" >&2
-    for f in "$work"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -n 15 "$f" >&2; }; done
-    if [ -s "${rows:-}" ]; then echo; echo "What was measured before the failure:"; python3 bench/report.py table "$rows" "$meta" || true; fi
-  fi
-  rm -rf "$work"
-  exit "$rc"
-}
-trap cleanup EXIT
+trap harness_cleanup EXIT
 trap 'exit 130' INT TERM
-
-await() {  # await URL SECONDS [PID]: until URL answers 2xx; fails early if PID died
-  local url=$1 limit=$2 p=${3:-}
-  for _ in $(seq 1 $(( limit * 2 ))); do
-    curl -sf -o /dev/null "$url" && return 0
-    if [ -n "$p" ] && ! kill -0 "$p" 2>/dev/null; then echo "bench: process $p died while waiting for $url" >&2; return 1; fi
-    sleep 0.5
-  done
-  echo "bench: $url not up after $limit s" >&2
-  return 1
-}
-free_ports() {  # N ports that are free now and below the ephemeral range, which outgoing connections draw from
-  python3 -c '
-import random, socket, sys
-low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-ports, port = [], random.randrange(10000, max(10001, low - 2000))
-while len(ports) < int(sys.argv[1]) and port < low:
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port)); ports.append(port)
-    except OSError:
-        pass
-    finally:
-        s.close()
-    port += 1
-print(" ".join(map(str, ports)))' "$1"; }
 
 # The jars: build when missing or older than the sources (as bin/standalone does).
 jars=(standalone/target/standalone-0.1.0-SNAPSHOT-fat.jar gateway/target/gateway-0.1.0-SNAPSHOT-fat.jar
@@ -137,7 +86,7 @@ warm() {  # warm SCRIPT MAX_SECONDS URL...: 5 s rounds (JIT, caches, pools) unti
   while [ $(( (round + 1) * 5 )) -le "$max" ]; do
     local i=0 ws=() files=()
     for url in "$@"; do
-      BENCH_SEED=$((round * 10 + i + 50)) BENCH_TOKENS="$tokens" BENCH_BLOB="$tokens.blob" \
+      BENCH_SEED=$((round * 10 + i + 50)) BENCH_TOKENS="$tokens" BENCH_BLOB="$tokens.blob" BENCH_TYPES="$tokens.types" \
         wrk -t1 -c$(( conns / $# > 0 ? conns / $# : 1 )) -d5s -s "bench/$script" "$url" > "$work/warm.$i.wrk" &
       ws+=($!); files+=("$work/warm.$i.wrk"); i=$((i + 1))
     done
@@ -164,7 +113,7 @@ measure() {  # measure KEY SCRIPT SECONDS URL...: one wrk per URL, the connectio
   for url in "$@"; do
     local c=$(( conns / n + (i < conns % n ? 1 : 0) ))
     local t=$(( n == 1 && c >= 2 ? 2 : 1 ))
-    BENCH_SEED=$i BENCH_TOKENS="$tokens" BENCH_BLOB="$tokens.blob" \
+    BENCH_SEED=$i BENCH_TOKENS="$tokens" BENCH_BLOB="$tokens.blob" BENCH_TYPES="$tokens.types" \
       wrk -t$t -c$c -d"${dur}s" --latency -s "bench/$script" "$url" > "$work/$key.$i.wrk" &
     ws+=($!); files+=("$work/$key.$i.wrk"); i=$((i + 1))
   done
@@ -194,14 +143,22 @@ storm() {  # storm KEY URL LOGS...
     "$(python3 -c "print(round($cpu_us / max($pairs, 1)))")" "$errors" "$blocked" >> "$rows"
   log "$key: $pairs pairings, $pps pairs/s, p50 $p50 ms, p99 $p99 ms, $errors errors, blocked-thread warnings $blocked"
 }
+scenarios() {  # scenarios KEY LABEL WARM_MAX URL LOG...: the mix after a warm-up, app boot, the pairing storm
+  local key=$1 label=$2 warm_max=$3 url=$4; shift 4
+  log "$label: warm-up (up to $warm_max s), then the mix ${secs}s"
+  warm mix.lua "$warm_max" "$url"
+  measure "mix-$key" mix.lua "$secs" "$url"
+  log "$label: app boot ${ssecs}s"
+  measure "boot-$key" boot.lua "$ssecs" "$url"
+  log "$label: pairing storm ${ssecs}s, $storm_workers in parallel"
+  storm "storm-$key" "$url" "$@"
+}
 vacuum() { psql -q -h 127.0.0.1 -U postgres -c "vacuum analyze" "$db" 2>/dev/null || true; }
 
 jwt=$(openssl rand -hex 32)
 kek=$(openssl rand -base64 32)
-limits=(FLAMINGO_RATE_LIMIT_REGISTER=1000000/60 FLAMINGO_RATE_LIMIT_INIT=1000000/60 FLAMINGO_RATE_LIMIT_TOKEN=1000000/60
-  FLAMINGO_RATE_LIMIT_LOGIN=1000000/60 FLAMINGO_RATE_LIMIT_LOGIN_EMAIL=1000000/60)
 common_env=(FLAMINGO_DB_URL="postgresql://postgres@127.0.0.1:5432/$db" FLAMINGO_JWT_SECRET="$jwt" FLAMINGO_KEK="$kek"
-  FLAMINGO_SECRETS_DIR="$work/secrets" "${limits[@]}")
+  FLAMINGO_SECRETS_DIR="$work/secrets" "${unlimited_rates[@]}")
 
 # ---------------------------------------------------------------- 1. pgbench, the database's limit
 log "pgbench: loading 10,000 accounts x 5 blobs of 4 KiB"
@@ -239,13 +196,7 @@ python3 bench/setup.py "$base" "$accounts" "$tokens"
 vacuum
 server_pids=("${pid[standalone]}")
 metric_urls=("$base/metrics")
-log "one JVM: warm-up (up to 20 s), then the mix ${secs}s"
-warm mix.lua 20 "$base"
-measure mix-standalone mix.lua "$secs" "$base"
-log "one JVM: app boot ${ssecs}s"
-measure boot-standalone boot.lua "$ssecs" "$base"
-log "one JVM: pairing storm ${ssecs}s, $storm_workers in parallel"
-storm storm-standalone "$base" "$work/standalone.log"
+scenarios standalone "one JVM" 20 "$base" "$work/standalone.log"
 log "one JVM: RSS $(report rss "${pid[standalone]}") MiB; $(report memory "$base/metrics" || echo 'no JVM memory metrics')"
 stop "${pid[standalone]}"; unset 'pid[standalone]'
 
@@ -255,14 +206,11 @@ rm -f "$work/certs/ca.key"   # as on real nodes
 vacuum
 read -r hz_auth hz_device hz_data1 hz_data2 hz_gw1 hz_gw2 gw1 gw2 ops_auth ops_data1 ops_data2 ops_device < <(free_ports 12)
 members="127.0.0.1:$hz_auth,127.0.0.1:$hz_device,127.0.0.1:$hz_data1,127.0.0.1:$hz_data2,127.0.0.1:$hz_gw1,127.0.0.1:$hz_gw2"
-cluster_env=("${common_env[@]}" FLAMINGO_CLUSTER_NAME="flamingo-bench-$$" FLAMINGO_CLUSTER_HOST=127.0.0.1
+node_env=("${common_env[@]}" FLAMINGO_CLUSTER_NAME="flamingo-bench-$$" FLAMINGO_CLUSTER_HOST=127.0.0.1
   FLAMINGO_CLUSTER_MEMBERS="$members" FLAMINGO_CLUSTER_TLS_DIR="$work/certs")
 node() {  # node NAME MODULE VAR=VALUE...
   local name=$1 module=$2; shift 2
-  # shellcheck disable=SC2086
-  env "${cluster_env[@]}" "$@" java $node_opts "${opens[@]}" -jar "$module/target/$module-0.1.0-SNAPSHOT-fat.jar" \
-    > "$work/$name.log" 2>&1 &
-  pid[$name]=$!
+  start_jar "$name" "$module/target/$module-0.1.0-SNAPSHOT-fat.jar" "$@"
 }
 log "cluster: starting auth, device, data, gateway (JAVA options: $node_opts)"
 node auth auth-service FLAMINGO_CLUSTER_PORT="$hz_auth" FLAMINGO_OPS_PORT="$ops_auth"
@@ -277,13 +225,7 @@ await "$g1/health/ready" 180 "${pid[gateway-1]}"   # ready: auth, data and devic
 server_pids=("${pid[gateway-1]}" "${pid[auth]}" "${pid[data-1]}" "${pid[device]}")
 services_metrics=("http://127.0.0.1:$ops_auth/metrics" "http://127.0.0.1:$ops_data1/metrics" "http://127.0.0.1:$ops_device/metrics")
 metric_urls=("$g1/metrics" "${services_metrics[@]}")
-log "cluster: warm-up (up to 90 s: four fresh JVMs share the cores), then the mix ${secs}s"
-warm mix.lua 90 "$g1"
-measure mix-cluster mix.lua "$secs" "$g1"
-log "cluster: app boot ${ssecs}s"
-measure boot-cluster boot.lua "$ssecs" "$g1"
-log "cluster: pairing storm ${ssecs}s"
-storm storm-cluster "$g1" "$work"/auth.log "$work"/device.log "$work"/data-1.log "$work"/gateway-1.log
+scenarios cluster cluster 90 "$g1" "$work"/auth.log "$work"/device.log "$work"/data-1.log "$work"/gateway-1.log
 log "cluster: RSS MiB gateway $(report rss "${pid[gateway-1]}"), auth $(report rss "${pid[auth]}"), data $(report rss "${pid[data-1]}"), device $(report rss "${pid[device]}")"
 
 # ---------------------------------------------------------------- 4. scaling out on this machine
@@ -331,8 +273,7 @@ if [ "${BENCH_COMPOSE:-yes}" = yes ]; then
   for n in gateway-1 auth data-1 device; do stop "${pid[$n]}"; unset "pid[$n]"; done
   mkdir -p "$work/compose"
   compose_project=flamingobench$$
-  FLAMINGO_CHECK_PROJECT=$compose_project FLAMINGO_RATE_LIMIT_REGISTER=1000000/60 FLAMINGO_RATE_LIMIT_INIT=1000000/60 \
-    FLAMINGO_RATE_LIMIT_TOKEN=1000000/60 FLAMINGO_RATE_LIMIT_LOGIN=1000000/60 FLAMINGO_RATE_LIMIT_LOGIN_EMAIL=1000000/60 \
+  env FLAMINGO_CHECK_PROJECT=$compose_project "${unlimited_rates[@]}" \
     bin/cluster-check --serve "$work/compose" "1x1 2x1 2x2" > "$work/compose.log" 2>&1 &
   pid[compose]=$!
   tokens=$work/compose-tokens

@@ -12,10 +12,10 @@ versions it acknowledges must grow; the last acknowledged one (or a later write 
 the server may have applied) must be what a read returns at the end. An acknowledged write is LOST when a
 read at the end returns an older version, or a checksum that no write of that version carried, or nothing.
 Messages: one line each, prefixed "cluster-check:"; tokens never printed."""
-import base64, http.client, json, os, random, sys, threading, time
-from urllib.parse import urlsplit
+import base64, json, os, random, sys, threading, time
 
-TYPES = ("history", "environment", "secret", "collection", "setting")
+from flamingo_http import Client, HttpError, Unreachable, blob_body  # bin/lib, beside this file
+
 ACCOUNTS = int(os.environ.get("FLAMINGO_CHECK_ACCOUNTS", "4"))
 READERS = int(os.environ.get("FLAMINGO_CHECK_READERS", "2"))
 LOAD_MAX_SECONDS = 900  # a load phase runs a few minutes at most; past this bin/cluster-check has died
@@ -25,60 +25,27 @@ def say(msg):
     print("cluster-check: " + msg, flush=True)
 
 
-class Http:
-    """One keep-alive connection; the envelope; the login cookie. Returns (status, data or None)."""
+def call(client, method, path, body=None, token=None):
+    """(status, data), status 0 when no answer came (a write may or may not have been applied); no retry."""
+    try:
+        answer = client.request(method, path, body, token=token)
+    except Unreachable:
+        return 0, None
+    return answer.status, answer.data
 
-    def __init__(self, base, timeout=30):
-        u = urlsplit(base)
-        self.base = base.rstrip("/")
-        self.host, self.port, self.timeout = u.hostname, u.port or 80, timeout
-        self.conn, self.cookie = None, None
 
-    def call(self, method, path, body=None, token=None, browser=False):
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = "Bearer " + token
-        if browser:
-            headers["Origin"] = self.base
-            headers["Sec-Fetch-Site"] = "same-origin"
-            if self.cookie:
-                headers["Cookie"] = self.cookie
-        data = None if body is None else json.dumps(body)
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        try:
-            self.conn.request(method, path, body=data, headers=headers)
-            r = self.conn.getresponse()
-            raw = r.read()
-        except (OSError, http.client.HTTPException):
-            self.close()
-            return 0, None  # no answer: the write may or may not have been applied
-        if r.getheader("Connection", "").lower() == "close":
-            self.close()
-        for name, value in r.getheaders():
-            if name.lower() == "set-cookie" and value.split("=", 1)[0].endswith("flamingo_login"):
-                self.cookie = value.split(";", 1)[0]
-        try:
-            envelope = json.loads(raw)
-        except ValueError:
-            return r.status, None
-        return r.status, envelope.get("data") if isinstance(envelope, dict) else None
-
-    def ok(self, method, path, body=None, token=None, browser=False):
-        status, data = self.call(method, path, body, token, browser)
-        if status != 200:
-            raise SystemExit(f"cluster-check: FAIL {method} {path} answered {status}")
-        return data
-
-    def close(self):
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+def ok(client, method, path, body=None, token=None, browser=None):
+    """The data of a 200 answer; anything else ends the check."""
+    try:
+        return client.call(method, path, body, token, browser)
+    except HttpError as e:
+        raise SystemExit(f"cluster-check: FAIL {method} {path} answered {e.status}")
+    except Unreachable:
+        raise SystemExit(f"cluster-check: FAIL {method} {path} answered 0")
 
 
 def blob(tag):
-    return {"encrypted_blob": base64.b64encode(os.urandom(256)).decode(),
-            "nonce": base64.b64encode(os.urandom(12)).decode(), "checksum": tag}
+    return blob_body(256, tag)
 
 
 def load_state(path):
@@ -102,67 +69,69 @@ def record(slot, version, tag):
 
 def setup(state_path, proxy, gateways):
     run = base64.b32encode(os.urandom(5)).decode().lower()
-    accounts = []
+    accounts, types = [], None
     for i in range(ACCOUNTS):
-        c = Http(proxy)
-        c.ok("POST", "/api/auth/register", {"email": f"check-{run}-{i}@example.com", "password": "cluster check pw"},
-             browser=True)
-        if not c.cookie:
-            raise SystemExit("cluster-check: FAIL register set no login cookie")
-        temp = c.ok("POST", "/api/sync/init", {"device_name": f"check-{i}", "device_type": "desktop"})["temp_token"]
-        c.ok("POST", "/api/sync/claim", {"temp_token": temp, "password": "cluster check pw"}, browser=True)
-        token = c.ok("POST", "/api/sync/token", {"temp_token": temp})["session_token"]
+        c = Client(proxy, timeout=30)
+        try:
+            c.register(f"check-{run}-{i}@example.com", "cluster check pw")
+            token = c.pair(f"check-{i}")
+            types = types or c.data_types(token)
+        except HttpError as e:
+            raise SystemExit(f"cluster-check: FAIL {e}")
+        except Unreachable as e:
+            raise SystemExit(f"cluster-check: FAIL {proxy} did not answer: {e}")
         c.close()
-        accounts.append({"token": token, "slots": {t: {"acked": [], "pending": [], "regressed": 0} for t in TYPES}})
+        accounts.append({"token": token, "slots": {t: {"acked": [], "pending": [], "regressed": 0} for t in types}})
     say(f"paired {len(accounts)} devices through the proxy (register -> /api/sync/init -> claim -> token)")
-    state = {"accounts": accounts, "counts": {}}
+    state = {"accounts": accounts, "counts": {}, "types": list(types)}
     # each gateway directly: a write through it, read back through the next one and through the proxy
     served = 0
     for gi, g in enumerate(gateways):
         other = gateways[(gi + 1) % len(gateways)]
         for ai, a in enumerate(accounts):
-            t = TYPES[(gi + ai) % len(TYPES)]
+            t = types[(gi + ai) % len(types)]
             tag = f"setup-g{gi}-a{ai}"
-            data = Http(g).ok("PUT", f"/api/sync/data/{t}", blob(tag), a["token"])
+            data = ok(Client(g, timeout=30), "PUT", f"/api/sync/data/{t}", blob(tag), a["token"])
             record(a["slots"][t], data["version"], tag)
             for reader in (other, proxy):
-                got = Http(reader).ok("GET", f"/api/sync/data/{t}", None, a["token"])
+                got = ok(Client(reader, timeout=30), "GET", f"/api/sync/data/{t}", None, a["token"])
                 if got["version"] != data["version"] or got["checksum"] != tag:
                     raise SystemExit(f"cluster-check: FAIL a write through gateway {gi} read back as version "
                                      f"{got['version']} through {reader}")
             served += 1
     for a in accounts:  # and through the proxy: every slot gets a first write
-        c = Http(proxy)
-        for t in TYPES:
+        c = Client(proxy, timeout=30)
+        for t in types:
             tag = "setup-proxy"
-            record(a["slots"][t], c.ok("PUT", f"/api/sync/data/{t}", blob(tag), a["token"])["version"], tag)
-        items = c.ok("GET", "/api/sync/data", None, a["token"])
-        if items["count"] != len(TYPES):
-            raise SystemExit(f"cluster-check: FAIL GET /api/sync/data listed {items['count']} of {len(TYPES)} blobs")
+            record(a["slots"][t], ok(c, "PUT", f"/api/sync/data/{t}", blob(tag), a["token"])["version"], tag)
+        items = ok(c, "GET", "/api/sync/data", None, a["token"])
+        if items["count"] != len(types):
+            raise SystemExit(f"cluster-check: FAIL GET /api/sync/data listed {items['count']} of {len(types)} blobs")
         c.close()
-    state["counts"]["setup"] = {"acked": served + len(accounts) * len(TYPES)}
+    state["counts"]["setup"] = {"acked": served + len(accounts) * len(types)}
     say(f"{len(gateways)} gateways each served writes directly ({served}, each read back through another gateway "
-        f"and the proxy); {len(accounts) * len(TYPES)} writes and {len(accounts)} listings through the proxy")
+        f"and the proxy); {len(accounts) * len(types)} writes and {len(accounts)} listings through the proxy")
     save_state(state_path, state)
 
 
 def load(state_path, proxy, phase, stopfile):
     state = load_state(state_path)
+    types = state["types"]
     lock = threading.Lock()
     c = {"acked": 0, "refused": 0, "reads": 0, "read_failed": 0, "stale_reads": 0, "last_ack": 0.0,
          "first_refused": None, "last_refused": None}
     errors = {}
 
     def writer(ai, account):
-        h, n = Http(proxy, timeout=20), 0
+        h, n = Client(proxy, timeout=20, retries=0), 0
         while not os.path.exists(stopfile):
-            t = TYPES[n % len(TYPES)]
+            t = types[n % len(types)]
             n += 1
             slot = account["slots"][t]
             tag = f"{phase}-a{ai}-{n}"
             with lock:
                 slot["pending"].append(tag)  # sent: may be applied even if no answer comes back
-            status, data = h.call("PUT", f"/api/sync/data/{t}", blob(tag), account["token"])
+            status, data = call(h, "PUT", f"/api/sync/data/{t}", blob(tag), account["token"])
             with lock:
                 if status == 200 and data and isinstance(data.get("version"), int):
                     record(slot, data["version"], tag)
@@ -178,13 +147,13 @@ def load(state_path, proxy, phase, stopfile):
                 time.sleep(0.2)
 
     def reader():
-        h = Http(proxy, timeout=20)
+        h = Client(proxy, timeout=20, retries=0)
         while not os.path.exists(stopfile):
             a = random.choice(state["accounts"])
-            t = random.choice(TYPES)
+            t = random.choice(types)
             with lock:
                 floor = a["slots"][t]["acked"][-1][0]
-            status, data = h.call("GET", f"/api/sync/data/{t}", None, a["token"])
+            status, data = call(h, "GET", f"/api/sync/data/{t}", None, a["token"])
             with lock:
                 c["reads"] += 1
                 if status != 200:
@@ -227,13 +196,13 @@ def load(state_path, proxy, phase, stopfile):
 
 def verify(state_path, proxy):
     state = load_state(state_path)
-    h = Http(proxy)
+    h = Client(proxy, timeout=30, retries=0)
     acked = lost = regressed = unreadable = 0
     for a in state["accounts"]:
         for t, slot in a["slots"].items():
             acked += len(slot["acked"])
             regressed += slot["regressed"]
-            status, data = h.call("GET", f"/api/sync/data/{t}", None, a["token"])
+            status, data = call(h, "GET", f"/api/sync/data/{t}", None, a["token"])
             if status != 200 or not data:
                 unreadable += 1
                 lost += len(slot["acked"])

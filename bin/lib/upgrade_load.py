@@ -6,7 +6,7 @@ WORKDIR/targets holds the gateways' base URLs, one per line (slot 0, slot 1); th
 swaps a gateway (as a load balancer would drain the old one), and every worker picks the new URL up before
 its next request. Set-up: ACCOUNTS accounts (default 4), each with DEVICES_PER_ACCOUNT devices (default 2)
 paired by the real device flow; then WORKDIR/ready is written. Each device is one worker pinned to one
-gateway slot, owning one data type of its account, in a loop: PUT its blob with If-Match: "<version it
+gateway slot, owning one data type of its account (the server's list, GET /api/sync/limits), in a loop: PUT its blob with If-Match: "<version it
 last saw>" (a write acknowledged with 200 is recorded with its version and checksum), then GET it (a read
 returning no blob, or an older version than the last acknowledged one, counts as a lost write). Every failed request
 (a non-200 status, 412 included, or no answer) is recorded with when it started and ended. When
@@ -20,17 +20,14 @@ window it overlaps; a failure outside every window is an error, and so is a wind
 BOUND failures (UPGRADE_FAILURE_BOUND, default 20). Prints one line per window and a summary; exit 0 when
 nothing was lost and the failures were bounded and inside windows, 1 otherwise.
 """
-import base64, http.client, json, os, sys, threading, time
-from urllib.parse import urlsplit
+import base64, json, os, sys, threading, time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
-from flamingo_client import Client, TYPES  # noqa: E402
+from flamingo_http import Client, Unreachable, blob_body  # bin/lib, beside this file
 
 work = sys.argv[1]
 accounts = int(sys.argv[2]) if len(sys.argv) > 2 else 4
 devices = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 bound = int(os.environ.get("UPGRADE_FAILURE_BOUND", "20"))
-assert devices <= len(TYPES)
 NAME = "upgrade-load"
 LOAD_MAX_SECONDS = 1800  # the swaps take minutes; past this bin/upgrade-check has died
 
@@ -44,17 +41,11 @@ def targets():
         return [line.strip() for line in f if line.strip()]
 
 
-def body(checksum):
-    return json.dumps({"encrypted_blob": base64.b64encode(os.urandom(512)).decode(),
-                       "nonce": base64.b64encode(os.urandom(12)).decode(), "checksum": checksum})
-
-
 class Worker(threading.Thread):
-    def __init__(self, account, device, slot, token):
+    def __init__(self, account, device, slot, token, dtype):
         super().__init__(daemon=True)
-        self.account, self.device, self.slot, self.token = account, device, slot, token
-        self.dtype = TYPES[device]
-        self.conn, self.base = None, None
+        self.account, self.device, self.slot, self.token, self.dtype = account, device, slot, token, dtype
+        self.http, self.base = None, None
         self.version = None          # the version this worker last saw (None: no blob yet)
         self.acked = None            # (version, checksum) of the last acknowledged write
         self.unknown = []            # checksums of writes after it that got no answer (may have committed)
@@ -66,26 +57,13 @@ class Worker(threading.Thread):
     def request(self, method, path, data=None, headers=None):
         base = targets()[self.slot]
         if base != self.base:        # the gateway of this slot was swapped: talk to the new one
-            if self.conn:
-                self.conn.close()
-            self.conn, self.base = None, base
-        if self.conn is None:
-            u = urlsplit(base)
-            self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-        h = {"Authorization": "Bearer " + self.token, "Content-Type": "application/json"}
-        h.update(headers or {})
-        try:
-            self.conn.request(method, path, body=data, headers=h)
-            r = self.conn.getresponse()
-            raw = r.read()
-            if r.getheader("Connection", "").lower() == "close":
-                self.conn.close()
-                self.conn = None
-            return r.status, raw
-        except (OSError, http.client.HTTPException) as e:
-            if self.conn:
-                self.conn.close()
-            self.conn = None
+            if self.http:
+                self.http.close()
+            self.http, self.base = Client(base, timeout=30, retries=0), base
+        try:                         # every failure counts: no retry
+            answer = self.http.request(method, path, data, token=self.token, headers=headers)
+            return answer.status, answer.raw
+        except Unreachable as e:
             return None, repr(e).encode()
 
     def fail(self, t0, what):
@@ -118,7 +96,7 @@ class Worker(threading.Thread):
         checksum = f"a{self.account}-d{self.device}-{self.n}"
         headers = {} if self.version is None else {"If-Match": f'"{self.version}"'}
         t0 = time.time()
-        status, raw = self.request("PUT", f"/api/sync/data/{self.dtype}", body(checksum), headers)
+        status, raw = self.request("PUT", f"/api/sync/data/{self.dtype}", blob_body(512, checksum), headers)
         self.writes += 1
         if status == 200:
             v = json.loads(raw)["data"]["version"]
@@ -173,12 +151,17 @@ def setup():
     gws = targets()
     run = base64.b32encode(os.urandom(5)).decode().lower()
     workers = []
+    types = None
     for a in range(accounts):
-        c = Client(gws[a % len(gws)])
-        c.register(f"upgrade-{run}-{a}@example.com")
+        c = Client(gws[a % len(gws)], resend=True)
+        c.register(f"upgrade-{run}-{a}@example.com", "upgrade load password")
         for d in range(devices):
             token = c.pair(f"upgrade-{a}-{d}")
-            workers.append(Worker(a, d, (a + d) % len(gws), token))
+            if types is None:
+                types = c.data_types(token)
+                if devices > len(types):
+                    raise SystemExit(f"{NAME}: {devices} devices per account, but the server stores {len(types)} types")
+            workers.append(Worker(a, d, (a + d) % len(gws), token, types[d]))
         c.close()
     return workers
 

@@ -15,12 +15,6 @@ import java.util.concurrent.TimeUnit;
  * event bus runs mutual TLS with the test certificates unless the env names other ones (or none).
  */
 final class ServiceProcesses implements AutoCloseable {
-  static final List<String> OPENS = List.of("--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
-
   private final Map<String, String> env;
   private final Path logs;
   private final List<Process> started = new ArrayList<>();
@@ -48,9 +42,7 @@ final class ServiceProcesses implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:TieredStopAtLevel=1");
-    command.addAll(OPENS);
-    command.add("-Dhazelcast.logging.type=slf4j");
-    command.add("-jar");
+    command.add("-jar"); // as operators run it: Hazelcast's --add-opens come from the jar's manifest
     command.add(jar(module).toString());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(logs.toFile(), name + ".log")));

@@ -242,10 +242,7 @@ class StandaloneOutputIT {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
-      command.addAll(ServiceProcesses.OPENS);
-      command.add("-Dhazelcast.logging.type=slf4j");
-      command.add("-Dvertx.logger-delegate-factory-class-name=io.vertx.core.logging.SLF4JLogDelegateFactory");
-      command.addAll(List.of("-jar", jar.toString()));
+      command.addAll(List.of("-jar", jar.toString())); // no JVM flags: the manifest carries Hazelcast's opens
       ProcessBuilder pb = new ProcessBuilder(command)
           .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()))
           .redirectError(ProcessBuilder.Redirect.to(err.toFile()));
