@@ -1,6 +1,7 @@
 package dev.flamingo.sync.data.support;
 
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.data.DataType;
 
 /** data-service's own settings (keys beside the shared ones in {@link Settings}). */
 public record DataSettings(long maxBlobBytes, long maxAccountBytes) {
@@ -13,13 +14,10 @@ public record DataSettings(long maxBlobBytes, long maxAccountBytes) {
   public static final String MAX_BLOB_BYTES = "FLAMINGO_MAX_BLOB_BYTES";
   public static final String MAX_ACCOUNT_BYTES = "FLAMINGO_MAX_ACCOUNT_BYTES";
 
-  /**
-   * 5 MiB a blob (decoded): a 200-entry history with large bodies is a few hundred KiB, so this is
-   * generous, and the base64 of 5 MiB (6.7 MiB) plus JSON still fits the gateway's 10 MiB body limit.
-   */
-  public static final long DEFAULT_MAX_BLOB = 5L * 1024 * 1024;
-  /** 25 MiB an account: all five types at full size. */
-  public static final long DEFAULT_MAX_ACCOUNT = 25L * 1024 * 1024;
+  /** The largest default blob of any type ({@link DataType#DEFAULT_MAX_BYTES}: 5 MiB). */
+  public static final long DEFAULT_MAX_BLOB = DataType.defaultBlobBytes();
+  /** An account's default quota: every type at its full default size (25 MiB). */
+  public static final long DEFAULT_MAX_ACCOUNT = DataType.defaultAccountBytes();
   /** A blob size is stored as an integer. */
   static final long MAX_CONFIGURABLE = Integer.MAX_VALUE;
 
