@@ -1,7 +1,21 @@
 "use strict";
 (function () {
-  const TYPES = [["history", "History", "sync_history"], ["environment", "Environments", "sync_environments"],
-    ["secret", "Secrets", "sync_secrets"], ["collection", "Collections", "sync_collections"], ["setting", "Settings", "sync_settings"]];
+  // The data types, from the server (GET /api/server's data_types: [{name, label, config_key, default_max_bytes}]).
+  let TYPES = [];
+
+  async function types() {
+    const r = await api("GET", "/api/server");
+    if (!r.ok) { notice(r.error); return; }
+    TYPES = r.data.data_types || [];
+    const form = document.getElementById("settings");
+    form.textContent = "";
+    TYPES.forEach((t) => {
+      const label = document.createElement("label"); label.className = "check";
+      const box = document.createElement("input"); box.type = "checkbox"; box.name = t.config_key;
+      label.append(box, document.createTextNode(" " + t.label));
+      form.appendChild(label);
+    });
+  }
 
   async function guard(r) { if (r.status === 401) { location.assign("/login"); } return r; }
 
@@ -12,11 +26,11 @@
     body.textContent = "";
     const items = {};
     (r.data.data || []).forEach((i) => { items[i.data_type] = i; });
-    TYPES.forEach(([type, label]) => {
-      const i = items[type];
+    TYPES.forEach((t) => {
+      const i = items[t.name];
       const row = document.createElement("tr");
-      row.dataset.type = type;
-      cell(row, label); cell(row, i ? "yes" : "no"); cell(row, i ? bytes(i.blob_size_bytes) : "—");
+      row.dataset.type = t.name;
+      cell(row, t.label); cell(row, i ? "yes" : "no"); cell(row, i ? bytes(i.blob_size_bytes) : "—");
       cell(row, i ? i.version : "—"); cell(row, i ? whenShort(i.updated_at) : "—");
       body.appendChild(row);
     });
@@ -149,6 +163,7 @@
     if (!me.ok) return;
     text("who", me.data.email);
     show("admin-link", !!me.data.is_admin); show("admin-sep", !!me.data.is_admin);
+    await types();
     refresh(); settings();
   })();
 })();

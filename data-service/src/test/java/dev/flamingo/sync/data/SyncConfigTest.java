@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.data.DataType;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Set;
@@ -103,6 +104,34 @@ class SyncConfigTest {
     }
     // nothing was written
     assertNull(get(account).getValue("updated_at"));
+  }
+
+  /**
+   * Every {@link DataType} has its switch end to end: the key in the defaults, a {@code sync_config} column (the
+   * migration), the config upsert built from the list, and the blob PUT's check of that column. A type added to the
+   * enum without its migration fails here.
+   */
+  @Test
+  void everyDataTypeHasItsSwitchFromTheDefaultsToTheBlobPut() {
+    assertEquals(KEYS, Set.copyOf(DataType.configKeys()), "the contract's keys (docs/protocol.md)");
+    JsonObject defaults = get(DataFixture.newAccount());
+    assertEquals(DataType.ALL.size() + 1, defaults.size(), defaults.encode());
+    DataFixture.Sealed sealed = DataFixture.seal(DataFixture.randomBytes(32), "x");
+    for (DataType type : DataType.ALL) {
+      assertEquals(Boolean.TRUE, defaults.getValue(type.configKey()), type.configKey());
+      long account = DataFixture.newAccount();
+      assertEquals(false, put(account, new JsonObject().put(type.configKey(), false)).getBoolean(type.configKey()));
+      JsonObject config = get(account);
+      for (DataType other : DataType.ALL) {
+        assertEquals(other != type, config.getBoolean(other.configKey()), type + ": " + config.encode());
+      }
+      ServiceException off = f.fail(Addresses.DATA_BLOB_PUT, account, sealed.body(type.wireName()));
+      assertEquals(409, off.status(), type.wireName());
+      assertEquals("Sync of " + type.wireName() + " is disabled in sync config", off.getMessage());
+      put(account, new JsonObject().put(type.configKey(), true));
+      f.call(Addresses.DATA_BLOB_PUT, account, sealed.body(type.wireName()));
+      assertEquals(Boolean.TRUE, get(account).getBoolean(type.configKey()));
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.flamingo.sync.testing.ApiClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,21 @@ class ServerRouteTest {
   ApiClient.Response server(String forwardedFor) {
     return api.send(HttpMethod.GET, "/api/server", null, null,
         forwardedFor == null ? Map.of() : Map.of("X-Forwarded-For", forwardedFor));
+  }
+
+  /** An addition for the web pages and the scripts: the data types in the contract's order, from DataType. */
+  @Test
+  void listsTheDataTypesForThePagesAndScripts() {
+    gateway(new JsonObject());
+    JsonArray types = server(null).data().getJsonArray("data_types");
+    String[][] expected = {{"history", "History", "sync_history"}, {"environment", "Environments", "sync_environments"},
+        {"secret", "Secrets", "sync_secrets"}, {"collection", "Collections", "sync_collections"},
+        {"setting", "Settings", "sync_settings"}};
+    assertEquals(expected.length, types.size(), String.valueOf(types));
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(new JsonObject().put("name", expected[i][0]).put("label", expected[i][1])
+          .put("config_key", expected[i][2]).put("default_max_bytes", 5L * 1024 * 1024), types.getJsonObject(i));
+    }
   }
 
   @Test

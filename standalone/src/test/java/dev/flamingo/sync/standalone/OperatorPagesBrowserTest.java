@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import dev.flamingo.sync.testing.TestCluster;
@@ -293,6 +294,34 @@ class OperatorPagesBrowserTest {
     assertEquals(401, login(email).status);
     assertEquals(0L, count("select count(*) from data.blobs b where b.account_id not in (select id from auth.accounts)"),
         "no blob outlives its account");
+  }
+
+  /** The dashboard's overview rows and sync switches come from GET /api/server's data_types; a switch saves. */
+  @Test
+  void theDashboardListsTheServersDataTypesAndASwitchSaves() {
+    String email = "grace@example.com";
+    String cookie = Pairing.register(client, email);
+    String token = Pairing.pairDevice(client, cookie, "Grace's laptop");
+    signIn(email, Pairing.passwordOf(email));
+    wait.until(ExpectedConditions.textToBe(By.id("who"), email));
+    wait.until(d -> d.findElements(By.cssSelector("#settings input")).size() == DataType.ALL.size()
+        && d.findElements(By.cssSelector("#overview tbody tr")).size() == DataType.ALL.size());
+    List<WebElement> boxes = browser.findElements(By.cssSelector("#settings input"));
+    List<WebElement> rows = browser.findElements(By.cssSelector("#overview tbody tr"));
+    for (int i = 0; i < DataType.ALL.size(); i++) {
+      DataType type = DataType.ALL.get(i);
+      assertEquals(type.configKey(), boxes.get(i).getAttribute("name"));
+      assertEquals(type.label(), boxes.get(i).findElement(By.xpath("..")).getText().trim());
+      assertEquals(type.wireName(), rows.get(i).getAttribute("data-type"));
+      assertEquals(type.label(), rows.get(i).findElement(By.tagName("td")).getText());
+    }
+    wait.until(d -> d.findElements(By.cssSelector("#settings input")).stream().allMatch(WebElement::isSelected));
+    browser.findElement(By.cssSelector("#settings input[name='" + DataType.SECRET.configKey() + "']")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("notice"), "Sync settings saved."));
+    JsonObject config = client.get("/api/sync/config", token).body.getJsonObject("data");
+    for (DataType type : DataType.ALL) {
+      assertEquals(type != DataType.SECRET, config.getBoolean(type.configKey()), config.encode());
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.common.outbox.Outbox;
 import dev.flamingo.sync.common.security.KeyCustody;
 import dev.flamingo.sync.common.security.KeyCustody.AccountKey;
@@ -220,12 +221,7 @@ public final class DeviceFlowService {
         .otherwise(t -> null)
         .map(config -> Reply.data(issued.json()
             .put("is_new_device", true)
-            .put("sync_config", config == null ? defaultConfig() : withoutTimestamp(config))));
-  }
-
-  static JsonObject defaultConfig() {
-    return new JsonObject().put("sync_history", true).put("sync_environments", true).put("sync_secrets", true)
-        .put("sync_collections", true).put("sync_settings", true);
+            .put("sync_config", config == null ? DataType.defaultConfig() : withoutTimestamp(config))));
   }
 
   private static JsonObject withoutTimestamp(JsonObject config) {

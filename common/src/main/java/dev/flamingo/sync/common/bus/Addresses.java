@@ -1,8 +1,12 @@
 package dev.flamingo.sync.common.bus;
 
+import dev.flamingo.sync.common.data.DataType;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Every event-bus address and its contract, in one place: this file is the one definition of the bus contract.
@@ -289,19 +293,22 @@ public final class Addresses {
       .takes("account_id: integer required")
       .repliesMessage();
 
+  /** A boolean sync switch per data type ({@code sync_history: boolean}, …: {@link DataType}), then {@code more}. */
+  private static String[] syncSwitches(String... more) {
+    return Stream.concat(DataType.configKeys().stream().map(key -> key + ": boolean"),
+        Arrays.stream(more)).toArray(String[]::new);
+  }
+
   // --- data-service ---------------------------------------------------------------------------
   public static final String DATA_PING = request("flamingo.data.v1.ping")
       .replies("service: string", "ok: boolean", "status: string");
   public static final String DATA_CONFIG_GET = request("flamingo.data.v1.config.get")
       .needs("account")
-      .replies("sync_history: boolean", "sync_environments: boolean", "sync_secrets: boolean",
-          "sync_collections: boolean", "sync_settings: boolean", "updated_at: string");
+      .replies(syncSwitches("updated_at: string"));
   public static final String DATA_CONFIG_PUT = request("flamingo.data.v1.config.put")
       .needs("account")
-      .takes("sync_history: boolean", "sync_environments: boolean", "sync_secrets: boolean",
-          "sync_collections: boolean", "sync_settings: boolean")
-      .replies("sync_history: boolean", "sync_environments: boolean", "sync_secrets: boolean",
-          "sync_collections: boolean", "sync_settings: boolean", "updated_at: string");
+      .takes(syncSwitches())
+      .replies(syncSwitches("updated_at: string"));
   /** Before key custody (old gateways): answers for keys wrapped under the KEK alone; others 403. */
   public static final String DATA_KEY_GET = request("flamingo.data.v1.key.get")
       .needs("account")

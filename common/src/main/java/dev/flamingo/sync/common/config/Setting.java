@@ -1,5 +1,7 @@
 package dev.flamingo.sync.common.config;
 
+import dev.flamingo.sync.common.data.DataType;
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -169,9 +171,10 @@ public enum Setting {
    * 5 MiB a blob (decoded): a 200-entry history with large bodies is a few hundred KiB, so this is generous,
    * and the base64 of 5 MiB (6.7 MiB) plus JSON still fits the gateway's 10 MiB body limit.
    */
-  MAX_BLOB_BYTES("FLAMINGO_MAX_BLOB_BYTES", Kind.SIZE, "5242880", null, "largest blob (decoded bytes); 413 above"),
-  /** 25 MiB an account: all five types at full size. */
-  MAX_ACCOUNT_BYTES("FLAMINGO_MAX_ACCOUNT_BYTES", Kind.SIZE, "26214400", null,
+  MAX_BLOB_BYTES("FLAMINGO_MAX_BLOB_BYTES", Kind.SIZE, String.valueOf(DataType.defaultBlobBytes()), null,
+      "largest blob (decoded bytes); 413 above"),
+  /** 25 MiB an account: every data type ({@link DataType}) at its full default size. */
+  MAX_ACCOUNT_BYTES("FLAMINGO_MAX_ACCOUNT_BYTES", Kind.SIZE, String.valueOf(DataType.defaultAccountBytes()), null,
       "the default storage quota: all of an account's blobs together; 413 above (an admin may give an account its"
           + " own)"),
   // device-service

@@ -6,7 +6,7 @@ import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.data.blob.ChangeCounter;
 import dev.flamingo.sync.data.support.DataSettings;
-import dev.flamingo.sync.data.support.DataTypes;
+import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.data.support.Events;
 import io.vertx.core.Future;
@@ -37,7 +37,7 @@ public final class AccountDataService {
         .put("max_blob_bytes", limits.maxBlobBytes())
         .put("max_account_bytes", q[0])
         .put("used_bytes", q[1])
-        .put("data_types", new JsonArray(DataTypes.CONFIG_KEY.keySet().stream().toList()))));
+        .put("data_types", new JsonArray(DataType.wireNames()))));
   }
 
   /** DATA_ADMIN_USAGE {account_ids} → {usage: {"<id>": {bytes, blobs, quota_bytes}}, default_quota_bytes}. */

@@ -1,7 +1,7 @@
 package dev.flamingo.sync.data.blob;
 
 import dev.flamingo.sync.common.bus.ServiceException;
-import dev.flamingo.sync.data.support.DataTypes;
+import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.data.support.Versions;
 import io.vertx.core.json.JsonObject;
 
@@ -14,7 +14,7 @@ public record BlobBody(String type, String blob, String nonce, String checksum, 
   public static final int MAX_CHECKSUM = 256;
 
   public static BlobBody parse(JsonObject body) {
-    String type = DataTypes.require(body.getValue("type"));
+    String type = DataType.require(body.getValue("type")).wireName();
     String blob = base64Field(body, "encrypted_blob");
     String nonce = base64Field(body, "nonce");
     Object checksumValue = body.getValue("checksum");

@@ -5,7 +5,7 @@ import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.ops.Observability;
 import dev.flamingo.sync.data.support.DataSettings;
-import dev.flamingo.sync.data.support.DataTypes;
+import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.data.support.Events;
 import dev.flamingo.sync.data.support.Versions;
@@ -95,7 +95,7 @@ public final class BlobService {
    */
   Future<Fetched> get(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
-    String type = DataTypes.require(body.getValue("type"));
+    String type = DataType.require(body.getValue("type")).wireName();
     Object ifNoneMatch = body.getValue("if_none_match");
     Versions.noneMatch(ifNoneMatch, -1); // a malformed header is 400 before anything is read
     return store.get(account, type).map(item -> {
@@ -160,7 +160,7 @@ public final class BlobService {
   /** {type, if_match?} → message "Synced <type> cleared"; the delete takes a version too. */
   public Future<JsonObject> delete(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
-    String type = DataTypes.require(body.getValue("type"));
+    String type = DataType.require(body.getValue("type")).wireName();
     Long ifMatch = Versions.expected(body);
     DbStatements.transaction();
     return store.pool().withTransaction(tx -> ChangeCounter.next(tx, account)

@@ -1,6 +1,6 @@
 package dev.flamingo.sync.data.blob;
 
-import dev.flamingo.sync.data.support.DataTypes;
+import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -73,7 +73,7 @@ public final class BlobStore {
   private static final Map<String, String> PUT_SQL = new HashMap<>();
 
   static {
-    DataTypes.CONFIG_KEY.forEach((type, column) -> PUT_SQL.put(type, putSql(column)));
+    DataType.ALL.forEach(t -> PUT_SQL.put(t.wireName(), putSql(t.configKey())));
   }
 
   private static String putSql(String configColumn) {

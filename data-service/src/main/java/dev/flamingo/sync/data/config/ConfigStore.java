@@ -1,5 +1,6 @@
 package dev.flamingo.sync.data.config;
 
+import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -7,13 +8,16 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.StringJoiner;
 
 /** SQL for the per-account sync config; an account without a row has the defaults (all true). */
 public final class ConfigStore {
-  public static final List<String> KEYS =
-      List.of("sync_history", "sync_environments", "sync_secrets", "sync_collections", "sync_settings");
+  /** The config keys (and columns), one per {@link DataType}, in order. */
+  public static final List<String> KEYS = DataType.configKeys();
+  private static final String UPSERT = upsert(KEYS);
 
   private final Pool pool;
 
@@ -36,25 +40,36 @@ public final class ConfigStore {
     return get(pool, account);
   }
 
-  /** Applies the given booleans (null = unchanged); the whole row after the change. */
+  /**
+   * Applies the given booleans, one per {@link DataType} in order (null = unchanged); the whole row after the
+   * change.
+   */
   public Future<JsonObject> update(SqlClient client, long account, Boolean[] values) {
     DbStatements.one();
-    return client.preparedQuery("insert into sync_config (account_id, sync_history, sync_environments, sync_secrets, "
-            + "sync_collections, sync_settings) values ($1, coalesce($2, true), coalesce($3, true), coalesce($4, true), "
-            + "coalesce($5, true), coalesce($6, true)) on conflict (account_id) do update set "
-            + "sync_history = coalesce($2, sync_config.sync_history), "
-            + "sync_environments = coalesce($3, sync_config.sync_environments), "
-            + "sync_secrets = coalesce($4, sync_config.sync_secrets), "
-            + "sync_collections = coalesce($5, sync_config.sync_collections), "
-            + "sync_settings = coalesce($6, sync_config.sync_settings), updated_at = now() returning *")
-        .execute(Tuple.tuple(Arrays.asList(account, values[0], values[1], values[2], values[3], values[4])))
-        .map(rows -> json(rows.iterator().next()));
+    List<Object> params = new ArrayList<>();
+    params.add(account);
+    params.addAll(Arrays.asList(values));
+    return client.preparedQuery(UPSERT).execute(Tuple.tuple(params)).map(rows -> json(rows.iterator().next()));
+  }
+
+  /** The upsert, built from the type list: {@code $1} the account, {@code $2..} one switch per type. */
+  static String upsert(List<String> keys) {
+    StringJoiner columns = new StringJoiner(", ");
+    StringJoiner inserted = new StringJoiner(", ");
+    StringJoiner updated = new StringJoiner(", ");
+    for (int i = 0; i < keys.size(); i++) {
+      String key = keys.get(i);
+      String param = "$" + (i + 2);
+      columns.add(key);
+      inserted.add("coalesce(" + param + ", true)");
+      updated.add(key + " = coalesce(" + param + ", sync_config." + key + ")");
+    }
+    return "insert into sync_config (account_id, " + columns + ") values ($1, " + inserted + ") "
+        + "on conflict (account_id) do update set " + updated + ", updated_at = now() returning *";
   }
 
   static JsonObject defaults() {
-    JsonObject config = new JsonObject();
-    KEYS.forEach(k -> config.put(k, true));
-    return config.putNull("updated_at");
+    return DataType.defaultConfig().putNull("updated_at");
   }
 
   private static JsonObject json(Row r) {

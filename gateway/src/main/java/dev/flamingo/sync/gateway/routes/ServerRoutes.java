@@ -1,5 +1,6 @@
 package dev.flamingo.sync.gateway.routes;
 
+import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.Envelope;
 import io.vertx.core.Handler;
@@ -17,7 +18,8 @@ import java.util.Properties;
  * {@code GET /api/server}: what a deployment check ({@code bin/flamingo-doctor}) needs to see from the outside,
  * without a login: the server's name and version, its clock, the public URL it was given, the client address as
  * this gateway resolves it (after {@code FLAMINGO_TRUSTED_PROXIES} and {@code X-Forwarded-For}, the address the rate
- * limits and the audit log use) and its body limits. Nothing secret: all of it is visible to any client anyway.
+ * limits and the audit log use), its body limits, and the data types ({@link DataType#describe()}) that the web
+ * pages and scripts build their lists from. Nothing secret: all of it is visible to any client anyway.
  */
 public final class ServerRoutes {
   public static final String NAME = "flamingo-sync";
@@ -50,7 +52,8 @@ public final class ServerRoutes {
         .put("public_url", publicUrl)
         .put("client_ip", Contexts.get(ctx).clientIp())
         .put("max_request_bytes", maxRequestBytes)
-        .put("max_json_bytes", maxJsonBytes));
+        .put("max_json_bytes", maxJsonBytes)
+        .put("data_types", DataType.describe()));
   }
 
   private static String readVersion() {
