@@ -10,8 +10,6 @@ from urllib.parse import urlsplit
 
 # the login cookie's names (plain http, and __Host- on https)
 COOKIE_NAMES = ("flamingo_login", "__Host-flamingo_login")
-# what a server of the previous release stores, which says no list in GET /api/sync/limits
-PREVIOUS_DATA_TYPES = ("history", "environment", "secret", "collection", "setting")
 RETRY_AFTER_MAX_SECONDS = 10
 
 
@@ -157,12 +155,12 @@ class Client:
         return self.call("POST", "/api/sync/token", {"temp_token": temp}, browser=False)["session_token"]
 
     def data_types(self, token):
-        """The names of the data types the server stores: GET /api/sync/limits' data_types, a list of
-        {name, label, config_key, max_bytes} (of names in earlier releases); a release that lists none: its five."""
+        """The names of the data types the server stores: GET /api/sync/limits' data_types (a list of names;
+        every release since the previous one lists them there; objects with a name are read too)."""
         limits = self.call("GET", "/api/sync/limits", token=token) or {}
         listed = limits.get("data_types")
         if not listed:
-            return PREVIOUS_DATA_TYPES
+            raise RuntimeError("GET /api/sync/limits lists no data_types")
         return tuple(t if isinstance(t, str) else t["name"] for t in listed)
 
     def close(self):
