@@ -16,8 +16,11 @@ public final class Failures {
   /** The text of a 503: no instance of the service is there at all, or it cannot reach its database. */
   public static final String NO_SERVICE = "Service unavailable, try again shortly";
 
-  /** The text of the pool's exception when no connection came in its wait (SqlConnectionPool's, Vert.x 5). */
-  static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
+  /**
+   * The texts of the pool's exceptions when no connection came in its wait (Vert.x 5's SqlConnectionPool: "Timeout
+   * waiting for connection", and "Timeout" when its queued request's own timer fires first; seen in bin/cluster-check).
+   */
+  static final java.util.Set<String> POOL_WAIT_TIMEOUTS = java.util.Set.of("Timeout waiting for connection", "Timeout");
 
   private Failures() {}
 
@@ -44,7 +47,8 @@ public final class Failures {
           || c instanceof io.netty.channel.unix.Errors.NativeIoException) { // "Connection reset by peer" (epoll)
         return true;
       }
-      if (c instanceof io.vertx.core.VertxException && POOL_WAIT_TIMEOUT.equals(c.getMessage())) {
+      if ((c instanceof io.vertx.core.VertxException || c instanceof io.vertx.core.impl.NoStackTraceThrowable)
+          && c.getMessage() != null && POOL_WAIT_TIMEOUTS.contains(c.getMessage())) {
         return true; // every connection of the pool busy or failing for the pool's wait (Vert.x's own text)
       }
       if (c instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {

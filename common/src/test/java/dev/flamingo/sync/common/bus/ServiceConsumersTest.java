@@ -64,7 +64,7 @@ class ServiceConsumersTest {
    */
   @Test
   void anUnreachableDatabaseIs503AndOtherDatabaseErrorsAre500() {
-    java.util.Map<String, Throwable> unavailable = java.util.Map.of(
+    java.util.Map<String, Throwable> unavailable = new java.util.HashMap<>(java.util.Map.of(
         "t.db.name", new java.net.UnknownHostException("postgres: Name or service not known"),
         "t.db.refused", new io.vertx.core.VertxException(new java.net.ConnectException("Connection refused"), true),
         "t.db.closed", io.vertx.sqlclient.ClosedConnectionException.INSTANCE,
@@ -74,7 +74,9 @@ class ServiceConsumersTest {
         "t.db.disk", new io.vertx.pgclient.PgException("could not extend file: No space left on device", "ERROR", "53100", null),
         "t.db.memory", new io.vertx.pgclient.PgException("out of memory", "ERROR", "53200", null),
         "t.db.deadlock", new io.vertx.pgclient.PgException("deadlock detected", "ERROR", "40P01", null),
-        "t.db.serialization", new io.vertx.pgclient.PgException("could not serialize access", "ERROR", "40001", null));
+        "t.db.serialization", new io.vertx.pgclient.PgException("could not serialize access", "ERROR", "40001", null)));
+    // the pool's queued request timing out (its own timer: "Timeout"): a 500 in bin/cluster-check before
+    unavailable.put("t.db.wait", new io.vertx.core.impl.NoStackTraceThrowable("Timeout"));
     ServiceConsumers consumers = new ServiceConsumers(vertx);
     unavailable.forEach((address, failure) -> consumers.on(address, (body, c) -> Future.failedFuture(failure)));
     consumers.on("t.db.unique", (body, c) -> Future.failedFuture(
