@@ -20,23 +20,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Rotating the server's key-encryption key: re-wrap every row, then run with only the new KEK. */
 class KekRotationTest {
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass();
 
   record Row(byte[] wrapped, byte[] iv, String kekId, int version) {}
 

@@ -26,9 +26,8 @@ import java.sql.ResultSet;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * data-service's side of key custody: the master key is stored sealed under the account key the gateway
@@ -37,17 +36,8 @@ import org.junit.jupiter.api.Test;
  * and converted.
  */
 class KeyCustodyTest {
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass();
 
   static JsonObject with(AccountKey ak, JsonObject body) {
     return body.put("custody", true).put("account_key", ak.keyBase64()).put("account_key_id", ak.id().toString());
