@@ -20,9 +20,11 @@ import dev.flamingo.sync.data.key.KeyStore;
 import dev.flamingo.sync.data.key.KeyWrapper;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -89,9 +91,9 @@ class KeyCustodyTest {
     Row r = row(account);
     assertEquals(ak.id(), r.accountKeyId());
     byte[] inner = kekOpened(account);
-    assertFalse(java.util.Arrays.equals(master, inner), "the KEK alone must not give the master key");
-    assertFalse(new String(inner, java.nio.charset.StandardCharsets.ISO_8859_1)
-        .contains(new String(master, java.nio.charset.StandardCharsets.ISO_8859_1)));
+    assertFalse(Arrays.equals(master, inner), "the KEK alone must not give the master key");
+    assertFalse(new String(inner, StandardCharsets.ISO_8859_1)
+        .contains(new String(master, StandardCharsets.ISO_8859_1)));
     assertArrayEquals(master, KeyCustody.openMasterKey(ak, account, inner), "inside is the master key under AK");
     assertArrayEquals(master, getKey(account, with(ak, new JsonObject())));
 
@@ -181,7 +183,7 @@ class KeyCustodyTest {
     Row r = row(account);
     assertEquals(ak.id(), r.accountKeyId());
     assertEquals(1, r.version(), "the version stays: the devices' data stays readable");
-    assertFalse(java.util.Arrays.equals(master, kekOpened(account)));
+    assertFalse(Arrays.equals(master, kekOpened(account)));
     assertArrayEquals(master, getKey(account, with(ak, new JsonObject())));
     assertEquals(403, f.fail(Addresses.DATA_KEY_GET_V2, account, noGrant(new JsonObject())).status(),
         "a session paired before the conversion has no grant");
