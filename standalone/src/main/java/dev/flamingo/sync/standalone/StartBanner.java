@@ -121,7 +121,7 @@ final class StartBanner {
     out.println();
   }
 
-  /** FLAMINGO_LOG_FORMAT as logback reads it ({@link dev.flamingo.sync.common.ops.LogFormat}). */
+  /** FLAMINGO_LOG_FORMAT as logback reads it ({@link LogFormat}). */
   static boolean jsonLogs() {
     return LogFormat.json();
   }
