@@ -9,6 +9,7 @@ import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.testing.TestDatabase;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -79,7 +80,7 @@ public abstract class AuthServiceTestBase {
     deliver.completion().await();
     listeners.add(deliver);
     vertx.deployVerticle(new AuthVerticle(),
-        new io.vertx.core.DeploymentOptions().setConfig(config)).await();
+        new DeploymentOptions().setConfig(config)).await();
   }
 
   @AfterAll

@@ -9,24 +9,15 @@ import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.ServiceException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The operators' tools on an account's data: per-account quotas, usage, totals, and the purge of a deleted account. */
 class AccountDataTest {
   static final int DEFAULT_QUOTA = 2500;
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start(new JsonObject().put("FLAMINGO_MAX_ACCOUNT_BYTES", Integer.toString(DEFAULT_QUOTA)));
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass(
+      new JsonObject().put("FLAMINGO_MAX_ACCOUNT_BYTES", Integer.toString(DEFAULT_QUOTA)));
 
   static JsonObject anon(String address, JsonObject body) {
     return f.send(address, null, body).await().body();

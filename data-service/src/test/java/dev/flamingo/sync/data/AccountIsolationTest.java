@@ -13,23 +13,13 @@ import dev.flamingo.sync.common.bus.ServiceException;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One account never sees, lists, deletes or replaces another's data. */
 class AccountIsolationTest {
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass();
 
   @Test
   void anotherAccountSeesNothingOfA() {

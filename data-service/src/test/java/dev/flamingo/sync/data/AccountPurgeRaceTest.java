@@ -15,9 +15,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A write of an account that is being deleted: once the purge has begun no write of the account is taken (409
@@ -27,18 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class AccountPurgeRaceTest {
   static final String DELETING = "This account is being deleted";
-  static DataFixture f;
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass();
   static final byte[] KEY = randomBytes(32);
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
 
   static JsonObject purge(long account) {
     return f.call(Addresses.DATA_ACCOUNT_PURGE, 0L, new JsonObject().put("account_id", account));

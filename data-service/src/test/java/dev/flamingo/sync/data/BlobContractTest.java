@@ -22,9 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,17 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BlobContractTest {
   static final Set<String> ITEM_FIELDS =
       Set.of("data_type", "encrypted_blob", "nonce", "version", "checksum", "blob_size_bytes", "updated_at");
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass();
 
   static JsonObject put(long account, JsonObject body) {
     return f.call(Addresses.DATA_BLOB_PUT, account, body);

@@ -8,27 +8,17 @@ import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.ServiceException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The per-item and per-account size limits (413), with small limits configured. */
 class BlobLimitsTest {
   static final int MAX_BLOB = 1000;
   static final int MAX_ACCOUNT = 2500;
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start(new JsonObject()
-        .put("FLAMINGO_MAX_BLOB_BYTES", Integer.toString(MAX_BLOB))
-        .put("FLAMINGO_MAX_ACCOUNT_BYTES", Integer.toString(MAX_ACCOUNT)));
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass(new JsonObject()
+      .put("FLAMINGO_MAX_BLOB_BYTES", Integer.toString(MAX_BLOB))
+      .put("FLAMINGO_MAX_ACCOUNT_BYTES", Integer.toString(MAX_ACCOUNT)));
 
   /** A real GCM blob of exactly {@code size} bytes (plaintext + 16-byte tag). */
   static DataFixture.Sealed sealedOfSize(byte[] key, int size) {

@@ -15,9 +15,8 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The one-statement blob PUT under concurrency (READ COMMITTED): its checks are made on one snapshot and it
@@ -28,19 +27,10 @@ import org.junit.jupiter.api.Test;
  */
 class BlobPutRaceTest {
   static final int MAX_ACCOUNT = 1000;
-  static SqlStatementLog log;
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    log = new SqlStatementLog();
-    f = DataFixture.start(log.vertx(), new JsonObject().put("FLAMINGO_MAX_ACCOUNT_BYTES", Integer.toString(MAX_ACCOUNT)));
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  static final SqlStatementLog log = new SqlStatementLog();
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass(log::vertx,
+      new JsonObject().put("FLAMINGO_MAX_ACCOUNT_BYTES", Integer.toString(MAX_ACCOUNT)));
 
   static void awaitAll(List<? extends Future<?>> futures) {
     Future.join(futures).transform(ar -> Future.succeededFuture()).await();

@@ -10,9 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11: every blob PUT (new item, overwrite, conditional, refused) and every read on the hot path is
@@ -21,19 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class BlobStatementsTest {
   static final int MAX_ACCOUNT = 3000;
-  static SqlStatementLog log;
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    log = new SqlStatementLog();
-    f = DataFixture.start(log.vertx(), new JsonObject().put("FLAMINGO_MAX_ACCOUNT_BYTES", Integer.toString(MAX_ACCOUNT)));
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  static final SqlStatementLog log = new SqlStatementLog();
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass(log::vertx,
+      new JsonObject().put("FLAMINGO_MAX_ACCOUNT_BYTES", Integer.toString(MAX_ACCOUNT)));
 
   /** The statements {@code call} sent, checked against data-service's own count. */
   static List<String> statementsOf(Runnable call) {

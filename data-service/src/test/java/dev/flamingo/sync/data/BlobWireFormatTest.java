@@ -21,9 +21,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The text form of {@link WireFormat} for the blob GET and PUT over the bus: the same statuses, bodies (as
@@ -33,18 +32,10 @@ import org.junit.jupiter.api.Test;
 class BlobWireFormatTest {
   static final int MAX_BLOB = 2000;
   static final int MAX_ACCOUNT = 3000;
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start(new JsonObject().put("FLAMINGO_MAX_BLOB_BYTES", Integer.toString(MAX_BLOB))
-        .put("FLAMINGO_MAX_ACCOUNT_BYTES", Integer.toString(MAX_ACCOUNT)));
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass(new JsonObject()
+      .put("FLAMINGO_MAX_BLOB_BYTES", Integer.toString(MAX_BLOB))
+      .put("FLAMINGO_MAX_ACCOUNT_BYTES", Integer.toString(MAX_ACCOUNT)));
 
   static DeliveryOptions options(long account, boolean textContent, boolean textAccept, Map<String, String> args) {
     DeliveryOptions o = RequestContext.anonymous("t", "127.0.0.1", "test").withAccount(account, "s1", "d1")

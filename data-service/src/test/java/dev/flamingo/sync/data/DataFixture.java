@@ -21,54 +21,81 @@ import java.sql.SQLException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One data-service per test class: a fresh database, a Vert.x, a deployed {@link DataVerticle}, and
  * helpers that speak to it over the bus the way the gateway does, plus the client's AES-256-GCM.
+ *
+ * <p>A test class declares it as a JUnit extension, started before its tests and closed after them:
+ * <pre>{@code @RegisterExtension static final DataFixture f = DataFixture.perClass();}</pre>
+ * A test that needs a data-service of its own uses {@link #start()} in a try-with-resources.
  */
-final class DataFixture implements AutoCloseable {
+final class DataFixture implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   static final SecureRandom RANDOM = new SecureRandom();
   static final String[] TYPES = {"history", "environment", "secret", "collection", "setting"};
 
   private static final AtomicLong ACCOUNTS = new AtomicLong(1000);
 
-  final TestDatabase db;
-  final Vertx vertx;
-  final byte[] kek;
-  final JsonObject config;
+  private final Supplier<Vertx> vertxFactory;
+  private final JsonObject extra;
+  TestDatabase db;
+  Vertx vertx;
+  byte[] kek;
+  JsonObject config;
   private String deployment;
 
-  private DataFixture(TestDatabase db, Vertx vertx, byte[] kek, JsonObject config) {
-    this.db = db;
-    this.vertx = vertx;
-    this.kek = kek;
-    this.config = config;
+  private DataFixture(Supplier<Vertx> vertxFactory, JsonObject extra) {
+    this.vertxFactory = vertxFactory;
+    this.extra = extra;
   }
 
-  /** A fresh database and a deployed DataVerticle with KEK id "t1" plus {@code extra} config. */
-  static DataFixture start(JsonObject extra) {
-    return start(Vertx.vertx(), extra);
+  /** The per-class extension: a DataVerticle with KEK id "t1" plus {@code extra} config on a plain Vert.x. */
+  static DataFixture perClass(JsonObject extra) {
+    return perClass(Vertx::vertx, extra);
   }
 
-  /** As {@link #start(JsonObject)} on a given Vert.x (e.g. one built with test metrics); closed with the fixture. */
-  static DataFixture start(Vertx vertx, JsonObject extra) {
-    TestDatabase db = TestDatabase.create();
-    byte[] kek = randomBytes(32);
-    JsonObject config = new JsonObject()
+  /** As {@link #perClass(JsonObject)} on a Vert.x from {@code vertx} (e.g. one built with test metrics). */
+  static DataFixture perClass(Supplier<Vertx> vertx, JsonObject extra) {
+    return new DataFixture(vertx, extra);
+  }
+
+  static DataFixture perClass() {
+    return perClass(new JsonObject());
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    begin();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  /** A fresh database and a deployed DataVerticle with KEK id "t1", for one test; closed by the caller. */
+  static DataFixture start() {
+    return perClass().begin();
+  }
+
+  private DataFixture begin() {
+    vertx = vertxFactory.get();
+    db = TestDatabase.create();
+    kek = randomBytes(32);
+    config = new JsonObject()
         .put("FLAMINGO_DB_URL", db.url())
         .put("FLAMINGO_KEK", b64(kek))
         .put("FLAMINGO_KEK_ID", "t1")
         .mergeIn(extra);
-    DataFixture f = new DataFixture(db, vertx, kek, config);
-    f.deployment = f.deploy(config);
-    return f;
-  }
-
-  static DataFixture start() {
-    return start(new JsonObject());
+    deployment = deploy(config);
+    return this;
   }
 
   String deploy(JsonObject cfg) {
@@ -119,9 +146,13 @@ final class DataFixture implements AutoCloseable {
   @Override
   public void close() {
     try {
-      vertx.close().await();
+      if (vertx != null) {
+        vertx.close().await();
+      }
     } finally {
-      db.close();
+      if (db != null) {
+        db.close();
+      }
     }
   }
 

@@ -15,19 +15,20 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Audit events on key set/rotate and config change, change notices on blob writes; no secrets in them. */
 class EventsTest {
-  static DataFixture f;
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass();
   static final List<JsonObject> audit = new CopyOnWriteArrayList<>();
   static final List<JsonObject> changes = new CopyOnWriteArrayList<>();
 
+  /** Listens like device-service does, after the fixture started. */
   @BeforeAll
-  static void start() {
-    f = DataFixture.start();
+  static void listen() {
     // audit events come through the outbox relay, acknowledged like device-service does
     MessageConsumer<JsonObject> a = f.vertx.eventBus().consumer(Addresses.DEVICE_EVENTS_DELIVER, m -> {
       if (Addresses.EVENT_AUDIT.equals(m.body().getString("topic"))) {
@@ -38,11 +39,6 @@ class EventsTest {
     MessageConsumer<JsonObject> c = f.vertx.eventBus().consumer(Events.DATA_CHANGED, m -> changes.add(m.body()));
     a.completion().await();
     c.completion().await();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
   }
 
   /** How long nothing more may arrive after the expected count, before the events are judged. */

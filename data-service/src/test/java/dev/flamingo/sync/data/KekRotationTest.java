@@ -18,25 +18,17 @@ import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Rotating the server's key-encryption key: re-wrap every row, then run with only the new KEK. */
 class KekRotationTest {
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass();
 
   record Row(byte[] wrapped, byte[] iv, String kekId, int version) {}
 
@@ -99,15 +91,15 @@ class KekRotationTest {
       Row after = row(account);
       assertEquals("t2", after.kekId());
       assertEquals(before.get(account).version(), after.version());
-      assertFalse(java.util.Arrays.equals(before.get(account).wrapped(), after.wrapped()));
-      assertFalse(java.util.Arrays.equals(before.get(account).iv(), after.iv()));
+      assertFalse(Arrays.equals(before.get(account).wrapped(), after.wrapped()));
+      assertFalse(Arrays.equals(before.get(account).iv(), after.iv()));
     }
 
     // step 3: the old KEK is gone from the config and every key still reads, at the same version
     f.redeploy(f.config.copy().put("FLAMINGO_KEK", b64(newKek)).put("FLAMINGO_KEK_ID", "t2"));
     for (var e : keys.entrySet()) {
       JsonObject stored = getKey(e.getKey());
-      assertArrayEquals(e.getValue(), java.util.Base64.getDecoder().decode(stored.getString("master_key")));
+      assertArrayEquals(e.getValue(), Base64.getDecoder().decode(stored.getString("master_key")));
       assertEquals(before.get(e.getKey()).version(), stored.getInteger("version"));
     }
     // and a rotation after the KEK change wraps under t2

@@ -20,15 +20,16 @@ import dev.flamingo.sync.data.key.KeyStore;
 import dev.flamingo.sync.data.key.KeyWrapper;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * data-service's side of key custody: the master key is stored sealed under the account key the gateway
@@ -37,17 +38,8 @@ import org.junit.jupiter.api.Test;
  * and converted.
  */
 class KeyCustodyTest {
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass();
 
   static JsonObject with(AccountKey ak, JsonObject body) {
     return body.put("custody", true).put("account_key", ak.keyBase64()).put("account_key_id", ak.id().toString());
@@ -99,9 +91,9 @@ class KeyCustodyTest {
     Row r = row(account);
     assertEquals(ak.id(), r.accountKeyId());
     byte[] inner = kekOpened(account);
-    assertFalse(java.util.Arrays.equals(master, inner), "the KEK alone must not give the master key");
-    assertFalse(new String(inner, java.nio.charset.StandardCharsets.ISO_8859_1)
-        .contains(new String(master, java.nio.charset.StandardCharsets.ISO_8859_1)));
+    assertFalse(Arrays.equals(master, inner), "the KEK alone must not give the master key");
+    assertFalse(new String(inner, StandardCharsets.ISO_8859_1)
+        .contains(new String(master, StandardCharsets.ISO_8859_1)));
     assertArrayEquals(master, KeyCustody.openMasterKey(ak, account, inner), "inside is the master key under AK");
     assertArrayEquals(master, getKey(account, with(ak, new JsonObject())));
 
@@ -191,7 +183,7 @@ class KeyCustodyTest {
     Row r = row(account);
     assertEquals(ak.id(), r.accountKeyId());
     assertEquals(1, r.version(), "the version stays: the devices' data stays readable");
-    assertFalse(java.util.Arrays.equals(master, kekOpened(account)));
+    assertFalse(Arrays.equals(master, kekOpened(account)));
     assertArrayEquals(master, getKey(account, with(ak, new JsonObject())));
     assertEquals(403, f.fail(Addresses.DATA_KEY_GET_V2, account, noGrant(new JsonObject())).status(),
         "a session paired before the conversion has no grant");

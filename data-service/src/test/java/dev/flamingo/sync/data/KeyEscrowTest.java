@@ -22,24 +22,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The account's key escrow: never overwritten by accident, rotated only by naming the version. */
 class KeyEscrowTest {
   static final String BAD_KEY = "master_key must be the base64 of exactly 32 bytes";
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass();
 
   static JsonObject getKey(long account) {
     JsonObject reply = f.call(Addresses.DATA_KEY_GET, account, new JsonObject());

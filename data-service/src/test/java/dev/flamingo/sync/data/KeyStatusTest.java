@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.flamingo.sync.common.bus.Addresses;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** key.status reads the row's version, KEK id and dates and never unwraps: it answers when key.get cannot. */
@@ -37,7 +38,7 @@ class KeyStatusTest {
       assertNull(status.getValue("master_key"));
       assertEquals(false, status.getBoolean("custody"), "stored the old way: under the KEK alone");
       assertNull(status.getValue("account_key_id"));
-      assertEquals(java.util.Set.of("set", "version", "kek_id", "custody", "account_key_id", "created_at", "updated_at"),
+      assertEquals(Set.of("set", "version", "kek_id", "custody", "account_key_id", "created_at", "updated_at"),
           status.fieldNames());
     }
   }

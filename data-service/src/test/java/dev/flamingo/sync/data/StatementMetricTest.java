@@ -13,24 +13,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code flamingo_db_statements_total{service="data"}} is on the node's Prometheus scrape and moves by one a PUT. */
 class StatementMetricTest {
   static final Pattern LINE = Pattern.compile("(?m)^flamingo_db_statements_total\\{service=\"data\"} ([0-9.E]+)$");
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start(Vertx.vertx(Observability.vertxOptions()), new JsonObject());
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass(() -> Vertx.vertx(Observability.vertxOptions()), new JsonObject());
 
   static double scraped() {
     String text = ((PrometheusMeterRegistry) BackendRegistries.getDefaultNow()).scrape();

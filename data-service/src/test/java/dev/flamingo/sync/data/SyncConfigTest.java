@@ -11,25 +11,15 @@ import dev.flamingo.sync.common.data.DataType;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET/PUT /api/sync/config over the bus. */
 class SyncConfigTest {
   static final Set<String> KEYS =
       Set.of("sync_history", "sync_environments", "sync_secrets", "sync_collections", "sync_settings");
-  static DataFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = DataFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension
+  static final DataFixture f = DataFixture.perClass();
 
   private static JsonObject get(long account) {
     return f.call(Addresses.DATA_CONFIG_GET, account, new JsonObject()).getJsonObject("data");

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The audit retry buffer with a writer that fails on demand (a database outage). */
@@ -52,7 +53,7 @@ class AuditBufferTest {
     assertEquals(3, writes.size());
     assertEquals(25, buffer.written());
     assertEquals(0, buffer.size());
-    assertEquals(java.util.stream.IntStream.range(0, 25).boxed().toList(), seqs(stored), "in order");
+    assertEquals(IntStream.range(0, 25).boxed().toList(), seqs(stored), "in order");
   }
 
   @Test
@@ -72,7 +73,7 @@ class AuditBufferTest {
     assertTrue(buffer.drain().succeeded());
     assertEquals(0, buffer.size());
     assertEquals(35, buffer.written());
-    assertEquals(java.util.stream.IntStream.range(0, 35).boxed().toList(), seqs(stored));
+    assertEquals(IntStream.range(0, 35).boxed().toList(), seqs(stored));
     assertEquals(0, buffer.dropped());
   }
 
@@ -94,7 +95,7 @@ class AuditBufferTest {
 
     databaseDown = false;
     assertTrue(buffer.drain().succeeded());
-    assertEquals(java.util.stream.IntStream.range(0, 20).boxed().toList(), seqs(stored), "the oldest were kept");
+    assertEquals(IntStream.range(0, 20).boxed().toList(), seqs(stored), "the oldest were kept");
   }
 
   @Test
@@ -122,6 +123,6 @@ class AuditBufferTest {
     pending.get(2).complete();
     pending.get(3).complete();
     assertTrue(retry.succeeded());
-    assertEquals(java.util.stream.IntStream.range(0, 12).boxed().toList(), seqs(stored));
+    assertEquals(IntStream.range(0, 12).boxed().toList(), seqs(stored));
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -54,7 +55,7 @@ class AuditLogTest {
   void eventsAreStoredInBatchesAndListedNewestFirstPerAccount() {
     long alice = Fixture.newAccount();
     long bob = Fixture.newAccount();
-    Instant t0 = Instant.now().minusSeconds(1000).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant t0 = Instant.now().minusSeconds(1000).truncatedTo(ChronoUnit.MILLIS);
     JsonObject[] events = new JsonObject[260];
     for (int i = 0; i < 250; i++) {
       events[i] = event(i % 2 == 0 ? "sync.token" : "data.put", alice, "10.0.0." + (i % 200), i, t0.plusSeconds(i));
@@ -177,7 +178,7 @@ class AuditLogTest {
     assertNull(e.getString("device_id"));
     assertEquals(new JsonObject(), e.getJsonObject("metadata"));
     Instant created = Instant.parse(e.getString("created_at"));
-    assertTrue(!created.isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) && !created.isAfter(Instant.now()),
+    assertTrue(!created.isBefore(before.truncatedTo(ChronoUnit.MILLIS)) && !created.isAfter(Instant.now()),
         created + ": stamped when it was received, after " + before);
   }
 
@@ -196,7 +197,7 @@ class AuditLogTest {
       JsonObject event = event("sync.claim", account, "10.2.2.2", 1, Instant.now());
       f.vertx.eventBus().publish(Addresses.EVENT_AUDIT, event);
       other.eventBus().publish(Addresses.EVENT_AUDIT, event);
-      Instant seenAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      Instant seenAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       other.eventBus().publish(Addresses.EVENT_DEVICE_SEEN, new JsonObject().put("device_id", device)
           .put("account_id", account).put("ip", "10.2.2.2").put("seen_at", seenAt.toString()));
       Fixture.awaitTrue(() -> second.lastSeen().received() == 1 && second.auditBuffer().size() == 1,

@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -176,7 +177,7 @@ class DeviceServiceTest {
     assertTrue(f.authRequests.isEmpty());
     assertEquals(1, f.devices(alice, aliceDevice).size(), "alice's device survived");
 
-    ReplyException anonymous = org.junit.jupiter.api.Assertions.assertThrows(ReplyException.class, () ->
+    ReplyException anonymous = Assertions.assertThrows(ReplyException.class, () ->
         f.vertx.eventBus().request(Addresses.DEVICE_LIST, new JsonObject(),
             RequestContext.anonymous("t", "127.0.0.1", "ua").toDeliveryOptions(5000)).await());
     assertEquals(401, anonymous.failureCode());

@@ -32,13 +32,17 @@ import dev.flamingo.sync.gateway.routes.ServerRoutes;
 import dev.flamingo.sync.gateway.routes.SyncRoutes;
 import dev.flamingo.sync.gateway.routes.WebRoutes;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +88,7 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(new Contexts(new ClientAddress(settings.list(Setting.TRUSTED_PROXIES))));
     requestRate = new RequestRate(vertx);
     router.route().handler(requestRate);
-    io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> timeout =
+    Handler<RoutingContext> timeout =
         TimeoutHandler.create(settings.number(Setting.REQUEST_TIMEOUT_MS), 503);
     // the export streams for as long as the client reads (it bounds itself): a 503 midway would cut it
     router.route().handler(ctx -> {
@@ -148,10 +152,10 @@ public class GatewayVerticle extends VerticleBase {
         });
   }
 
-  private static io.vertx.core.buffer.Buffer openApi() {
+  private static Buffer openApi() {
     try (var in = GatewayVerticle.class.getResourceAsStream("/openapi.json")) {
-      return io.vertx.core.buffer.Buffer.buffer(in.readAllBytes());
-    } catch (java.io.IOException | NullPointerException e) {
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException | NullPointerException e) {
       throw new IllegalStateException("openapi.json missing from the gateway jar", e);
     }
   }

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -186,7 +187,7 @@ class GatewayEdgeTest {
   @Test
   void metricsAreScrapable() {
     api.get("/api/nope", null); // at least one 4xx
-    var web = io.vertx.ext.web.client.WebClient.create(vertx);
+    var web = WebClient.create(vertx);
     var r = web.get(api.port(), "127.0.0.1", "/metrics").send().await();
     web.close();
     assertEquals(200, r.statusCode());

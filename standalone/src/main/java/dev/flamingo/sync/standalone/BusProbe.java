@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Joins a running cluster as a node of its own (the same settings as a service node: cluster name,
@@ -67,7 +68,7 @@ public final class BusProbe {
       if (!ok) {
         unanswered++;
       }
-      System.out.println("bus-probe: " + address + " " + (ok ? outcome : outcome.toUpperCase(java.util.Locale.ROOT)));
+      System.out.println("bus-probe: " + address + " " + (ok ? outcome : outcome.toUpperCase(Locale.ROOT)));
     }
     System.out.println("bus-probe: " + (addresses.size() - unanswered) + " of " + addresses.size()
         + " addresses answered, " + unanswered + " unanswered");

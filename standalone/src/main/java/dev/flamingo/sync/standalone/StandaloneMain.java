@@ -1,5 +1,6 @@
 package dev.flamingo.sync.standalone;
 
+import dev.flamingo.sync.auth.admin.AdminCommand;
 import dev.flamingo.sync.common.config.ConfigLoader;
 import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
@@ -26,7 +27,7 @@ public final class StandaloneMain {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("admin")) {
       // the operator's admin commands (grant, revoke, enable EMAIL) against this server's database
-      System.exit(dev.flamingo.sync.auth.admin.AdminCommand.run(args));
+      System.exit(AdminCommand.run(args));
     }
     Vertx vertx = Vertx.vertx(Observability.vertxOptions());
     Settings settings;

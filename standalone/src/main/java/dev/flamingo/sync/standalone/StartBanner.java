@@ -2,6 +2,7 @@ package dev.flamingo.sync.standalone;
 
 import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.ops.LogFormat;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -120,9 +121,9 @@ final class StartBanner {
     out.println();
   }
 
-  /** FLAMINGO_LOG_FORMAT as logback reads it ({@link dev.flamingo.sync.common.ops.LogFormat}). */
+  /** FLAMINGO_LOG_FORMAT as logback reads it ({@link LogFormat}). */
   static boolean jsonLogs() {
-    return dev.flamingo.sync.common.ops.LogFormat.json();
+    return LogFormat.json();
   }
 
   /**

@@ -7,16 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.security.Tokens;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +130,7 @@ class AdminApiTest {
     }
   }
 
-  static void eventually(String what, java.util.function.BooleanSupplier check) {
+  static void eventually(String what, BooleanSupplier check) {
     long deadline = System.currentTimeMillis() + 30_000;
     while (!check.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {
@@ -137,7 +147,7 @@ class AdminApiTest {
         rs.next();
         return rs.getLong(1);
       }
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new AssertionError(e);
     }
   }
@@ -255,7 +265,7 @@ class AdminApiTest {
     String cookie = Pairing.register(api, email);
     String token = Pairing.pairDevice(api, cookie, "Forgot laptop");
     long id = idOf(email);
-    String key = Base64.getEncoder().encodeToString(dev.flamingo.sync.common.security.Tokens.randomBytes(32));
+    String key = Base64.getEncoder().encodeToString(Tokens.randomBytes(32));
     assertEquals(200, api.put("/api/sync/key", token, new JsonObject().put("master_key", key)).status);
     assertEquals(200, api.get("/api/sync/config", token).status);
 
@@ -279,8 +289,8 @@ class AdminApiTest {
     assertEquals(id, r.data().getLong("account_id"));
     String url = r.data().getString("reset_url");
     assertTrue(url.startsWith(ORIGIN + "/reset?token=flm_reset_"), url);
-    java.time.Instant expires = java.time.Instant.parse(r.data().getString("expires_at"));
-    assertTrue(expires.isBefore(java.time.Instant.now().plus(java.time.Duration.ofHours(24).plusMinutes(1))), expires.toString());
+    Instant expires = Instant.parse(r.data().getString("expires_at"));
+    assertTrue(expires.isBefore(Instant.now().plus(Duration.ofHours(24).plusMinutes(1))), expires.toString());
     assertFalse(r.body.encode().contains("password\""), r.toString());
     String link = url.substring(url.indexOf("token=") + 6);
     String firstLink = firstUrl.substring(firstUrl.indexOf("token=") + 6);
@@ -294,12 +304,12 @@ class AdminApiTest {
         () -> count("select count(*) from device.devices where account_id = ? and revoked_at is null", id) == 0);
 
     // the owner's page
-    java.net.http.HttpResponse<String> page;
+    HttpResponse<String> page;
     try {
-      page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create("http://127.0.0.1:" + api.port() + "/reset?token=" + link)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException | InterruptedException e) {
+      page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + api.port() + "/reset?token=" + link)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException | InterruptedException e) {
       throw new AssertionError(e);
     }
     assertEquals(200, page.statusCode());
@@ -501,7 +511,7 @@ class AdminApiTest {
     try (Connection c = server.db().connect(); var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new AssertionError(e);
     }
   }
@@ -526,7 +536,7 @@ class AdminApiTest {
   void exportHoldsTheEncryptedBlobsDevicesAndAuditButNeverTheKey() {
     String cookie = Pairing.register(api, "export@example.com");
     String token = Pairing.pairDevice(api, cookie, "Export laptop");
-    String key = Base64.getEncoder().encodeToString(dev.flamingo.sync.common.security.Tokens.randomBytes(32));
+    String key = Base64.getEncoder().encodeToString(Tokens.randomBytes(32));
     assertEquals(200, api.put("/api/sync/key", token, new JsonObject().put("master_key", key)).status);
     Response put = upload(token, "collection", 64);
     assertEquals(200, put.status);

@@ -10,6 +10,7 @@ import dev.flamingo.sync.testing.ApiClient.Response;
 import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,7 +119,7 @@ class AdminCommandTest {
         Files.deleteIfExists(out);
         Files.deleteIfExists(err);
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -159,7 +163,7 @@ class AdminCommandTest {
         .findFirst().orElseThrow(() -> new AssertionError(email + " not listed")).getLong("account_id");
   }
 
-  static void eventually(String what, java.util.function.BooleanSupplier check) {
+  static void eventually(String what, BooleanSupplier check) {
     long deadline = System.currentTimeMillis() + 30_000;
     while (!check.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {
@@ -264,7 +268,7 @@ class AdminCommandTest {
       assertEquals(403, register("invited@example.com", null).status);
       Result invite = ok(admin("invite", "--note", "for Ada", "--days", "3"));
       String link = invite.out.strip();
-      assertTrue(link.matches(java.util.regex.Pattern.quote(url) + "/login\\?invite=flm_inv_\\S+"), invite.toString());
+      assertTrue(link.matches(Pattern.quote(url) + "/login\\?invite=flm_inv_\\S+"), invite.toString());
       String code = link.substring(link.indexOf("invite=") + 7);
       assertEquals(200, register("invited@example.com", code).status);
       assertEquals(403, register("second@example.com", code).status, "one sign-up each");
@@ -319,7 +323,7 @@ class AdminCommandTest {
         Pairing.passwordOf(ADMIN) + "\n" + chosen + "\n", "--password-stdin", "reset-password", email, "--yes");
     ok(done);
     assertTrue(done.out.startsWith("Password reset: " + email), done.toString());
-    java.util.regex.Matcher link = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(url)
+    Matcher link = Pattern.compile(Pattern.quote(url)
         + "/reset\\?token=(flm_reset_[0-9a-f]{64})").matcher(done.out);
     assertTrue(link.find(), "the link is printed: " + done);
     assertEquals(401, login(email).status, "the old password no longer signs in");

@@ -14,6 +14,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +38,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Screenshots of every page land in {@code standalone/target/screenshots/}.
  */
 // longer than the 5-minute default (junit-platform.properties): a real browser, each step waited for up to 30 s
-@Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class BrowserFlowTest {
   static OneBoxServer server;
   static ApiClient client;
@@ -141,7 +145,7 @@ class BrowserFlowTest {
     wait.until(ExpectedConditions.urlToBe(base + "/complete"));
     String token = pollToken(loginUrl);
     Response key = client.put("/api/sync/key", token, new JsonObject().put("master_key",
-        java.util.Base64.getEncoder().encodeToString(new byte[32])));
+        Base64.getEncoder().encodeToString(new byte[32])));
     assertEquals(200, key.status, "the device got a grant of the account key (without, the PUT is 403): " + key);
   }
 
@@ -234,8 +238,8 @@ class BrowserFlowTest {
 
   /** The Cookie header the browser sent with its last request to {@code url} (from the DevTools log), or null. */
   static String cookieHeaderOf(String url) {
-    java.util.Map<String, String> urls = new java.util.HashMap<>();
-    java.util.Map<String, String> cookies = new java.util.HashMap<>();
+    Map<String, String> urls = new HashMap<>();
+    Map<String, String> cookies = new HashMap<>();
     for (LogEntry entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
       JsonObject message = new JsonObject(entry.getMessage()).getJsonObject("message");
       JsonObject params = message.getJsonObject("params", new JsonObject());

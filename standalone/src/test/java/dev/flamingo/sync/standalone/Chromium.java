@@ -3,6 +3,7 @@ package dev.flamingo.sync.standalone;
 import dev.flamingo.sync.testing.RequiredTool;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -59,7 +60,7 @@ final class Chromium {
       byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
       Files.write(SHOTS.resolve(name + ".png"), png);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -7,15 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.cluster.ClusterBootstrap;
+import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.gateway.GatewayVerticle;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import dev.flamingo.sync.testing.TestCluster;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -190,16 +195,16 @@ class ClusterTlsTest {
     }
   }
 
-  private static io.vertx.core.Future<JsonObject> forgedKeyGet(Vertx node) {
+  private static Future<JsonObject> forgedKeyGet(Vertx node) {
     return forged(node, Addresses.DATA_KEY_GET);
   }
 
-  private static io.vertx.core.Future<JsonObject> forged(Vertx node, String address) {
+  private static Future<JsonObject> forged(Vertx node, String address) {
     return forged(node, address, new JsonObject());
   }
 
   /** A request with a forged account id in its context, as any node could send it. */
-  private static io.vertx.core.Future<JsonObject> forged(Vertx node, String address, JsonObject body) {
+  private static Future<JsonObject> forged(Vertx node, String address, JsonObject body) {
     DeliveryOptions forged = new DeliveryOptions().setSendTimeout(3000)
         .addHeader(RequestContext.H_CONTRACT, RequestContext.CONTRACT_VERSION)
         .addHeader(RequestContext.H_ACCOUNT, String.valueOf(accountId));
@@ -211,8 +216,8 @@ class ClusterTlsTest {
   void aClusteredNodeRefusesToStartWithoutCertificates() {
     JsonObject noTls = nodes.config.copy().put("FLAMINGO_CLUSTER_NAME", "nobody")
         .put("FLAMINGO_CLUSTER_HOST", "127.0.0.1").put("FLAMINGO_CLUSTER_PORT", TestCluster.freePort());
-    Throwable refused = dev.flamingo.sync.common.cluster.ClusterBootstrap
-        .start(new dev.flamingo.sync.common.config.Settings(noTls))
+    Throwable refused = ClusterBootstrap
+        .start(new Settings(noTls))
         .map(v -> (Throwable) null).otherwise(t -> t).await();
     assertFalse(refused == null, "a clustered node without certificates must not start");
     assertTrue(refused.getMessage().contains("FLAMINGO_CLUSTER_TLS_DIR"), refused.getMessage());
@@ -237,12 +242,12 @@ class ClusterTlsTest {
   }
 
   /** A node directory with both CAs in ca.crt and the node certificate of {@code node}. */
-  private static Path bundle(Path caA, Path caB, Path node) throws java.io.IOException {
-    Path dir = java.nio.file.Files.createTempDirectory("flamingo-rotation-");
-    java.nio.file.Files.writeString(dir.resolve("ca.crt"),
-        java.nio.file.Files.readString(caA.resolve("ca.crt")) + java.nio.file.Files.readString(caB.resolve("ca.crt")));
-    java.nio.file.Files.copy(node.resolve("node.crt"), dir.resolve("node.crt"));
-    java.nio.file.Files.copy(node.resolve("node.key"), dir.resolve("node.key"));
+  private static Path bundle(Path caA, Path caB, Path node) throws IOException {
+    Path dir = Files.createTempDirectory("flamingo-rotation-");
+    Files.writeString(dir.resolve("ca.crt"),
+        Files.readString(caA.resolve("ca.crt")) + Files.readString(caB.resolve("ca.crt")));
+    Files.copy(node.resolve("node.crt"), dir.resolve("node.crt"));
+    Files.copy(node.resolve("node.key"), dir.resolve("node.key"));
     return dir;
   }
 }

@@ -7,16 +7,24 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.gateway.GatewayVerticle;
 import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -85,7 +93,7 @@ class DoctorTest {
     secureGatewayPort = secure.actualPort();
     dir = Files.createTempDirectory("flamingo-doctor");
     // nginx's workers (user nobody when the test runs as root) buffer request bodies in its temp paths here
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
   }
 
   @AfterAll
@@ -95,7 +103,7 @@ class DoctorTest {
     }
     if (dir != null) {
       try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
   }
@@ -166,12 +174,12 @@ class DoctorTest {
   }
 
   /** deploy/nginx.conf in front of the proxied gateway, connecting from 127.0.0.2, with {@code edit} applied. */
-  void startNginx(java.util.function.UnaryOperator<String> edit) throws Exception {
+  void startNginx(UnaryOperator<String> edit) throws Exception {
     startNginx(proxiedGatewayPort, nginxPort, false, edit);
   }
 
   /** deploy/nginx.conf on {@code port} (with TLS: 127.0.0.1's certificate) in front of the gateway on {@code upstream}. */
-  void startNginx(int upstream, int port, boolean tls, java.util.function.UnaryOperator<String> edit) throws Exception {
+  void startNginx(int upstream, int port, boolean tls, UnaryOperator<String> edit) throws Exception {
     Nginx.require("DoctorTest");
     String site = Files.readString(Path.of("..", "deploy", "nginx.conf"))
         .replace(" resolve;", ";")
@@ -189,7 +197,7 @@ class DoctorTest {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
         return;
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         if (!nginx.isAlive()) {
           break;
         }
@@ -209,7 +217,7 @@ class DoctorTest {
           .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
       assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, Files.readString(dir.resolve("openssl.log")));
       Files.setPosixFilePermissions(dir.resolve("key.pem"),
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")); // nginx's master reads it
+          PosixFilePermissions.fromString("rw-r--r--")); // nginx's master reads it
     }
     return cert;
   }
@@ -349,14 +357,14 @@ class DoctorTest {
     // a stand-in for the server whose clock is 10 minutes behind: in /api/server's time and in the Date header
     int port = TestCluster.freePort();
     String url = "http://127.0.0.1:" + port;
-    io.vertx.core.http.HttpServer fake = server.vertx().createHttpServer().requestHandler(req -> {
-      java.time.Instant behind = java.time.Instant.now().minusSeconds(600);
+    HttpServer fake = server.vertx().createHttpServer().requestHandler(req -> {
+      Instant behind = Instant.now().minusSeconds(600);
       JsonObject data = new JsonObject().put("name", "flamingo-sync").put("version", "test")
           .put("time", behind.toString()).put("public_url", url).put("client_ip", "127.0.0.1")
           .put("max_request_bytes", 4096).put("max_json_bytes", 1024);
       req.response().putHeader("Content-Type", "application/json")
-          .putHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-              .format(behind.atZone(java.time.ZoneOffset.UTC)))
+          .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME
+              .format(behind.atZone(ZoneOffset.UTC)))
           .end(new JsonObject().put("success", true).put("data", data).encode());
     }).listen(port, "127.0.0.1").await();
     try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.security.Tokens;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import io.vertx.core.http.HttpMethod;
@@ -56,7 +57,7 @@ class ExportStreamingTest {
   void theExportIsChunkedAndHoldsWhatTheRoutesShow() throws Exception {
     String cookie = Pairing.register(api, "streamed@example.com");
     String token = Pairing.pairDevice(api, cookie, "Streaming laptop");
-    String key = Base64.getEncoder().encodeToString(dev.flamingo.sync.common.security.Tokens.randomBytes(32));
+    String key = Base64.getEncoder().encodeToString(Tokens.randomBytes(32));
     assertEquals(200, api.put("/api/sync/key", token, new JsonObject().put("master_key", key)).status);
     // three types, out of type order, one of them written twice: the export lists them by version as stored
     String[] types = {"setting", "history", "collection", "setting"};

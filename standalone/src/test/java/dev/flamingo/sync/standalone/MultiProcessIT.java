@@ -11,15 +11,24 @@ import dev.flamingo.sync.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,7 +58,7 @@ class MultiProcessIT {
       env.put("FLAMINGO_DB_URL", db.url());
       env.put("FLAMINGO_CLUSTER_NAME", "flamingo-it-" + UUID.randomUUID().toString().substring(0, 8));
       env.put("FLAMINGO_CLUSTER_HOST", "127.0.0.1");
-      env.put("FLAMINGO_CLUSTER_MEMBERS", java.util.Arrays.stream(cluster).mapToObj(p -> "127.0.0.1:" + p)
+      env.put("FLAMINGO_CLUSTER_MEMBERS", Arrays.stream(cluster).mapToObj(p -> "127.0.0.1:" + p)
           .collect(Collectors.joining(",")));
       env.put("FLAMINGO_JWT_SECRET", Tokens.randomHex(32));
       env.put("FLAMINGO_KEK", Base64.getEncoder().encodeToString(Tokens.randomBytes(32)));
@@ -138,22 +147,22 @@ class MultiProcessIT {
         // really in flight: its headers and half its body are sent before the signal, the rest only once the
         // gateway has logged that it is stopping; it must still be answered 200 and its write be stored.
         String inFlight = "[{\"in-flight\":true}]";
-        byte[] body = StandaloneFlowTest.encrypt(key, inFlight).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = StandaloneFlowTest.encrypt(key, inFlight).encode().getBytes(StandardCharsets.UTF_8);
         Path gatewayLog = Path.of("target", "processes", "gateway-2.log");
-        java.util.function.ToLongFunction<Path> stoppingLines = log -> {
-          try (var lines = java.nio.file.Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+        ToLongFunction<Path> stoppingLines = log -> {
+          try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
             return lines.filter(l -> l.contains("stopping: finishing in-flight requests")).count();
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             return 0;
           }
         };
         long stoppingBefore = stoppingLines.applyAsLong(gatewayLog);
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", http2)) {
+        try (Socket socket = new Socket("127.0.0.1", http2)) {
           socket.setSoTimeout(30_000);
-          java.io.OutputStream out = socket.getOutputStream();
+          OutputStream out = socket.getOutputStream();
           out.write(("PUT /api/sync/data/history HTTP/1.1\r\nHost: 127.0.0.1:" + http2 + "\r\nAuthorization: Bearer " + token
               + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              .getBytes(StandardCharsets.US_ASCII));
           out.write(body, 0, body.length / 2);
           out.flush();
           gateway2.destroy(); // SIGTERM
@@ -165,8 +174,8 @@ class MultiProcessIT {
           assertTrue(gateway2.isAlive(), "still finishing the request in flight");
           out.write(body, body.length / 2, body.length - body.length / 2);
           out.flush();
-          String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-              java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+          String status = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+              StandardCharsets.US_ASCII)).readLine();
           assertEquals("HTTP/1.1 200 OK", status, "the request in flight at SIGTERM is answered");
         }
         assertTrue(gateway2.waitFor(40, TimeUnit.SECONDS), "gateway-2 exits after SIGTERM");

@@ -11,6 +11,7 @@ import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +62,7 @@ class NginxProxyTest {
       try {
         get("/health/live", null);
         return;
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         Thread.sleep(100);
       }
     }
@@ -78,7 +80,7 @@ class NginxProxyTest {
     }
     if (dir != null) {
       try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
   }
@@ -139,7 +141,7 @@ class NginxProxyTest {
     assertTrue(lines.contains("\"GET /login HTTP/1.1\" 200"), lines);
   }
 
-  static boolean anyContains(String[] files, String text) throws java.io.IOException {
+  static boolean anyContains(String[] files, String text) throws IOException {
     for (String file : files) {
       Path p = dir.resolve(file);
       if (Files.exists(p) && Files.readString(p).contains(text)) {

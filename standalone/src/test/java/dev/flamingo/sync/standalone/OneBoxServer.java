@@ -1,11 +1,13 @@
 package dev.flamingo.sync.standalone;
 
+import dev.flamingo.sync.auth.admin.AdminCommand;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.TestCluster;
 import dev.flamingo.sync.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * The one-box server (every verticle in one JVM, as {@code bin/standalone} runs it) for a test: a fresh
@@ -41,13 +43,13 @@ record OneBoxServer(TestDatabase db, Vertx vertx, int port, ApiClient api) imple
    * {@code bin/standalone admin ...} runs it; its exit code.
    */
   int operator(String verb, String email) {
-    return dev.flamingo.sync.auth.admin.AdminCommand.run(new Settings(TestConfig.base(db.url())),
+    return AdminCommand.run(new Settings(TestConfig.base(db.url())),
         new String[] {"admin", verb, email});
   }
 
   /** Grants {@code email}'s account the admin role with the operator's command (fails the test otherwise). */
   void grantAdmin(String email) {
-    org.junit.jupiter.api.Assertions.assertEquals(0, operator("grant", email), "admin grant " + email);
+    Assertions.assertEquals(0, operator("grant", email), "admin grant " + email);
   }
 
   @Override

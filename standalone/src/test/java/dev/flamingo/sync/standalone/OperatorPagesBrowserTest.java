@@ -11,14 +11,17 @@ import dev.flamingo.sync.testing.ApiClient.Response;
 import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -41,7 +45,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * click did is checked through the API or the database, not only on the page. Screenshots in target/screenshots.
  */
 // longer than the 5-minute default (junit-platform.properties): a real browser, each step waited for up to 30 s
-@Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class OperatorPagesBrowserTest {
   static final String ADMIN = "root@example.com";
   static final Path DOWNLOADS = Path.of("target", "downloads-operator");
@@ -65,7 +69,7 @@ class OperatorPagesBrowserTest {
     server.grantAdmin(ADMIN);
     browser = Chromium.start(DOWNLOADS);
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the tables are drawn anew after each action
+    wait.ignoring(StaleElementReferenceException.class); // the tables are drawn anew after each action
   }
 
   @AfterAll
@@ -417,12 +421,12 @@ class OperatorPagesBrowserTest {
     try (Connection c = server.db().connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new AssertionError(e);
     }
   }
 
-  static void clearDownloads() throws java.io.IOException {
+  static void clearDownloads() throws IOException {
     Files.createDirectories(DOWNLOADS);
     try (Stream<Path> files = Files.list(DOWNLOADS)) {
       for (Path f : files.toList()) {

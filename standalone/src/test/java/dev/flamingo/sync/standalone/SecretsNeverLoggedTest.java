@@ -11,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.flamingo.sync.common.config.Settings;
+import dev.flamingo.sync.common.security.KeyCustody;
 import dev.flamingo.sync.common.security.Tokens;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
@@ -22,6 +23,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -177,7 +179,7 @@ class SecretsNeverLoggedTest {
       assertEquals(200, paired.status, paired.toString());
       token = secret("session token", paired.data().getString("session_token"));
       // what the gateway derives from it to open the session's key grant
-      secret("grant key", dev.flamingo.sync.common.security.KeyCustody.grantKeyBase64(token));
+      secret("grant key", KeyCustody.grantKeyBase64(token));
       api.post("/api/sync/token", null, new JsonObject().put("temp_token", temp)); // used: refused
       secret("guessed temp token", Tokens.randomHex(32));
       api.post("/api/sync/token", null, new JsonObject().put("temp_token", secrets.get("guessed temp token")));
@@ -301,7 +303,7 @@ class SecretsNeverLoggedTest {
   static OutputStream tee(OutputStream a, OutputStream b) {
     return new OutputStream() {
       @Override
-      public void write(int x) throws java.io.IOException {
+      public void write(int x) throws IOException {
         a.write(x);
         synchronized (b) {
           b.write(x);
@@ -309,7 +311,7 @@ class SecretsNeverLoggedTest {
       }
 
       @Override
-      public void write(byte[] bytes, int off, int len) throws java.io.IOException {
+      public void write(byte[] bytes, int off, int len) throws IOException {
         a.write(bytes, off, len);
         synchronized (b) {
           b.write(bytes, off, len);
@@ -317,7 +319,7 @@ class SecretsNeverLoggedTest {
       }
 
       @Override
-      public void flush() throws java.io.IOException {
+      public void flush() throws IOException {
         a.flush();
       }
     };

@@ -1,5 +1,6 @@
 package dev.flamingo.sync.standalone;
 
+import dev.flamingo.sync.testing.TestCluster;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ final class ServiceProcesses implements AutoCloseable {
   ServiceProcesses(Map<String, String> env, Path logs) throws IOException {
     this.env = new HashMap<>(env);
     if (!env.containsKey("FLAMINGO_CLUSTER_TLS_DIR") && !env.containsKey("FLAMINGO_CLUSTER_INSECURE")) {
-      this.env.put("FLAMINGO_CLUSTER_TLS_DIR", dev.flamingo.sync.testing.TestCluster.certificates().toString());
+      this.env.put("FLAMINGO_CLUSTER_TLS_DIR", TestCluster.certificates().toString());
     }
     this.logs = logs;
     Files.createDirectories(logs);

@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -199,16 +202,16 @@ class StandaloneFlowTest {
     assertEquals(409, api.put("/api/sync/data/secret", token, blob).status);
     assertEquals(409, api.put("/api/sync/data/secret", other, blob).status);
     // the dashboard (cookie) reads the same config
-    Response web = api.send(io.vertx.core.http.HttpMethod.GET, "/api/web/config", null, null, java.util.Map.of("Cookie", cookie));
+    Response web = api.send(HttpMethod.GET, "/api/web/config", null, null, Map.of("Cookie", cookie));
     assertEquals(200, web.status, web.toString());
     assertEquals(false, web.data().getBoolean("sync_secrets"));
     // a device paired now gets it with its session token
     Response init = api.post("/api/sync/init", null, new JsonObject().put("device_name", "Later").put("device_type", "desktop"));
     String temp = init.data().getString("temp_token");
-    Response claim = api.send(io.vertx.core.http.HttpMethod.POST, "/api/sync/claim", null,
-        io.vertx.core.buffer.Buffer.buffer(new JsonObject().put("temp_token", temp)
+    Response claim = api.send(HttpMethod.POST, "/api/sync/claim", null,
+        Buffer.buffer(new JsonObject().put("temp_token", temp)
             .put("password", Pairing.passwordOf("config@example.com")).encode()),
-        java.util.Map.of("Cookie", cookie, "Content-Type", "application/json"));
+        Map.of("Cookie", cookie, "Content-Type", "application/json"));
     assertEquals(200, claim.status, claim.toString());
     Response paired = api.post("/api/sync/token", null, new JsonObject().put("temp_token", temp));
     assertEquals(200, paired.status, paired.toString());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ class TestGuardScriptTest {
   }
 
   private static void copy(Path from, Path to) throws Exception {
-    Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
     Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 

@@ -3,6 +3,7 @@ package dev.flamingo.sync.testing;
 import dev.flamingo.sync.common.cluster.ClusterBootstrap;
 import dev.flamingo.sync.common.config.Settings;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,7 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -51,7 +55,7 @@ public final class TestCluster implements AutoCloseable {
    * {@code adjust}: a node that breaks the cluster's TLS rules (e.g. trusts every certificate).
    */
   public Vertx startNode(int index, JsonObject base, Path tlsDir,
-      java.util.function.Consumer<io.vertx.core.eventbus.EventBusOptions> adjust) {
+      Consumer<EventBusOptions> adjust) {
     JsonObject config = base.copy()
         .put(Settings.CLUSTER_NAME, name)
         .put(Settings.CLUSTER_HOST, "127.0.0.1")
@@ -155,7 +159,7 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /** The next port {@link #freePort} tries: one sequence per JVM, so no port is handed out twice. */
-  private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger(-1);
+  private static final AtomicInteger NEXT_PORT = new AtomicInteger(-1);
 
   /**
    * A port that is free now, from below the kernel's ephemeral range: a port from the ephemeral range (what
@@ -165,14 +169,14 @@ public final class TestCluster implements AutoCloseable {
   public static int freePort() {
     int low = 32768;
     try {
-      low = Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+      low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
           .trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       // not Linux: the usual start of the range
     }
     int first = 10000;
     int span = Math.max(1000, low - 2000 - first);
-    NEXT_PORT.compareAndSet(-1, first + java.util.concurrent.ThreadLocalRandom.current().nextInt(span));
+    NEXT_PORT.compareAndSet(-1, first + ThreadLocalRandom.current().nextInt(span));
     for (int i = 0; i < span; i++) {
       int port = first + Math.floorMod(NEXT_PORT.getAndIncrement() - first, span);
       try (ServerSocket s = new ServerSocket(port)) {

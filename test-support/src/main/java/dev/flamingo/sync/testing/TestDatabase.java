@@ -1,13 +1,18 @@
 package dev.flamingo.sync.testing;
 
+import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * A real PostgreSQL for tests, chosen automatically, and a fresh database per test class.
@@ -74,8 +79,8 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   /** A JDBC connection to this database, for tests that look at or change rows directly. */
-  public java.sql.Connection connect() throws java.sql.SQLException {
-    var o = io.vertx.pgclient.PgConnectOptions.fromUri(url());
+  public Connection connect() throws SQLException {
+    var o = PgConnectOptions.fromUri(url());
     return DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(),
         o.getUser(), o.getPassword() == null || o.getPassword().isEmpty() ? null : o.getPassword());
   }
@@ -201,7 +206,7 @@ public final class TestDatabase implements AutoCloseable {
       if (dockerHost != null) {
         System.setProperty(ChosenDockerApiStrategy.PROPERTY, dockerHost);
       }
-      if (!org.testcontainers.DockerClientFactory.instance().isDockerAvailable()) {
+      if (!DockerClientFactory.instance().isDockerAvailable()) {
         throw new IllegalStateException("no Docker API answers");
       }
       String image = System.getenv(IMAGE_ENV);
@@ -209,8 +214,8 @@ public final class TestDatabase implements AutoCloseable {
         image = defaultImage;
       }
       String run = System.getenv("FLAMINGO_TEST_RUN");
-      var pg = new org.testcontainers.containers.PostgreSQLContainer<>(
-          org.testcontainers.utility.DockerImageName.parse(image.trim()).asCompatibleSubstituteFor("postgres"))
+      var pg = new PostgreSQLContainer<>(
+          DockerImageName.parse(image.trim()).asCompatibleSubstituteFor("postgres"))
           .withLabel("dev.flamingo.test.run", run == null || run.isBlank() ? "none" : run);
       pg.start();
       // Ryuk is off (its image cannot be pulled here): the JVM stops its own container
@@ -223,7 +228,7 @@ public final class TestDatabase implements AutoCloseable {
 
   private record Server(String baseUri, String source) {
     void execute(String sql) {
-      var parsed = io.vertx.pgclient.PgConnectOptions.fromUri(baseUri + "/postgres");
+      var parsed = PgConnectOptions.fromUri(baseUri + "/postgres");
       String jdbc = "jdbc:postgresql://" + parsed.getHost() + ":" + parsed.getPort() + "/postgres";
       try (Connection c = DriverManager.getConnection(jdbc, parsed.getUser(),
           parsed.getPassword() == null || parsed.getPassword().isEmpty() ? null : parsed.getPassword());

@@ -5,7 +5,7 @@ import dev.flamingo.sync.auth.admin.AdminLog;
 import dev.flamingo.sync.auth.admin.AdminService;
 import dev.flamingo.sync.auth.admin.Admins;
 import dev.flamingo.sync.auth.session.SessionService;
-import dev.flamingo.sync.auth.support.Fields;
+import dev.flamingo.sync.auth.support.RequestFields;
 import dev.flamingo.sync.common.bus.AccountIds;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
@@ -60,7 +60,7 @@ public final class AccountDeletion {
           actor[0] = a;
           return store.byId(AccountIds.one(body));
         })
-        : own(caller, Fields.string(body, "password"));
+        : own(caller, RequestFields.string(body, "password"));
     return target.compose(account -> {
       if (account == null) {
         return Future.failedFuture(ServiceException.notFound(AdminService.NOT_FOUND));

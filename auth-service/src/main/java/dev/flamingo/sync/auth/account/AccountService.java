@@ -5,7 +5,7 @@ import dev.flamingo.sync.auth.admin.Admins;
 import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
 import dev.flamingo.sync.auth.signup.SignupPolicy;
-import dev.flamingo.sync.auth.support.Fields;
+import dev.flamingo.sync.auth.support.RequestFields;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
@@ -59,7 +59,7 @@ public final class AccountService {
    * sign-up's transaction: one account per invite).
    */
   public Future<JsonObject> register(JsonObject body, RequestContext ctx) {
-    String invite = Fields.string(body, "invite");
+    String invite = RequestFields.string(body, "invite");
     // closed sign-ups refuse before anything else is looked at; then the password's hash and the key that wraps
     // the new account key (two Argon2id runs, off the event loop)
     return signups.admit(invite == null || invite.isBlank() ? null : invite.trim())
@@ -70,7 +70,7 @@ public final class AccountService {
   /** The new account of a sign-up that was admitted (taking {@code invite}, when one was needed, in its transaction). */
   private Future<Account> create(JsonObject body, byte[] invite, RequestContext ctx) {
     String email = email(body);
-    String password = Fields.string(body, "password");
+    String password = RequestFields.string(body, "password");
     return vertx.executeBlocking(() -> checkNewPassword(password, email), false)
         .compose(v -> gate.run(() -> hasher.hash(password)))
         .compose(hash -> keys.derive(password).compose(derived -> pool.withTransaction(tx -> store.insert(tx, email, hash,
@@ -87,8 +87,8 @@ public final class AccountService {
 
   /** AUTH_LOGIN {email, password} → as register; 401 for an unknown email or a wrong password alike. */
   public Future<JsonObject> login(JsonObject body, RequestContext ctx) {
-    String email = normalize(Fields.string(body, "email"));
-    String password = Fields.string(body, "password");
+    String email = normalize(RequestFields.string(body, "email"));
+    String password = RequestFields.string(body, "password");
     if (email == null || password == null || password.isEmpty()) {
       throw new ServiceException(400, "Email and password are required");
     }
@@ -121,7 +121,7 @@ public final class AccountService {
 
   /** AUTH_BROWSER_VALIDATE {browser_token} → {account_id, email}; 401 unless valid and the stamp is current. */
   public Future<JsonObject> validate(JsonObject body, RequestContext ctx) {
-    String token = Fields.string(body, "browser_token");
+    String token = RequestFields.string(body, "browser_token");
     if (token == null || token.isEmpty() || token.length() > 4096) {
       throw ServiceException.unauthorized();
     }
@@ -141,7 +141,7 @@ public final class AccountService {
    * gateway (published event). A token that is no valid login has nothing to end: {account_id: null}.
    */
   public Future<JsonObject> logout(JsonObject body, RequestContext ctx) {
-    String token = Fields.string(body, "browser_token");
+    String token = RequestFields.string(body, "browser_token");
     if (token == null || token.isEmpty() || token.length() > 4096) {
       return Future.succeededFuture(signedOut(null));
     }
@@ -186,11 +186,11 @@ public final class AccountService {
   /** AUTH_PASSWORD_CHANGE {current_password, new_password} → a new login; every earlier login ends. */
   public Future<JsonObject> changePassword(JsonObject body, RequestContext ctx) {
     long id = ctx.requireAccount();
-    String current = Fields.string(body, "current_password");
+    String current = RequestFields.string(body, "current_password");
     if (current == null || current.isEmpty()) {
       throw new ServiceException(400, "current_password is required");
     }
-    String next = Fields.string(body, "new_password");
+    String next = RequestFields.string(body, "new_password");
     return store.byId(id).compose(account -> vertx.executeBlocking(
         () -> checkNewPassword(next, account == null ? null : account.email()), false).compose(v -> gate.run(() -> {
       if (account == null || !hasher.verify(current, account.passwordHash())) {
@@ -229,8 +229,8 @@ public final class AccountService {
   }
 
   private static String email(JsonObject body) {
-    String email = normalize(Fields.string(body, "email"));
-    if (email == null || email.isEmpty() || Fields.string(body, "password") == null) {
+    String email = normalize(RequestFields.string(body, "email"));
+    if (email == null || email.isEmpty() || RequestFields.string(body, "password") == null) {
       throw new ServiceException(400, "Email and password are required");
     }
     if (email.length() > 254 || !EMAIL.matcher(email).matches() || DisplayText.hasLoneSurrogate(email)

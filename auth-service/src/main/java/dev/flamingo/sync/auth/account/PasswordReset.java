@@ -4,7 +4,7 @@ import dev.flamingo.sync.auth.custody.AccountKeyStore;
 import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.session.SessionStore;
-import dev.flamingo.sync.auth.support.Fields;
+import dev.flamingo.sync.auth.support.RequestFields;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
@@ -143,11 +143,11 @@ public final class PasswordReset {
    * (anonymous: the token is the credential). 400 with a message for a token that is unknown, used or expired.
    */
   public Future<JsonObject> complete(JsonObject body, RequestContext ctx) {
-    String token = Fields.string(body, "token");
+    String token = RequestFields.string(body, "token");
     if (!Tokens.isResetToken(token)) {
       throw ServiceException.badRequest(INVALID);
     }
-    String password = Fields.string(body, "password");
+    String password = RequestFields.string(body, "password");
     if (password == null) {
       throw ServiceException.badRequest("password is required");
     }

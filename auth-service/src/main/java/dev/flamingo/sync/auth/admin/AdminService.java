@@ -8,7 +8,7 @@ import dev.flamingo.sync.auth.account.PasswordReset;
 import dev.flamingo.sync.auth.account.AccountStore.Account;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.signup.SignupPolicy;
-import dev.flamingo.sync.auth.support.Fields;
+import dev.flamingo.sync.auth.support.RequestFields;
 import dev.flamingo.sync.common.bus.AccountIds;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
@@ -59,7 +59,7 @@ public final class AdminService {
 
   /** AUTH_ADMIN_ACCOUNTS {q?, account_id?, limit?, offset?} → {accounts, total}. */
   public Future<JsonObject> list(JsonObject body, RequestContext ctx) {
-    String q = Fields.string(body, "q");
+    String q = RequestFields.string(body, "q");
     String query = q == null || q.isBlank() ? null : q.trim().toLowerCase(java.util.Locale.ROOT);
     if (query != null && query.length() > 254) {
       throw ServiceException.badRequest("q must be at most 254 characters");

@@ -1,5 +1,6 @@
 package dev.flamingo.sync.auth.deviceflow;
 
+import dev.flamingo.sync.auth.support.RequestFields;
 import dev.flamingo.sync.common.text.DisplayText;
 
 import dev.flamingo.sync.auth.account.AccountService;
@@ -7,7 +8,6 @@ import dev.flamingo.sync.auth.custody.AccountKeyStore;
 import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore.TempToken;
 import dev.flamingo.sync.auth.session.SessionService;
-import dev.flamingo.sync.auth.support.Fields;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
@@ -61,8 +61,8 @@ public final class DeviceFlowService {
   /** AUTH_SYNC_INIT {device_name, device_type} → {temp_token, expires_in}. */
   public Future<JsonObject> init(JsonObject body, RequestContext ctx) {
     String message = "device_name and device_type are required";
-    String name = DisplayText.check("device_name", Fields.required(body, "device_name", 100, message));
-    String type = DisplayText.check("device_type", Fields.required(body, "device_type", 100, message));
+    String name = DisplayText.check("device_name", RequestFields.required(body, "device_name", 100, message));
+    String type = DisplayText.check("device_type", RequestFields.required(body, "device_type", 100, message));
     String token = Tokens.newTempToken();
     return pool.withTransaction(tx -> temps.insert(tx, Tokens.sha256(token), Tokens.prefix(token), name, type,
             ctx.clientIp(), ctx.userAgent(), ttlSeconds)
@@ -81,7 +81,7 @@ public final class DeviceFlowService {
     long account = ctx.requireAccount();
     String raw = tempToken(body);
     byte[] hash = Tokens.sha256(raw);
-    String password = Fields.string(body, "password");
+    String password = RequestFields.string(body, "password");
     boolean withPassword = password != null && !password.isEmpty();
     if (!withPassword && ctx.sessionId() == null) {
       throw ServiceException.badRequest(PASSWORD_NEEDED);
@@ -235,7 +235,7 @@ public final class DeviceFlowService {
   }
 
   private static String tempToken(JsonObject body) {
-    String token = Fields.string(body, "temp_token");
+    String token = RequestFields.string(body, "temp_token");
     if (!Tokens.isTempToken(token)) {
       throw ServiceException.badRequest(INVALID);
     }

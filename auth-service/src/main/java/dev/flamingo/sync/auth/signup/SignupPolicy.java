@@ -2,7 +2,7 @@ package dev.flamingo.sync.auth.signup;
 
 import dev.flamingo.sync.auth.admin.AdminLog;
 import dev.flamingo.sync.auth.admin.Admins;
-import dev.flamingo.sync.auth.support.Fields;
+import dev.flamingo.sync.auth.support.RequestFields;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
@@ -85,7 +85,7 @@ public final class SignupPolicy {
 
   /** AUTH_ADMIN_SIGNUPS_PUT {mode} → {mode, default_mode}; audited admin.signups.set. */
   public Future<JsonObject> put(JsonObject body, RequestContext ctx) {
-    String raw = Fields.string(body, "mode");
+    String raw = RequestFields.string(body, "mode");
     String mode = raw == null ? null : raw.trim().toLowerCase(Locale.ROOT);
     if (mode == null || !Settings.SIGNUP_MODES.contains(mode)) {
       throw ServiceException.badRequest("mode must be open, invite-only or closed");
@@ -98,7 +98,7 @@ public final class SignupPolicy {
 
   /** AUTH_ADMIN_INVITES_CREATE {note?, expires_in_days?} → {id, invite_token, note, expires_at}. */
   public Future<JsonObject> createInvite(JsonObject body, RequestContext ctx) {
-    String note = Fields.string(body, "note");
+    String note = RequestFields.string(body, "note");
     if (note != null && note.length() > 200) {
       throw ServiceException.badRequest("note must be at most 200 characters");
     }
@@ -136,7 +136,7 @@ public final class SignupPolicy {
   public Future<JsonObject> revokeInvite(JsonObject body, RequestContext ctx) {
     UUID id;
     try {
-      id = UUID.fromString(String.valueOf(Fields.string(body, "id")));
+      id = UUID.fromString(String.valueOf(RequestFields.string(body, "id")));
     } catch (IllegalArgumentException e) {
       throw ServiceException.notFound("Invite not found");
     }

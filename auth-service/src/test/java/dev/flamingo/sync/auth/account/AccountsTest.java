@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.auth.AuthServiceTestBase;
 import dev.flamingo.sync.common.bus.Addresses;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -91,7 +92,7 @@ class AccountsTest extends AuthServiceTestBase {
     assertFails(400, REQUIRED, Addresses.AUTH_REGISTER, creds("numbers@example.com", 12345678), anon());
     assertFails(400, REQUIRED, Addresses.AUTH_REGISTER, creds(true, new JsonObject()), anon());
     assertFails(400, REQUIRED, Addresses.AUTH_REGISTER,
-        creds(new io.vertx.core.json.JsonArray().add("a@b.c"), PASSWORD), anon());
+        creds(new JsonArray().add("a@b.c"), PASSWORD), anon());
     assertEquals(0L, count("select count(*) from auth.accounts where email in "
         + "('short@example.com', 'long@example.com', 'missing@example.com', 'numbers@example.com')"));
   }

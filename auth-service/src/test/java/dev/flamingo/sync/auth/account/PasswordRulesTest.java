@@ -7,6 +7,7 @@ import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.Test;
@@ -55,10 +56,10 @@ class PasswordRulesTest extends AuthServiceTestBase {
       PasswordReset reset = new PasswordReset(vertx, pool);
       String token = reset.begin(email).await().token();
       ServiceException e = (ServiceException) reset.complete(new JsonObject().put("token", token).put("password", WEAK), anon())
-          .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
+          .transform(ar -> Future.succeededFuture(ar.cause())).await();
       assertEquals(400 + " " + WEAK_WHY, e.status() + " " + e.getMessage());
       e = (ServiceException) reset.complete(new JsonObject().put("token", token).put("password", email + "1"), anon())
-          .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
+          .transform(ar -> Future.succeededFuture(ar.cause())).await();
       assertEquals(400, e.status(), e.getMessage());
       // a refused password leaves the link usable
       reset.complete(new JsonObject().put("token", token).put("password", "correct horse battery staple 42"), anon()).await();

@@ -8,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.auth.AuthServiceTestBase;
+import dev.flamingo.sync.auth.account.PasswordHasher;
 import dev.flamingo.sync.auth.account.PasswordReset;
 import dev.flamingo.sync.auth.deviceflow.DeviceFlowService;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.security.KeyCustody;
+import dev.flamingo.sync.common.security.Tokens;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.Arrays;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +50,7 @@ class AccountKeysTest extends AuthServiceTestBase {
     byte[] salt = (byte[]) scalar("select kdf_salt from auth.account_keys where account_id = ?", account);
     String params = (String) scalar("select kdf_params from auth.account_keys where account_id = ?", account);
     byte[] wrap = (byte[]) scalar("select password_wrap from auth.account_keys where account_id = ?", account);
-    byte[] key = new dev.flamingo.sync.auth.account.PasswordHasher().deriveKey(password, salt, params);
+    byte[] key = new PasswordHasher().deriveKey(password, salt, params);
     return KeyCustody.openAccountKey(key, AccountKeys.PASSWORD, account, wrap);
   }
 
@@ -62,7 +65,7 @@ class AccountKeysTest extends AuthServiceTestBase {
 
   byte[] tempGrant(String temp) {
     return (byte[]) scalar("select key_grant from auth.temp_tokens where token_hash = ?",
-        dev.flamingo.sync.common.security.Tokens.sha256(temp));
+        Tokens.sha256(temp));
   }
 
   byte[] sessionGrant(Paired p) {
@@ -120,7 +123,7 @@ class AccountKeysTest extends AuthServiceTestBase {
     String ka = accountKey(a, a.token());
     assertEquals(ka, accountKey(b, b.token()));
     assertEquals(fromRow(account, PASSWORD).keyBase64(), ka);
-    assertFalse(java.util.Arrays.equals(sessionGrant(a), sessionGrant(b)), "each session's grant is its own");
+    assertFalse(Arrays.equals(sessionGrant(a), sessionGrant(b)), "each session's grant is its own");
 
     JsonObject wrong = grant(a, b.token()); // a's session with b's token's key
     assertEquals(true, wrong.getBoolean("custody"));
@@ -197,7 +200,7 @@ class AccountKeysTest extends AuthServiceTestBase {
     call(Addresses.AUTH_PASSWORD_CHANGE, new JsonObject().put("current_password", PASSWORD).put("new_password", next),
         as(account));
     assertEquals(id, keyId(account));
-    assertFalse(java.util.Arrays.equals(oldWrap,
+    assertFalse(Arrays.equals(oldWrap,
         (byte[]) scalar("select password_wrap from auth.account_keys where account_id = ?", account)));
     assertEquals(ak, accountKey(a, a.token()));
     assertEquals(ak, accountKey(b, b.token()));

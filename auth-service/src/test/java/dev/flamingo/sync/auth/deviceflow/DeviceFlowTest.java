@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -151,7 +152,7 @@ class DeviceFlowTest extends AuthServiceTestBase {
     assertEquals(token.substring(0, 16), data.getString("token_prefix"));
     Instant expires = Instant.parse(data.getString("expires_at"));
     // 90 days from the exchange, which happened between before and after (no bound on how long it took)
-    assertTrue(!expires.isBefore(before.plus(Duration.ofDays(90)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+    assertTrue(!expires.isBefore(before.plus(Duration.ofDays(90)).truncatedTo(ChronoUnit.MILLIS))
         && !expires.isAfter(after.plus(Duration.ofDays(90))), expires + " not 90 days after " + before + " .. " + after);
     assertEquals(Boolean.TRUE, data.getBoolean("is_new_device"));
     JsonObject config = data.getJsonObject("sync_config");

@@ -3,10 +3,12 @@ package dev.flamingo.sync.auth.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.flamingo.sync.auth.AuthServiceTestBase;
+import dev.flamingo.sync.auth.AuthVerticle;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.security.Tokens;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.Test;
@@ -79,7 +81,7 @@ class CleanupTest extends AuthServiceTestBase {
     // a second deployment on the same database with a 1 s cleanup interval
     String stale = init("stale");
     sql("update auth.temp_tokens set expires_at = now() - interval '2 hours' where token_hash = ?", Tokens.sha256(stale));
-    String id = vertx.deployVerticle(new dev.flamingo.sync.auth.AuthVerticle(), new io.vertx.core.DeploymentOptions()
+    String id = vertx.deployVerticle(new AuthVerticle(), new DeploymentOptions()
         .setConfig(config.copy().mergeIn(new JsonObject().put("FLAMINGO_CLEANUP_INTERVAL_SECONDS", "1")))).await();
     try {
       long deadline = System.currentTimeMillis() + 30_000;

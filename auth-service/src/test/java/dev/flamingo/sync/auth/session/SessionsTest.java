@@ -15,12 +15,15 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -79,7 +82,7 @@ class SessionsTest extends AuthServiceTestBase {
     assertEquals(fresh.substring(0, 16), rotated.getString("token_prefix"));
     Instant expires = Instant.parse(rotated.getString("expires_at"));
     // 90 days from the rotation, which happened between before and after (no bound on how long it took)
-    assertTrue(!expires.isBefore(before.plus(Duration.ofDays(90)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+    assertTrue(!expires.isBefore(before.plus(Duration.ofDays(90)).truncatedTo(ChronoUnit.MILLIS))
         && !expires.isAfter(after.plus(Duration.ofDays(90))), expires + " not 90 days after " + before + " .. " + after);
 
     assertSessionRefused(p.token());
@@ -224,8 +227,8 @@ class SessionsTest extends AuthServiceTestBase {
 
     byte[] hash = (byte[]) scalar("select token_hash from auth.sessions where id = ?::uuid", sessionId);
     assertEquals(32, hash.length);
-    assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256")
-        .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)), hash);
+    assertArrayEquals(MessageDigest.getInstance("SHA-256")
+        .digest(token.getBytes(StandardCharsets.UTF_8)), hash);
     assertEquals(token.substring(0, 16), scalar("select token_prefix from auth.sessions where id = ?::uuid", sessionId));
     byte[] tempHash = (byte[]) scalar("select token_hash from auth.temp_tokens where token_prefix = ?",
         temp.substring(0, 16));

@@ -5,12 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,23 +75,23 @@ class ServiceConsumersTest {
    */
   @Test
   void anUnreachableDatabaseIs503AndOtherDatabaseErrorsAre500() {
-    java.util.Map<String, Throwable> unavailable = new java.util.HashMap<>(java.util.Map.of(
-        "t.db.name", new java.net.UnknownHostException("postgres: Name or service not known"),
-        "t.db.refused", new io.vertx.core.VertxException(new java.net.ConnectException("Connection refused"), true),
-        "t.db.closed", io.vertx.sqlclient.ClosedConnectionException.INSTANCE,
+    Map<String, Throwable> unavailable = new HashMap<>(Map.of(
+        "t.db.name", new UnknownHostException("postgres: Name or service not known"),
+        "t.db.refused", new VertxException(new ConnectException("Connection refused"), true),
+        "t.db.closed", ClosedConnectionException.INSTANCE,
         "t.db.reset", new io.netty.channel.unix.Errors.NativeIoException("recvAddress(..)", -104),
-        "t.db.starting", new io.vertx.pgclient.PgException("the database system is starting up", "FATAL", "57P03", null),
-        "t.db.lost", new io.vertx.pgclient.PgException("connection failure", "FATAL", "08006", null),
-        "t.db.disk", new io.vertx.pgclient.PgException("could not extend file: No space left on device", "ERROR", "53100", null),
-        "t.db.memory", new io.vertx.pgclient.PgException("out of memory", "ERROR", "53200", null),
-        "t.db.deadlock", new io.vertx.pgclient.PgException("deadlock detected", "ERROR", "40P01", null),
-        "t.db.serialization", new io.vertx.pgclient.PgException("could not serialize access", "ERROR", "40001", null)));
+        "t.db.starting", new PgException("the database system is starting up", "FATAL", "57P03", null),
+        "t.db.lost", new PgException("connection failure", "FATAL", "08006", null),
+        "t.db.disk", new PgException("could not extend file: No space left on device", "ERROR", "53100", null),
+        "t.db.memory", new PgException("out of memory", "ERROR", "53200", null),
+        "t.db.deadlock", new PgException("deadlock detected", "ERROR", "40P01", null),
+        "t.db.serialization", new PgException("could not serialize access", "ERROR", "40001", null)));
     // the pool's queued request timing out (its own timer: "Timeout"): a 500 in bin/cluster-check before
-    unavailable.put("t.db.wait", new io.vertx.core.impl.NoStackTraceThrowable("Timeout"));
+    unavailable.put("t.db.wait", new NoStackTraceThrowable("Timeout"));
     ServiceConsumers consumers = new ServiceConsumers(vertx);
     unavailable.forEach((address, failure) -> consumers.on(address, (body, c) -> Future.failedFuture(failure)));
     consumers.on("t.db.unique", (body, c) -> Future.failedFuture(
-        new io.vertx.pgclient.PgException("duplicate key value", "ERROR", "23505", null)));
+        new PgException("duplicate key value", "ERROR", "23505", null)));
     consumers.ready().await();
     for (String address : unavailable.keySet()) {
       ReplyException e = assertThrows(ReplyException.class,
@@ -167,10 +178,10 @@ class ServiceConsumersTest {
   /** A graceful stop: no new request is taken, the one in flight is still answered, then close completes. */
   @Test
   void closeTakesNoMoreRequestsAndWaitsForThoseInFlight() throws Exception {
-    java.util.concurrent.atomic.AtomicReference<io.vertx.core.Promise<JsonObject>> pending =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<Promise<JsonObject>> pending =
+        new AtomicReference<>();
     ServiceConsumers consumers = new ServiceConsumers(vertx).on("t.slow", (body, c) -> {
-      io.vertx.core.Promise<JsonObject> p = io.vertx.core.Promise.promise();
+      Promise<JsonObject> p = Promise.promise();
       pending.set(p);
       return p.future();
     });
@@ -190,7 +201,7 @@ class ServiceConsumersTest {
         refused = e;
       }
     }
-    assertEquals(io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS, refused.failureType());
+    assertEquals(ReplyFailure.NO_HANDLERS, refused.failureType());
     assertEquals(false, closed.isComplete(), "close waits for the request in flight");
     pending.get().complete(Reply.data("done"));
     assertEquals("done", ((JsonObject) inFlight.await().body()).getString("data"));

@@ -19,12 +19,16 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.management.BadAttributeValueExpException;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +70,7 @@ class HazelcastHardeningTest {
 
       // java.net.URL: the classic gadget (its hashCode looks the host up); javax.*: outside the list too
       for (Object gadget : new Object[] {URI.create("http://gadget.example/").toURL(),
-          new javax.management.BadAttributeValueExpException("x")}) {
+          new BadAttributeValueExpException("x")}) {
         Data data = serialization.toData(gadget);
         HazelcastSerializationException refused =
             assertThrows(HazelcastSerializationException.class, () -> serialization.toObject(data));
@@ -76,14 +80,14 @@ class HazelcastHardeningTest {
       // a list holding one: the element's class is checked too
       List<Object> wrapped = new ArrayList<>(List.of(URI.create("http://gadget.example/").toURL()));
       assertThrows(HazelcastSerializationException.class,
-          () -> serialization.toObject(serialization.toData(new ConcurrentHashMap<>(java.util.Map.of("k", wrapped)))));
+          () -> serialization.toObject(serialization.toData(new ConcurrentHashMap<>(Map.of("k", wrapped)))));
 
       // what the cluster itself uses still reads
       Counted ours = new Counted("login:abc", 3);
       assertEquals(ours, serialization.toObject(serialization.toData(ours)));
-      ConcurrentHashMap<String, Long> basics = new ConcurrentHashMap<>(java.util.Map.of("a", 1L));
+      ConcurrentHashMap<String, Long> basics = new ConcurrentHashMap<>(Map.of("a", 1L));
       assertEquals(basics, serialization.toObject(serialization.toData(basics)));
-      assertEquals(new java.math.BigDecimal("1.5"), serialization.toObject(serialization.toData(new java.math.BigDecimal("1.5"))));
+      assertEquals(new BigDecimal("1.5"), serialization.toObject(serialization.toData(new BigDecimal("1.5"))));
     } finally {
       vertx.close().await();
     }
@@ -93,7 +97,7 @@ class HazelcastHardeningTest {
   void aPublicClusterAddressIsWarnedAboutAndAPrivateOneIsNot() {
     for (String quiet : new String[] {"127.0.0.1", "127.0.1.1", "::1", "10.0.0.5", "172.16.0.1", "172.31.255.254",
         "192.168.1.10", "100.64.0.1", "169.254.10.1", "fd12:3456::1", "fe80::1", "[::1]"}) {
-      assertEquals(java.util.Optional.empty(), ClusterBootstrap.publicAddressWarning(quiet), quiet);
+      assertEquals(Optional.empty(), ClusterBootstrap.publicAddressWarning(quiet), quiet);
     }
     for (String loud : new String[] {"203.0.113.5", "8.8.8.8", "172.32.0.1", "100.128.0.1", "0.0.0.0",
         "2001:db8::5", "::"}) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flamingo.sync.common.ops.LogFormat;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class SettingsValuesTest {
 
   @Test
   void theSignUpModeComesFromSignupModeElseFromSignupsAllowedAndABadOneIsNamed() {
-    assertEquals("open", new Settings(new io.vertx.core.json.JsonObject()).signupMode());
+    assertEquals("open", new Settings(new JsonObject()).signupMode());
     assertEquals("closed", with(Settings.SIGNUPS_ALLOWED, "no").signupMode());
     assertEquals("invite-only", with(Settings.SIGNUP_MODE, "Invite_Only").signupMode());
     assertEquals("FLAMINGO_SIGNUP_MODE=friends is not a sign-up mode (open, invite-only or closed)",
@@ -73,11 +74,11 @@ class SettingsValuesTest {
     try {
       for (String json : new String[] {"JSON", "json", " Json "}) {
         System.setProperty("FLAMINGO_LOG_FORMAT", json);
-        assertEquals("JSON", new dev.flamingo.sync.common.ops.LogFormat().getPropertyValue(), json);
+        assertEquals("JSON", new LogFormat().getPropertyValue(), json);
         new Settings(new JsonObject()).validate();
       }
       System.setProperty("FLAMINGO_LOG_FORMAT", "text");
-      assertEquals("TEXT", new dev.flamingo.sync.common.ops.LogFormat().getPropertyValue());
+      assertEquals("TEXT", new LogFormat().getPropertyValue());
       System.setProperty("FLAMINGO_LOG_FORMAT", "xml");
       assertEquals("FLAMINGO_LOG_FORMAT=xml is not a log format (TEXT or JSON)",
           assertThrows(Settings.InvalidSetting.class, () -> new Settings(new JsonObject()).validate()).getMessage());

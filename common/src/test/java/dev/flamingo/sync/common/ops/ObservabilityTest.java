@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ObservabilityTest {
@@ -43,7 +44,7 @@ class ObservabilityTest {
       Observability.recordRequest(99, 1_000_000); // not an HTTP status: ignored
       var ok = registry.get("flamingo_http_requests").tag("class", "2xx").timer();
       assertEquals(2, ok.count());
-      assertEquals(6.0, ok.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS), 0.001);
+      assertEquals(6.0, ok.totalTime(TimeUnit.MILLISECONDS), 0.001);
       assertEquals(1, registry.get("flamingo_http_requests").tag("class", "4xx").timer().count());
       assertEquals(0, registry.get("flamingo_http_requests").tag("class", "5xx").timer().count());
     } finally {

@@ -12,6 +12,10 @@ import dev.flamingo.sync.testing.TestDatabase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -20,12 +24,14 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,7 +145,7 @@ class DatabaseAddressTest {
   void aLastAddressThatDoesNotAnswerIsNotUsed() throws Exception {
     real = PgConnectOptions.fromUri(db.url());
     int closedPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       closedPort = s.getLocalPort();
     }
     PgConnectOptions gone = new PgConnectOptions(real).setHost(NAME).setPort(closedPort);
@@ -183,7 +189,7 @@ class DatabaseAddressTest {
         .put(Settings.DB_POOL_SIZE, 1).put(Settings.BUS_TIMEOUT_MS, busTimeout));
     pool = Database.pool(vertx, settings, "public");
     SqlConnection only = pool.getConnection().await();
-    java.util.concurrent.atomic.AtomicReference<Throwable> poolFailure = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<Throwable> poolFailure = new AtomicReference<>();
     vertx.eventBus().<String>consumer("test.database.wait", m -> pool.query("select 1").execute().onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply("served");
@@ -193,12 +199,12 @@ class DatabaseAddressTest {
       }
     })).completion().await();
     Throwable e = assertThrows(Throwable.class, () -> vertx.eventBus()
-        .request("test.database.wait", "", new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(busTimeout)).await());
-    io.vertx.core.eventbus.ReplyException reply = assertInstanceOf(io.vertx.core.eventbus.ReplyException.class, e);
-    assertEquals(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, reply.failureType(),
+        .request("test.database.wait", "", new DeliveryOptions().setSendTimeout(busTimeout)).await());
+    ReplyException reply = assertInstanceOf(ReplyException.class, e);
+    assertEquals(ReplyFailure.RECIPIENT_FAILURE, reply.failureType(),
         "the pool must give up before the bus timeout: " + reply);
     assertEquals(503, reply.failureCode(), "no connection in the pool's wait is a 503: " + reply);
-    assertInstanceOf(io.vertx.core.VertxException.class, poolFailure.get());
+    assertInstanceOf(VertxException.class, poolFailure.get());
     assertEquals("Timeout waiting for connection", poolFailure.get().getMessage(), "the pool's own wait timeout");
     only.close().await();
     assertEquals(1, pool.query("select 1").execute().await().iterator().next().getInteger(0));

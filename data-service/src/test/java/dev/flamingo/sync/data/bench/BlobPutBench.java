@@ -1,5 +1,6 @@
 package dev.flamingo.sync.data.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.WireFormat;
@@ -12,7 +13,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -62,25 +71,25 @@ public final class BlobPutBench {
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
   /** utime + stime (ticks) of the Postgres backends serving this database, from /proc (same machine only). */
   private static long postgresCpuTicks(TestDatabase db) {
     long ticks = 0;
-    try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
-         java.sql.ResultSet rs = st.executeQuery("select pid from pg_stat_activity where datname = current_database() "
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("select pid from pg_stat_activity where datname = current_database() "
              + "and pid <> pg_backend_pid()")) {
       while (rs.next()) {
-        java.nio.file.Path stat = java.nio.file.Path.of("/proc/" + rs.getInt(1) + "/stat");
-        if (java.nio.file.Files.exists(stat)) {
-          String text = java.nio.file.Files.readString(stat);
+        Path stat = Path.of("/proc/" + rs.getInt(1) + "/stat");
+        if (Files.exists(stat)) {
+          String text = Files.readString(stat);
           String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
           ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
         }
       }
-    } catch (java.sql.SQLException | java.io.IOException e) {
+    } catch (SQLException | IOException e) {
       return 0;
     }
     return ticks;

@@ -1,6 +1,6 @@
 package dev.flamingo.sync.device.audit;
 
-import dev.flamingo.sync.device.support.Fields;
+import dev.flamingo.sync.device.support.BusFields;
 import dev.flamingo.sync.device.support.Times;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ public record AuditEvent(
    * event_id?}; null without an event_type. Fields of the wrong type are read as absent.
    */
   public static AuditEvent fromEvent(JsonObject e) {
-    String type = Fields.eventString(e, "event_type", TYPE_MAX);
+    String type = BusFields.eventString(e, "event_type", TYPE_MAX);
     if (type == null) {
       return null;
     }
@@ -38,16 +38,16 @@ public record AuditEvent(
     if (metadata.encode().length() > METADATA_MAX_CHARS) {
       metadata = new JsonObject().put("truncated", true);
     }
-    OffsetDateTime created = Fields.eventTime(e, "created_at");
-    UUID key = Fields.eventUuid(e, "event_id");
+    OffsetDateTime created = BusFields.eventTime(e, "created_at");
+    UUID key = BusFields.eventUuid(e, "event_id");
     if (key == null) {
       key = UUID.nameUUIDFromBytes(e.encode().getBytes(StandardCharsets.UTF_8));
     }
     return new AuditEvent(key, type,
-        Fields.eventLong(e, "account_id"),
-        Fields.eventUuid(e, "device_id"),
-        Fields.eventString(e, "ip", 64),
-        Fields.eventString(e, "user_agent", 512),
+        BusFields.eventLong(e, "account_id"),
+        BusFields.eventUuid(e, "device_id"),
+        BusFields.eventString(e, "ip", 64),
+        BusFields.eventString(e, "user_agent", 512),
         metadata,
         created == null ? Times.now() : created);
   }

@@ -6,7 +6,7 @@ import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.device.audit.AuditPublisher;
-import dev.flamingo.sync.device.support.Fields;
+import dev.flamingo.sync.device.support.BusFields;
 import dev.flamingo.sync.device.support.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -110,7 +110,7 @@ public final class DeviceService {
   private static UUID[] signedOutDevices(JsonObject event) {
     List<UUID> devices = new ArrayList<>();
     for (Object id : event.getJsonArray("device_ids")) {
-      UUID uuid = Fields.uuid(String.valueOf(id));
+      UUID uuid = BusFields.uuid(String.valueOf(id));
       if (uuid != null) {
         devices.add(uuid);
       }
@@ -139,7 +139,7 @@ public final class DeviceService {
   /** DEVICE_REVOKE {id} → "Device revoked"; unknown, another account's, malformed or revoked: 404. */
   public Future<JsonObject> revoke(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
-    UUID id = Fields.uuid(Fields.requestString(body, "id"));
+    UUID id = BusFields.uuid(BusFields.requestString(body, "id"));
     if (id == null) {
       return Future.failedFuture(ServiceException.notFound(NOT_FOUND));
     }
@@ -165,7 +165,7 @@ public final class DeviceService {
    */
   public Future<JsonObject> revokeOthers(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
-    UUID current = Fields.uuid(ctx.deviceId());
+    UUID current = BusFields.uuid(ctx.deviceId());
     return settled()
         .compose(v -> store.markOthersRevoked(account, current))
         .compose(ids -> (ids.isEmpty() ? Future.succeededFuture(0) : signOut(ctx, account, ids)).map(sessions -> {
@@ -182,7 +182,7 @@ public final class DeviceService {
   /** DEVICE_RENAME {id, name} → the device; name 1..100 characters once trimmed. */
   public Future<JsonObject> rename(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
-    String raw = Fields.requestString(body, "name");
+    String raw = BusFields.requestString(body, "name");
     if (raw == null) {
       return Future.failedFuture(ServiceException.badRequest("name is required"));
     }
@@ -196,7 +196,7 @@ public final class DeviceService {
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
-    UUID id = Fields.uuid(Fields.requestString(body, "id"));
+    UUID id = BusFields.uuid(BusFields.requestString(body, "id"));
     if (id == null) {
       return Future.failedFuture(ServiceException.notFound(NOT_FOUND));
     }

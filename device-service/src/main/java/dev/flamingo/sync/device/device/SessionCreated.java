@@ -1,6 +1,6 @@
 package dev.flamingo.sync.device.device;
 
-import dev.flamingo.sync.device.support.Fields;
+import dev.flamingo.sync.device.support.BusFields;
 import dev.flamingo.sync.device.support.Times;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
@@ -25,26 +25,26 @@ public record SessionCreated(
 
   /** The event, or null when it lacks an account or a well-formed device id. */
   public static SessionCreated parse(JsonObject event, int sessionTtlDays) {
-    Long account = Fields.eventLong(event, "account_id");
-    UUID device = Fields.eventUuid(event, "device_id");
+    Long account = BusFields.eventLong(event, "account_id");
+    UUID device = BusFields.eventUuid(event, "device_id");
     if (account == null || device == null) {
       return null;
     }
-    String name = Fields.eventString(event, "device_name", NAME_MAX);
-    String type = Fields.eventString(event, "device_type", TYPE_MAX);
-    OffsetDateTime created = Fields.eventTime(event, "created_at");
+    String name = BusFields.eventString(event, "device_name", NAME_MAX);
+    String type = BusFields.eventString(event, "device_type", TYPE_MAX);
+    OffsetDateTime created = BusFields.eventTime(event, "created_at");
     if (created == null) {
       created = Times.now();
     }
-    OffsetDateTime expires = Fields.eventTime(event, "expires_at");
+    OffsetDateTime expires = BusFields.eventTime(event, "expires_at");
     if (expires == null) {
       expires = created.plusDays(sessionTtlDays);
     }
     return new SessionCreated(account, device,
         name == null ? "Unknown device" : name,
         type == null ? "desktop" : type,
-        Fields.eventString(event, "ip", 64),
-        Fields.eventString(event, "user_agent", 512),
+        BusFields.eventString(event, "ip", 64),
+        BusFields.eventString(event, "user_agent", 512),
         created,
         expires);
   }

@@ -7,7 +7,7 @@ import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.device.audit.AuditEvent;
 import dev.flamingo.sync.device.audit.AuditStore;
 import dev.flamingo.sync.device.device.DeviceService;
-import dev.flamingo.sync.device.support.Fields;
+import dev.flamingo.sync.device.support.BusFields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -37,7 +37,7 @@ public final class Inbox {
   }
 
   public Future<JsonObject> deliver(JsonObject body, RequestContext ctx) {
-    UUID eventId = Fields.eventUuid(body, "event_id");
+    UUID eventId = BusFields.eventUuid(body, "event_id");
     String topic = body.getValue("topic") instanceof String t ? t : "";
     JsonObject payload = body.getValue("payload") instanceof JsonObject p ? p : null;
     if (eventId == null || payload == null) {

@@ -1,6 +1,6 @@
 package dev.flamingo.sync.device.lastseen;
 
-import dev.flamingo.sync.device.support.Fields;
+import dev.flamingo.sync.device.support.BusFields;
 import dev.flamingo.sync.device.support.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -49,16 +49,16 @@ public final class LastSeenBuffer {
 
   /** {device_id, account_id, ip, seen_at}; an event without a valid device_id is ignored. */
   public void onSeen(JsonObject event) {
-    UUID id = Fields.eventUuid(event, "device_id");
+    UUID id = BusFields.eventUuid(event, "device_id");
     if (id == null) {
       return;
     }
     OffsetDateTime now = Times.now();
-    OffsetDateTime at = Fields.eventTime(event, "seen_at");
+    OffsetDateTime at = BusFields.eventTime(event, "seen_at");
     if (at == null || at.isAfter(now.plusSeconds(MAX_SKEW_SECONDS))) {
       at = now;
     }
-    record(id, at, Fields.eventString(event, "ip", 64));
+    record(id, at, BusFields.eventString(event, "ip", 64));
   }
 
   public void record(UUID id, OffsetDateTime at, String ip) {

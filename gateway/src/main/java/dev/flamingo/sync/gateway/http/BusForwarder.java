@@ -76,7 +76,7 @@ public final class BusForwarder {
     RequestContext context = Contexts.get(ctx);
     retrying(() -> requestText(context, address, body, headers), retriesFor(ctx)).onComplete(ar -> {
       if (ar.succeeded()) {
-        TextReply.write(ctx, ar.result());
+        TextReplyWriter.write(ctx, ar.result());
       } else {
         Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
       }

@@ -3,6 +3,7 @@ package dev.flamingo.sync.gateway.http;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * The standard HTTP {@code Date} header (RFC 9110, IMF-fixdate), which Vert.x does not send by itself: a client
@@ -11,7 +12,7 @@ import java.time.format.DateTimeFormatter;
  */
 public final class DateHeader {
   private static final DateTimeFormatter IMF_FIXDATE =
-      DateTimeFormatter.ofPattern("EEE, dd MMM uuuu HH:mm:ss 'GMT'", java.util.Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("EEE, dd MMM uuuu HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private record Cached(long second, String value) {}
 

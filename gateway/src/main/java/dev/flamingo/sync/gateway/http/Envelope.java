@@ -1,11 +1,15 @@
 package dev.flamingo.sync.gateway.http;
 
+import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.bus.TextReply;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 
 /**
  * Writes every API answer as the contract's envelope {@code {success, data?, error?, message?}}.
@@ -48,11 +52,11 @@ public final class Envelope {
   }
 
   /** A service reply as {@link #reply}, or its failure as {@link #error(RoutingContext, ServiceException)}. */
-  public static void result(RoutingContext ctx, io.vertx.core.AsyncResult<JsonObject> ar) {
+  public static void result(RoutingContext ctx, AsyncResult<JsonObject> ar) {
     if (ar.succeeded()) {
       reply(ctx, ar.result());
     } else {
-      error(ctx, dev.flamingo.sync.common.bus.Failures.fromThrowable(ar.cause()));
+      error(ctx, Failures.fromThrowable(ar.cause()));
     }
   }
 
@@ -63,10 +67,10 @@ public final class Envelope {
   /**
    * A reply in the text form ({@link dev.flamingo.sync.common.bus.WireFormat#DATA}): {@code data} is the JSON of
    * the envelope's data, written inside the success envelope without a copy
-   * ({@link dev.flamingo.sync.common.bus.TextReply#envelope}); {@code status} and {@code headers} (name, value
+   * ({@link TextReply#envelope}); {@code status} and {@code headers} (name, value
    * pairs) go onto the response.
    */
-  public static void data(RoutingContext ctx, int status, Iterable<java.util.Map.Entry<String, String>> headers,
+  public static void data(RoutingContext ctx, int status, Iterable<Map.Entry<String, String>> headers,
       Buffer data) {
     HttpServerResponse response = ctx.response();
     if (response.ended()) {
@@ -78,7 +82,7 @@ public final class Envelope {
       response.end();
       return;
     }
-    write(response, dev.flamingo.sync.common.bus.TextReply.envelope(data));
+    write(response, TextReply.envelope(data));
   }
 
   /** The error envelope of a service's failure, with its {@code Retry-After} when it says one. */

@@ -3,6 +3,7 @@ package dev.flamingo.sync.gateway.http;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 
 /**
  * Every API body is JSON, and a body is read only when the request says so: {@code Content-Type: application/json}
@@ -42,7 +43,7 @@ public final class JsonContentType {
       }
     }
     String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
-    return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+    return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
   }
 
   static boolean isJson(String contentType) {

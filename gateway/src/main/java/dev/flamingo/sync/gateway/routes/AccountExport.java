@@ -10,12 +10,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +58,7 @@ final class AccountExport {
     Future<JsonObject> key = bus.request(c, Addresses.DATA_KEY_STATUS, none);
     Future<JsonObject> config = bus.request(c, Addresses.DATA_CONFIG_GET, none);
     Future<JsonObject> devices = bus.request(c, Addresses.DEVICE_LIST, none);
-    Future.all(java.util.List.of(me, key, config, devices)).onComplete(ar -> {
+    Future.all(List.of(me, key, config, devices)).onComplete(ar -> {
       if (ar.failed()) {
         Envelope.error(ctx, Failures.fromThrowable(ar.cause()));
         return;
@@ -106,7 +108,7 @@ final class AccountExport {
 
   /** A JSON value as the export writes it (null, an object or an array). */
   private static String encode(Object value) {
-    return value == null ? "null" : io.vertx.core.json.Json.encode(value);
+    return value == null ? "null" : Json.encode(value);
   }
 
   /** Writes {@code text}; completes once the response can take more (its write queue drained). */

@@ -9,6 +9,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Base64;
@@ -39,7 +40,7 @@ public final class GatewayHotPathBench {
         .put("expires_at", Instant.now().plusSeconds(86_400).toString()))));
     vertx.eventBus().consumer(Addresses.EVENT_DEVICE_SEEN, m -> { });
     vertx.eventBus().consumer(Addresses.DATA_CONFIG_GET, m -> m.reply(new JsonObject().put("data",
-        new JsonObject().put("sync_enabled", true).put("types", new io.vertx.core.json.JsonArray().add("history")))));
+        new JsonObject().put("sync_enabled", true).put("types", new JsonArray().add("history")))));
     vertx.eventBus().<Object>consumer(Addresses.DATA_BLOB_GET, m -> {
       if (text) {
         m.reply(data, new DeliveryOptions().addHeader(WireFormat.H_HEADER_PREFIX + "ETag", "\"3\""));

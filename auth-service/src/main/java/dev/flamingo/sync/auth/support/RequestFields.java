@@ -4,8 +4,8 @@ import dev.flamingo.sync.common.bus.ServiceException;
 import io.vertx.core.json.JsonObject;
 
 /** Typed reads of request bodies: a value of the wrong JSON type is a 400, never a ClassCastException. */
-public final class Fields {
-  private Fields() {}
+public final class RequestFields {
+  private RequestFields() {}
 
   /** The string at {@code key}, or null when missing, null or not a string. */
   public static String string(JsonObject body, String key) {

@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
  * Typed reads of bus bodies. Request bodies come from clients: a value of the wrong JSON type is a
  * 400 with a clear text. Event bodies come from other services: a bad value is read as absent.
  */
-public final class Fields {
+public final class BusFields {
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-  private Fields() {}
+  private BusFields() {}
 
   /** A string field of a request, or null when absent; any other JSON type is a 400. */
   public static String requestString(JsonObject body, String key) {
