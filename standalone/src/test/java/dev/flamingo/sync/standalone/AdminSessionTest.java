@@ -8,7 +8,11 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.standalone.AdminCommandTest.Result;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.TestCluster;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -22,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -148,5 +153,72 @@ class AdminSessionTest {
     assertEquals(1, r.code(), r.toString());
     assertEquals("", r.out(), r.toString());
     assertTrue(r.err().contains("readable by group or others"), r.toString());
+  }
+
+  /**
+   * Behind https the login is the {@code __Host-flamingo_login} cookie: kept as it was set, used by the commands
+   * after it, ended by logout. The one-box server's public URL is https; a TLS front (a certificate made here and
+   * trusted through SSL_CERT_FILE) forwards to it as a proxy would.
+   */
+  @Test
+  void theHostOnlyCookieOfAnHttpsServerIsKeptUsedAndEnded() throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+    openssl.getInputStream().readAllBytes();
+    assertTrue(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0, "openssl made no certificate");
+    int frontPort = TestCluster.freePort();
+    String https = "https://localhost:" + frontPort;
+    String email = "session-https@example.com";
+    try (OneBoxServer behind = OneBoxServer.start(new JsonObject().put(Settings.PUBLIC_URL, https))) {
+      HttpClient client = behind.vertx().createHttpClient();
+      HttpServer front = behind.vertx().createHttpServer(new HttpServerOptions().setSsl(true)
+              .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString())))
+          .requestHandler(req -> req.body()
+              .compose(body -> client.request(req.method(), behind.port(), "127.0.0.1", req.uri()).compose(out -> {
+                req.headers().forEach(h -> out.headers().add(h.getKey(), h.getValue()));
+                return out.send(body);
+              }))
+              .compose(answer -> answer.body().map(b -> {
+                answer.headers().forEach(h -> {
+                  String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
+                  if (!name.equals("transfer-encoding") && !name.equals("connection") && !name.equals("content-length")) {
+                    req.response().headers().add(h.getKey(), h.getValue());
+                  }
+                });
+                return req.response().setStatusCode(answer.statusCode()).end(b);
+              }))
+              .onFailure(e -> req.response().setStatusCode(502).end()))
+          .listen(frontPort, "127.0.0.1").await();
+      try {
+        assertEquals(200, behind.api().send(HttpMethod.POST, "/api/auth/register", null,
+            io.vertx.core.buffer.Buffer.buffer(new JsonObject().put("email", email)
+                .put("password", Pairing.passwordOf(email)).encode()), Map.of("Origin", https)).status);
+        behind.grantAdmin(email);
+        Path session = dir.resolve("https-session");
+        Map<String, String> env = new HashMap<>(Map.of("FLAMINGO_ADMIN_URL", https, "FLAMINGO_ADMIN_EMAIL", email,
+            "FLAMINGO_ADMIN_PASSWORD", Pairing.passwordOf(email), "FLAMINGO_ADMIN_SESSION_FILE", session.toString(),
+            "SSL_CERT_FILE", cert.toString()));
+        Result login = AdminCommandTest.exec(env, "", "login");
+        assertEquals(0, login.code(), login.toString());
+        assertTrue(Files.readString(session).contains("__Host-flamingo_login="), Files.readString(session));
+        env.remove("FLAMINGO_ADMIN_PASSWORD"); // the kept session needs none
+        Result figures = AdminCommandTest.exec(env, "", "figures");
+        assertEquals(0, figures.code(), figures.toString());
+        Path copy = dir.resolve("https-copy");
+        Files.copy(session, copy, StandardCopyOption.COPY_ATTRIBUTES);
+        Result logout = AdminCommandTest.exec(env, "", "logout");
+        assertEquals(0, logout.code(), logout.toString());
+        Files.copy(copy, session, StandardCopyOption.COPY_ATTRIBUTES);
+        Result after = AdminCommandTest.exec(env, "", "figures");
+        assertEquals(1, after.code(), after.toString());
+        assertTrue(after.err().contains("run flamingo-admin login"), after.toString());
+      } finally {
+        front.close().await();
+        client.close().await();
+      }
+    }
   }
 }
