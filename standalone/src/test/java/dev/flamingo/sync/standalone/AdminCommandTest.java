@@ -106,6 +106,8 @@ class AdminCommandTest {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("FLAMINGO_"));
+        // no kept session (bin/flamingo-admin login) of the user running the tests: each command signs in
+        pb.environment().put("FLAMINGO_ADMIN_SESSION_FILE", out.resolveSibling(out.getFileName() + ".no-session").toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

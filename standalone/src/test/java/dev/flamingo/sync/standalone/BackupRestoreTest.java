@@ -194,6 +194,63 @@ class BackupRestoreTest {
     }
   }
 
+  /**
+   * The trap of a first day: a server started once on the target database has created and migrated it. The
+   * refusal says why and names the ways out (drop it, or a new database); --replace without --yes changes
+   * nothing; --replace --yes drops and recreates it and the restored server serves the backed-up account.
+   */
+  @Test
+  void aDatabaseAServerStartedOnIsExplainedAndReplacedWithReplaceYes() throws Exception {
+    Path secretsA = Files.createTempDirectory("flamingo-secrets-a");
+    Path secretsTarget = Files.createTempDirectory("flamingo-secrets-t");
+    Path secretsB = Files.createTempDirectory("flamingo-secrets-b");
+    Files.delete(secretsB);
+    Path archive = Files.createTempDirectory("flamingo-backup").resolve("backup.tar");
+    try (TestDatabase a = TestDatabase.create(); TestDatabase target = TestDatabase.create()) {
+      Server first = start(a, secretsA, Map.of());
+      try (ApiClient api = new ApiClient(first.vertx(), first.port())) {
+        Pairing.register(api, "replaced@example.com");
+      } finally {
+        first.vertx().close().await();
+      }
+      run(Map.of("FLAMINGO_DB_URL", a.url(), "FLAMINGO_SECRETS_DIR", secretsA.toString()), "../bin/backup", archive.toString());
+      start(target, secretsTarget, Map.of()).vertx().close().await(); // the new machine's server, started once
+      assertEquals(3, flamingoSchemas(target));
+
+      Map<String, String> env = Map.of("FLAMINGO_DB_URL", target.url(), "FLAMINGO_SECRETS_DIR", secretsB.toString());
+      String out = runFailing(env, "../bin/restore", archive.toString());
+      assertTrue(out.contains("not empty") && out.contains("auth, data, device"), out);
+      assertTrue(out.contains("server started once on a database creates and migrates"), "says why: " + out);
+      assertTrue(out.contains("drop database") && out.contains("dropdb"), "names dropping it: " + out);
+      assertTrue(out.contains("FLAMINGO_DB_URL=") && out.contains("/flamingo_restored"), "names a new database: " + out);
+      assertTrue(out.contains("--replace --yes"), out);
+
+      Result unconfirmed = exec(env, "../bin/restore", "--replace", archive.toString());
+      assertEquals(2, unconfirmed.code(), unconfirmed.out());
+      assertTrue(unconfirmed.out().contains("--yes"), unconfirmed.out());
+      assertEquals(0, accounts(target), "nothing changed without --yes");
+
+      run(env, "../bin/restore", "--replace", "--yes", archive.toString());
+      assertEquals(1, accounts(target), "the backup's account");
+      Server restored = start(target, secretsB, Map.of());
+      try (ApiClient api = new ApiClient(restored.vertx(), restored.port())) {
+        Response login = api.post("/api/auth/login", null, new JsonObject().put("email", "replaced@example.com")
+            .put("password", Pairing.passwordOf("replaced@example.com")));
+        assertEquals(200, login.status, login.toString());
+      } finally {
+        restored.vertx().close().await();
+      }
+    }
+  }
+
+  static int accounts(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("select count(*) from auth.accounts")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
   /** The one-box server on {@code db}, with its secrets as files (not config) so that they are backed up. */
   record Server(Vertx vertx, int port) {}
 
