@@ -81,7 +81,7 @@ def setup(state_path, proxy, gateways):
         except Unreachable as e:
             raise SystemExit(f"cluster-check: FAIL {proxy} did not answer: {e}")
         c.close()
-        accounts.append({"token": token, "slots": {t: {"acked": [], "pending": [], "regressed": 0} for t in types}})
+        accounts.append({"email": f"check-{run}-{i}@example.com", "token": token, "slots": {t: {"acked": [], "pending": [], "regressed": 0} for t in types}})
     say(f"paired {len(accounts)} devices through the proxy (register -> /api/sync/init -> claim -> token)")
     state = {"accounts": accounts, "counts": {}, "types": list(types)}
     # each gateway directly: a write through it, read back through the next one and through the proxy

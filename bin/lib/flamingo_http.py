@@ -69,7 +69,7 @@ class Client:
         self.password = None  # the account's, kept for the claims (they need it: key custody)
 
     def _connect(self):
-        if self.https:
+        if self.https:  # the system's CAs; SSL_CERT_FILE (OpenSSL's variable) names another CA file to trust
             return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
                                                context=ssl.create_default_context())
         return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)

@@ -85,6 +85,35 @@ class ComposeFileTest {
   }
 
   @Test
+  void theTlsOverrideMountsTheTlsConfigurationAndPublishesHttps() throws Exception {
+    List<String> compose = composeCommand();
+    RequiredTool.require(compose != null, "FLAMINGO_TEST_SKIP_COMPOSE",
+        "ComposeFileTest needs docker-compose or 'docker compose': apt-get install docker-compose");
+    List<String> command = new java.util.ArrayList<>(compose);
+    command.addAll(List.of("--compatibility", "-f", COMPOSE.toString(), "-f", Path.of("..", "docker-compose.tls.yml").toString(), "config"));
+    ProcessBuilder config = new ProcessBuilder(command).redirectErrorStream(true);
+    config.environment().putAll(Map.of("POSTGRES_PASSWORD", "x", "FLAMINGO_JWT_SECRET", "y", "FLAMINGO_KEK", "z",
+        "FLAMINGO_TLS_CERT", "/etc/ssl/flamingo/fullchain.pem", "FLAMINGO_TLS_KEY", "/etc/ssl/flamingo/privkey.pem"));
+    Process p = config.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    for (String expected : List.of("nginx-tls.conf", "/etc/nginx/conf.d/default.conf", "/etc/ssl/flamingo/fullchain.pem",
+        "/etc/nginx/tls/fullchain.pem", "/etc/ssl/flamingo/privkey.pem", "/etc/nginx/tls/privkey.pem", "8443")) {
+      assertTrue(out.contains(expected), "the merged file lacks " + expected + ":\n" + out);
+    }
+    assertFalse(out.contains("deploy/nginx.conf"), "the TLS configuration replaces the plain one:\n" + out);
+    // and without a certificate it refuses to start
+    ProcessBuilder bare = new ProcessBuilder(command).redirectErrorStream(true);
+    bare.environment().putAll(Map.of("POSTGRES_PASSWORD", "x", "FLAMINGO_JWT_SECRET", "y", "FLAMINGO_KEK", "z"));
+    bare.environment().remove("FLAMINGO_TLS_CERT");
+    Process q = bare.start();
+    String refused = new String(q.getInputStream().readAllBytes());
+    assertTrue(q.waitFor(60, TimeUnit.SECONDS));
+    assertTrue(q.exitValue() != 0 && refused.contains("FLAMINGO_TLS_CERT"), refused);
+  }
+
+  @Test
   void dockerignoreKeepsSecretsAndBuildOutputOutOfImages() throws Exception {
     Path ignore = Path.of("..", ".dockerignore");
     assertTrue(Files.exists(ignore), "a .dockerignore beside the Dockerfile (it COPYs the whole tree)");

@@ -23,11 +23,13 @@ import org.yaml.snakeyaml.Yaml;
  */
 class ReverseProxyConfigTest {
   static final Path NGINX = Path.of("..", "deploy", "nginx.conf");
+  /** The proxy's two configurations: plain (docker-compose.yml) and TLS (docker-compose.tls.yml). */
+  static final List<Path> CONFS = List.of(NGINX, Path.of("..", "deploy", "nginx-tls.conf"));
   static final Path COMPOSE = Path.of("..", "docker-compose.yml");
 
-  static String nginx() throws Exception {
+  static String nginx(Path file) throws Exception {
     StringBuilder out = new StringBuilder();
-    for (String line : Files.readAllLines(NGINX)) {
+    for (String line : Files.readAllLines(file)) {
       int hash = line.indexOf('#');
       out.append(hash >= 0 ? line.substring(0, hash) : line).append('\n');
     }
@@ -46,7 +48,12 @@ class ReverseProxyConfigTest {
 
   @Test
   void accessLogHasNoQueryStrings() throws Exception {
-    String conf = nginx();
+    for (Path file : CONFS) {
+      accessLogHasNoQueryStrings(nginx(file));
+    }
+  }
+
+  static void accessLogHasNoQueryStrings(String conf) {
     List<String> formats = directives(conf, "log_format");
     assertEquals(1, formats.size(), "one log format of our own");
     String format = formats.get(0);
@@ -66,7 +73,12 @@ class ReverseProxyConfigTest {
 
   @Test
   void operationsEndpointsAreNotPublic() throws Exception {
-    String conf = nginx();
+    for (Path file : CONFS) {
+      operationsEndpointsAreNotPublic(nginx(file));
+    }
+  }
+
+  static void operationsEndpointsAreNotPublic(String conf) {
     for (String path : List.of("/metrics", "/health/ready", "/metrics/", "/health/ready/")) {
       String block = locationFor(conf, path);
       assertNotNull(block, "a location refusing " + path);
