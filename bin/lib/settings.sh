@@ -33,11 +33,19 @@ urldecode() {
   printf '%b' "${s//%/\\x}"
 }
 
-# db_connect URL: sets db_url to URL without any password and exports PGPASSWORD with it (if any).
+# db_connect URL: sets db_url to URL without any password and exports PGPASSWORD with it (if any), with
+# FLAMINGO_DB_USER / FLAMINGO_DB_PASSWORD in place of the URL's user and password when set (as the server does).
+# A URL the server cannot read either (a raw /, @ or # in the password) stops here in one line, exit 2.
 db_connect() {
-  local url=$1 scheme rest authority path query="" kept="" param
+  local url=$1 scheme rest authority path query="" kept="" param user password
   scheme=${url%%://*}
   rest=${url#*://}
+  if [[ "$url" == *'#'* ]] || { [[ "$rest" == *@* ]] && [[ "${rest%@*}" == *[/?@]* || "${rest%@*}" == *:*:* ]]; }; then
+    echo "$(basename "$0"): FLAMINGO_DB_URL cannot be read as postgresql://user:password@host:port/database:" \
+      "percent-encode any /, @, #, : or % in the password (%2F, %40, %23, %3A, %25), or set the password in" \
+      "FLAMINGO_DB_PASSWORD instead (value not shown: it may hold a password)" >&2
+    exit 2
+  fi
   authority=${rest%%[/?]*}
   path=${rest#"$authority"}
   if [[ "$path" == *\?* ]]; then
@@ -63,6 +71,18 @@ db_connect() {
         kept="${kept:+$kept&}$param"
       fi
     done
+  fi
+  user=$(setting FLAMINGO_DB_USER)
+  if [ -n "$user" ]; then
+    authority="$user@${authority##*@}"
+  fi
+  password=${FLAMINGO_DB_PASSWORD:-}
+  if [ -z "$password" ] && [ -n "$flamingo_config_file" ]; then
+    password=$(jq -r '.FLAMINGO_DB_PASSWORD // empty | tostring' "$flamingo_config_file")
+  fi
+  if [ -n "$password" ]; then
+    PGPASSWORD=$password
+    export PGPASSWORD
   fi
   db_url="$scheme://$authority$path${kept:+?$kept}"
 }

@@ -42,7 +42,15 @@ public final class StandaloneMain {
       settings = settings.with(Settings.SECRETS_DIR, dir);
     }
     try {
-      SecretFiles.checkDirectory(Path.of(settings.string(Setting.SECRETS_DIR)), Settings.SECRETS_DIR);
+      // the secrets kept as files there: the directory needs write access only when one of them is missing
+      java.util.List<String> files = new java.util.ArrayList<>();
+      if (settings.configured(Setting.JWT_SECRET) == null) {
+        files.add("jwt-secret");
+      }
+      if (settings.configured(Setting.KEK) == null) {
+        files.add("kek");
+      }
+      SecretFiles.checkDirectory(Path.of(settings.string(Setting.SECRETS_DIR)), Settings.SECRETS_DIR, files);
     } catch (IllegalStateException e) {
       cannotStart(vertx, e);
       return;

@@ -43,6 +43,10 @@ class ComposeFileTest {
         assertNotNull(env.get(key), name + " " + key);
       }
       assertTrue(String.valueOf(env.get("FLAMINGO_JWT_SECRET")).startsWith("${"), "secrets come from the environment");
+      // the database password apart from the URL: a raw /, @ or # in it would make the URL unreadable
+      assertFalse(String.valueOf(env.get("FLAMINGO_DB_URL")).contains("$"), name + " FLAMINGO_DB_URL holds no password");
+      assertTrue(String.valueOf(env.get("FLAMINGO_DB_PASSWORD")).startsWith("${POSTGRES_PASSWORD"),
+          name + " FLAMINGO_DB_PASSWORD comes from POSTGRES_PASSWORD");
       assertTrue(String.valueOf(env.get("FLAMINGO_KEK")).startsWith("${"), "secrets come from the environment");
       Map<String, Object> build = (Map<String, Object>) s.get("build");
       assertEquals(name, ((Map<String, Object>) build.get("args")).get("SERVICE"), name + " image builds its own jar");
@@ -68,7 +72,8 @@ class ComposeFileTest {
     List<String> command = new java.util.ArrayList<>(compose);
     command.addAll(List.of("-f", COMPOSE.toString(), "config", "-q"));
     ProcessBuilder config = new ProcessBuilder(command).redirectErrorStream(true);
-    config.environment().putAll(Map.of("POSTGRES_PASSWORD", "x", "FLAMINGO_JWT_SECRET", "y", "FLAMINGO_KEK", "z"));
+    config.environment().putAll(Map.of("POSTGRES_PASSWORD", "p/@#:x+Tr0ub4dor", "FLAMINGO_JWT_SECRET", "y",
+        "FLAMINGO_KEK", "z"));
     Process p = config.start();
     String out = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));

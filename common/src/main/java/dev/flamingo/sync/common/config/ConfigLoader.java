@@ -38,6 +38,14 @@ public final class ConfigLoader {
     }
     options.addStore(new ConfigStoreOptions().setType("env"));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
-    return retriever.getConfig().map(Settings::new).onComplete(ar -> retriever.close());
+    return retriever.getConfig().map(json -> {
+      // Vert.x's env store reads a value that looks like a number, a boolean or JSON as one (a password of digits
+      // would become 1.2E23): the database password is kept exactly as the environment holds it
+      String password = System.getenv(Setting.DB_PASSWORD.key());
+      if (password != null && !password.isEmpty()) {
+        json.put(Setting.DB_PASSWORD.key(), password);
+      }
+      return new Settings(json);
+    }).onComplete(ar -> retriever.close());
   }
 }

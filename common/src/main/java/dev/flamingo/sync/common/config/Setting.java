@@ -23,7 +23,13 @@ import java.util.stream.Collectors;
 public enum Setting {
   // database
   DB_URL("FLAMINGO_DB_URL", Kind.TEXT, "postgresql://postgres@127.0.0.1:5432/flamingo", null,
-      "the database (created if missing); each service uses its own schema"),
+      "the database (created if missing); each service uses its own schema. A password in it is percent-encoded"
+          + " (`@` `%40`, `/` `%2F`, `#` `%23`, `:` `%3A`, `%` `%25`), or set apart in `FLAMINGO_DB_PASSWORD`"),
+  DB_USER("FLAMINGO_DB_USER", Kind.TEXT, (String) null, "the URL's",
+      "the database user, in place of the one in `FLAMINGO_DB_URL`"),
+  DB_PASSWORD("FLAMINGO_DB_PASSWORD", Kind.TEXT, (String) null, "the URL's",
+      "the database password as it is (any characters, nothing to encode), in place of the one in"
+          + " `FLAMINGO_DB_URL`; never logged"),
   DB_POOL_SIZE("FLAMINGO_DB_POOL_SIZE", Kind.NUMBER, "8", null, "connections per service instance"),
   // gateway
   HTTP_HOST("FLAMINGO_HTTP_HOST", Kind.TEXT, "0.0.0.0", null, "the address the gateway listens on"),
@@ -279,6 +285,56 @@ public enum Setting {
   /** The setting of this name, if it is one: the answer to "is this a known name". */
   public static Optional<Setting> byKey(String key) {
     return Optional.ofNullable(BY_KEY.get(key));
+  }
+
+  /**
+   * {@code FLAMINGO_*} names that are not settings of the server but are read by the scripts, the compose file,
+   * logback or the tests ({@code FLAMINGO_TEST_*}): present in a server's environment without being a mistake.
+   */
+  static final java.util.Set<String> SCRIPT_ONLY = java.util.Set.of("FLAMINGO_ACCESS_LOG_LEVEL",
+      "FLAMINGO_ADMIN_EMAIL", "FLAMINGO_ADMIN_PASSWORD", "FLAMINGO_ADMIN_URL", "FLAMINGO_BASE_IMAGE",
+      "FLAMINGO_BUILD_IMAGE", "FLAMINGO_CERT_DAYS", "FLAMINGO_CLUSTER_CERTS", "FLAMINGO_IMAGE_PREFIX",
+      "FLAMINGO_IMAGE_TAG", "FLAMINGO_IP_RANGE", "FLAMINGO_JAVA_OPTS", "FLAMINGO_NEW_PASSWORD", "FLAMINGO_NGINX_IMAGE",
+      "FLAMINGO_PORT", "FLAMINGO_POSTGRES_IMAGE", "FLAMINGO_PROXY_IP", "FLAMINGO_SERVE_MAX_SECONDS",
+      "FLAMINGO_SUBNET");
+
+  /** Whether {@code key} is a name the scripts or tests use, not a server setting (see {@link #SCRIPT_ONLY}). */
+  public static boolean notAServerSetting(String key) {
+    return SCRIPT_ONLY.contains(key) || key.startsWith("FLAMINGO_TEST_") || key.startsWith("FLAMINGO_CHECK_");
+  }
+
+  /** The known setting whose name is closest to {@code key} (edit distance at most a third of it), if any. */
+  public static Optional<String> closest(String key) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Setting s : values()) {
+      int d = distance(key, s.key);
+      if (d < bestDistance) {
+        best = s.key;
+        bestDistance = d;
+      }
+    }
+    return bestDistance <= Math.max(2, key.length() / 3) ? Optional.of(best) : Optional.empty();
+  }
+
+  /** Levenshtein distance. */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] t = previous;
+      previous = current;
+      current = t;
+    }
+    return previous[b.length()];
   }
 
   static int cores() {

@@ -16,6 +16,8 @@ public final class Settings {
    * key() of its declaration in Setting, which holds the default and the description too.
    */
   public static final String DB_URL = Setting.DB_URL.key();
+  public static final String DB_USER = Setting.DB_USER.key();
+  public static final String DB_PASSWORD = Setting.DB_PASSWORD.key();
   public static final String DB_POOL_SIZE = Setting.DB_POOL_SIZE.key();
   public static final String CLUSTER_NAME = Setting.CLUSTER_NAME.key();
   public static final String CLUSTER_HOST = Setting.CLUSTER_HOST.key();
@@ -131,6 +133,11 @@ public final class Settings {
     public InvalidSetting(String key, String value, String wants) {
       super(key + "=" + value + " " + wants);
     }
+
+    /** Without the value: for a value that may hold a secret, or an unknown name. */
+    public InvalidSetting(String key, String message) {
+      super(key + " " + message);
+    }
   }
 
   public int integer(String key, int fallback) {
@@ -195,20 +202,24 @@ public final class Settings {
     };
   }
 
-  /** Booleans and numbers that the services read: checked together at start, before anything runs. */
-  private static final List<Setting> BOOLEANS = List.of(Setting.SIGNUPS_ALLOWED, Setting.CLUSTER_INSECURE);
-  private static final List<Setting> NUMBERS = List.of(Setting.CLUSTER_BUS_PORT, Setting.CLUSTER_PORT,
-      Setting.DB_POOL_SIZE, Setting.HTTP_PORT, Setting.IDLE_TIMEOUT_SECONDS, Setting.OPS_PORT, Setting.SESSION_TTL_DAYS,
-      Setting.TEMP_TOKEN_TTL_SECONDS, Setting.AUTH_CACHE_SECONDS, Setting.BROWSER_LOGIN_HOURS, Setting.BUS_TIMEOUT_MS,
-      Setting.CLEANUP_INTERVAL_SECONDS, Setting.MAX_BODY_BYTES, Setting.MAX_JSON_BYTES, Setting.REQUEST_TIMEOUT_MS);
-
   /**
-   * Checks every value the services read as a boolean or a number, and the database URL's form: the first
-   * bad one throws {@link InvalidSetting}, whose message names the variable (for a one-line start failure).
+   * Checks every configured value by its declared {@link Setting.Kind} (numbers, sizes, yes/no, COUNT/SECONDS;
+   * ports in range; the public URL's and the database URL's form), and refuses an unknown {@code FLAMINGO_*} name
+   * (naming the closest known one): the first bad one throws {@link InvalidSetting}, whose message names the
+   * variable (for a one-line start failure, exit 2). Nothing is connected to before this.
    */
   public Settings validate() {
-    BOOLEANS.forEach(this::bool);
-    NUMBERS.forEach(this::number);
+    for (String key : json.fieldNames()) {
+      if (key.startsWith("FLAMINGO_") && Setting.byKey(key).isEmpty() && !Setting.notAServerSetting(key)) {
+        throw new InvalidSetting(key, "is not a setting of this server" + Setting.closest(key)
+            .map(k -> ": did you mean " + k + "?").orElse("") + " (see docs/configuration.md)");
+      }
+    }
+    for (Setting setting : Setting.values()) {
+      if (configured(setting) != null) {
+        check(setting);
+      }
+    }
     signupMode();
     String format = dev.flamingo.sync.common.ops.LogFormat.raw();
     if (!format.isEmpty() && !format.equals("text") && !format.equals("json")) {
@@ -223,7 +234,88 @@ public final class Settings {
       throw new InvalidSetting(DB_URL, dbUrlShown(),
           "is not a PostgreSQL URL (postgresql://user:password@host:5432/database)");
     }
+    dbConnectOptions();
     return this;
+  }
+
+  private static final java.util.regex.Pattern RATE = java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*/\\s*(\\d{1,9})\\s*");
+
+  private void check(Setting setting) {
+    String key = setting.key();
+    String value = configured(setting);
+    switch (setting.kind()) {
+      case NUMBER, SIZE -> {
+        long n = number(setting);
+        if (key.endsWith("_PORT")) {
+          // 0 where the declaration says it means "off" or "a free port"
+          long min = "0".equals(setting.defaultValue(this)) ? 0 : 1;
+          if (n < min || n > 65535) {
+            throw new InvalidSetting(key, value, "is not a port (" + min + " to 65535)");
+          }
+        } else if (n < 0) {
+          throw new InvalidSetting(key, value, "is negative");
+        }
+      }
+      case YES_NO -> bool(setting);
+      case RATE -> {
+        java.util.regex.Matcher m = RATE.matcher(value);
+        if (!m.matches() || Long.parseLong(m.group(2)) == 0) {
+          throw new InvalidSetting(key, value, "is not a rate limit: COUNT/SECONDS, e.g. 10/60 (10 requests a minute)");
+        }
+      }
+      case TEXT, LIST -> {
+        if (setting == Setting.PUBLIC_URL) {
+          checkPublicUrl(value);
+        }
+      }
+    }
+  }
+
+  private static void checkPublicUrl(String value) {
+    String wants = "is not a public URL: http(s)://host[:port] with no path or query, e.g. https://sync.example.com";
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+    } catch (java.net.URISyntaxException e) {
+      throw new InvalidSetting(PUBLIC_URL, value, wants);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getUserInfo() != null
+        || (uri.getRawPath() != null && !uri.getRawPath().isEmpty()) || uri.getRawQuery() != null
+        || uri.getRawFragment() != null || (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535))) {
+      throw new InvalidSetting(PUBLIC_URL, value, wants);
+    }
+  }
+
+  /**
+   * Where to reach the database: {@link Setting#DB_URL} (a password in it percent-encoded: {@code @} as
+   * {@code %40}, {@code /} as {@code %2F}, {@code #} as {@code %23}, {@code :} as {@code %3A}), with
+   * {@link Setting#DB_USER} and {@link Setting#DB_PASSWORD} in place of the URL's user and password when they
+   * are set. A URL that cannot be read is an {@link InvalidSetting} that never shows the URL (it may hold a
+   * password).
+   */
+  public io.vertx.pgclient.PgConnectOptions dbConnectOptions() {
+    io.vertx.pgclient.PgConnectOptions options;
+    try {
+      String url = dbUrl();
+      if (url.indexOf('#') >= 0 || url.indexOf('@') != url.lastIndexOf('@')) {
+        throw new IllegalArgumentException("unescaped # or @"); // read wrongly, or not at all, by the parser
+      }
+      options = io.vertx.pgclient.PgConnectOptions.fromUri(url);
+    } catch (RuntimeException e) {
+      throw new InvalidSetting(DB_URL, "cannot be read as postgresql://user:password@host:port/database: "
+          + "percent-encode any /, @, #, : or % in the password (%2F, %40, %23, %3A, %25), or set the password in "
+          + DB_PASSWORD + " instead (value not shown: it may hold a password)");
+    }
+    String user = configured(Setting.DB_USER);
+    if (user != null) {
+      options.setUser(user);
+    }
+    Object password = json.getValue(DB_PASSWORD); // as it is: a password may begin or end with spaces
+    if (password != null && !password.toString().isEmpty()) {
+      options.setPassword(password.toString());
+    }
+    return options;
   }
 
   /** The configured sign-up mode: {@link #SIGNUP_MODE}, else open or closed by {@link #SIGNUPS_ALLOWED}. */
@@ -253,7 +345,14 @@ public final class Settings {
 
   /** {@link #dbUrl()} with any password masked ({@code user:***@host}): for messages and the start banner. */
   public String dbUrlShown() {
-    return dbUrl().replaceAll(":[^:@/]*@", ":***@");
+    String url = dbUrl();
+    int start = url.indexOf("://") + 3;
+    int at = url.lastIndexOf('@');
+    if (start < 3 || at < start) {
+      return url;
+    }
+    int colon = url.indexOf(':', start);
+    return colon >= 0 && colon < at ? url.substring(0, colon) + ":***" + url.substring(at) : url;
   }
 
   public String publicUrl() {

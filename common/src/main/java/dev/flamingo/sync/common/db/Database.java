@@ -36,12 +36,17 @@ public final class Database {
     return PgConnectOptions.fromUri(url);
   }
 
+  /** The settings' database: the URL with FLAMINGO_DB_USER / FLAMINGO_DB_PASSWORD applied (see Settings). */
+  public static PgConnectOptions connectOptions(Settings settings) {
+    return settings.dbConnectOptions();
+  }
+
   /**
    * Blocking: creates the database if it does not exist yet, then migrates {@code schema}. Run it on a
    * worker (or before Vert.x starts), never on an event loop.
    */
   public static void migrate(Settings settings, String schema) {
-    PgConnectOptions options = connectOptions(settings.dbUrl());
+    PgConnectOptions options = connectOptions(settings);
     ensureDatabase(options);
     String url = jdbcUrl(options, options.getDatabase());
     // several instances of a service (verticle instances in one JVM, replicas in a cluster) start together:
@@ -94,7 +99,7 @@ public final class Database {
   public static Pool pool(Vertx vertx, Settings settings, String schema) {
     int nth = vertx.sharedData().<String, Integer>getLocalMap("flamingo.db.pools").merge(schema, 1, Integer::sum);
     String name = nth == 1 ? "flamingo-" + schema : "flamingo-" + schema + "-" + nth;
-    PgConnectOptions options = connectOptions(settings.dbUrl());
+    PgConnectOptions options = connectOptions(settings);
     options.addProperty("search_path", schema);
     options.addProperty("application_name", "flamingo-" + schema);
     options.setCachePreparedStatements(true); // parse each statement once per connection, like pgbench -M prepared
@@ -116,7 +121,7 @@ public final class Database {
 
   /** Blocking: creates the configured database if missing; fails with a one-line explanation if unreachable. */
   public static void ensureDatabase(Settings settings) {
-    ensureDatabase(connectOptions(settings.dbUrl()));
+    ensureDatabase(connectOptions(settings));
   }
 
   static void ensureDatabase(PgConnectOptions options) {

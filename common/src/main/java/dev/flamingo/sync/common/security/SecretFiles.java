@@ -55,6 +55,18 @@ public final class SecretFiles {
    * on its own secret at once).
    */
   public static void checkDirectory(Path dir, String variable) {
+    checkDirectory(dir, variable, null);
+  }
+
+  /**
+   * As {@link #checkDirectory(Path, String)}, but a directory that already holds every file of {@code files}
+   * (the secrets the server would read there) is accepted read-only: write access is needed only when something
+   * must be created. {@code files} null: write access is always needed.
+   */
+  public static void checkDirectory(Path dir, String variable, java.util.Collection<String> files) {
+    if (files != null && Files.isDirectory(dir) && files.stream().allMatch(f -> Files.isReadable(dir.resolve(f)))) {
+      return; // nothing to create
+    }
     try {
       Files.createDirectories(dir);
     } catch (IOException | UnsupportedOperationException e) {

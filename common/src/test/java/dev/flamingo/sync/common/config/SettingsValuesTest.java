@@ -90,4 +90,69 @@ class SettingsValuesTest {
       }
     }
   }
+
+  static String refusal(String key, String value) {
+    return assertThrows(Settings.InvalidSetting.class, () -> with(key, value).validate()).getMessage();
+  }
+
+  @Test
+  void everySettingIsCheckedByItsKindBeforeAnythingStarts() {
+    assertEquals("FLAMINGO_PUBLIC_URL=sync.example.com is not a public URL: http(s)://host[:port] with no path or"
+        + " query, e.g. https://sync.example.com", refusal(Settings.PUBLIC_URL, "sync.example.com"));
+    for (String bad : new String[] {"ftp://sync.example.com", "https://sync.example.com/app", "https://x.test/?a=1",
+        "https://user@x.test", "https://"}) {
+      assertTrue(refusal(Settings.PUBLIC_URL, bad).startsWith("FLAMINGO_PUBLIC_URL=" + bad + " is not a public URL"), bad);
+    }
+    for (String good : new String[] {"https://sync.example.com", "http://127.0.0.1:8080/", "https://[::1]:8443"}) {
+      with(Settings.PUBLIC_URL, good).validate();
+    }
+    assertEquals("FLAMINGO_HTTP_PORT=80800 is not a port (1 to 65535)", refusal(Settings.HTTP_PORT, "80800"));
+    assertEquals("FLAMINGO_HTTP_PORT=0 is not a port (1 to 65535)", refusal(Settings.HTTP_PORT, "0"));
+    with(Settings.OPS_PORT, "0").validate(); // off
+    assertEquals("FLAMINGO_OPS_PORT=70000 is not a port (0 to 65535)", refusal(Settings.OPS_PORT, "70000"));
+    assertEquals("FLAMINGO_RATE_LIMIT_LOGIN=10 is not a rate limit: COUNT/SECONDS, e.g. 10/60 (10 requests a minute)",
+        refusal(Settings.RATE_LIMIT_LOGIN, "10"));
+    assertTrue(refusal(Settings.RATE_LIMIT_EXPORT, "5/0").startsWith("FLAMINGO_RATE_LIMIT_EXPORT=5/0 is not a rate"));
+    with(Settings.RATE_LIMIT_LOGIN, " 20 / 60 ").validate();
+    assertTrue(refusal(Settings.MAX_ACCOUNT_BYTES, "lots").startsWith("FLAMINGO_MAX_ACCOUNT_BYTES=lots is not a size"));
+    assertEquals("FLAMINGO_AUDIT_BATCH_SIZE=-5 is negative", refusal(Settings.AUDIT_BATCH_SIZE, "-5"));
+    assertTrue(refusal(Settings.METRICS, "maybe").startsWith("FLAMINGO_METRICS=maybe is not a yes/no value"));
+  }
+
+  @Test
+  void anUnknownNameIsRefusedWithTheClosestKnownOne() {
+    assertEquals("FLAMINGO_PUBLIC_ULR is not a setting of this server: did you mean FLAMINGO_PUBLIC_URL? (see"
+        + " docs/configuration.md)", refusal("FLAMINGO_PUBLIC_ULR", "https://sync.example.com"));
+    assertEquals("FLAMINGO_SIGNUP_MOD is not a setting of this server: did you mean FLAMINGO_SIGNUP_MODE? (see"
+        + " docs/configuration.md)", refusal("FLAMINGO_SIGNUP_MOD", "closed"));
+    assertEquals("FLAMINGO_ZZZZZZZZZZZZZZZZZZZ is not a setting of this server (see docs/configuration.md)",
+        refusal("FLAMINGO_ZZZZZZZZZZZZZZZZZZZ", "1"));
+    // names of the scripts, the compose file and the tests are not server settings, and not mistakes
+    for (String other : new String[] {"FLAMINGO_TEST_DATABASE", "FLAMINGO_PROXY_IP", "FLAMINGO_JAVA_OPTS", "PATH"}) {
+      with(other, "x").validate();
+    }
+  }
+
+  @Test
+  void aDatabasePasswordWithSlashAtAndHashIsReadPercentEncodedOrApart() {
+    String password = "p/@#:x%Tr0ub4dor";
+    var encoded = with(Settings.DB_URL, "postgresql://flamingo:p%2F%40%23%3Ax%25Tr0ub4dor@db.test:5432/flamingo")
+        .validate().dbConnectOptions();
+    assertEquals("flamingo", encoded.getUser());
+    assertEquals(password, encoded.getPassword());
+    assertEquals("db.test", encoded.getHost());
+    assertEquals("flamingo", encoded.getDatabase());
+    var apart = new Settings(new JsonObject().put(Settings.DB_URL, "postgresql://ignored:old@db.test/flamingo")
+        .put(Settings.DB_USER, "flamingo").put(Settings.DB_PASSWORD, password)).validate().dbConnectOptions();
+    assertEquals("flamingo", apart.getUser());
+    assertEquals(password, apart.getPassword());
+    for (String raw : new String[] {"p/x", "p@x", "p#x", "p/@#:x"}) {
+      String m = refusal(Settings.DB_URL, "postgresql://flamingo:" + raw + "@db.test:5432/flamingo");
+      assertTrue(m.startsWith("FLAMINGO_DB_URL cannot be read"), m);
+      assertTrue(m.contains("percent-encode") && m.contains("FLAMINGO_DB_PASSWORD"), m);
+      assertFalse(m.contains(raw) || m.contains("\n"), m);
+    }
+    assertEquals("postgresql://flamingo:***@db.test:5432/flamingo",
+        with(Settings.DB_URL, "postgresql://flamingo:p/@#x@db.test:5432/flamingo").dbUrlShown());
+  }
 }
