@@ -47,7 +47,7 @@
     }
     r.data.forEach((i) => {
       const row = document.createElement("tr"); row.dataset.id = i.id;
-      cell(row, i.note || "—"); cell(row, i.status, "status"); cell(row, whenShort(i.expires_at));
+      cell(row, i.note || "—"); cell(row, i.status, "status"); cell(row, whenShort(i.expires_at), "when");
       const actions = cell(row, "", "actions-cell");
       if (i.status === "open") {
         actions.appendChild(button("Revoke", "danger revoke-invite", async () => {
@@ -80,7 +80,7 @@
     const email = cell(row, a.email, "email");
     if (a.is_admin) { email.appendChild(pill("admin")); }
     if (a.disabled) { email.appendChild(pill("disabled", true)); }
-    cell(row, whenShort(a.created_at)); cell(row, whenShort(a.last_seen_at)); cell(row, a.devices);
+    cell(row, whenShort(a.created_at), "when"); cell(row, whenShort(a.last_seen_at), "when"); cell(row, a.devices);
     cell(row, bytes(a.bytes) + " / " + (a.quota_bytes == null ? "default" : bytes(a.quota_bytes)), "usage");
     const actions = cell(row, "", "actions-cell");
     const self = me && a.account_id === me.account_id;
@@ -135,7 +135,7 @@
     }
     r.data.entries.forEach((e) => {
       const row = document.createElement("tr"); row.dataset.id = e.id;
-      cell(row, whenShort(e.at)); cell(row, e.admin_email); cell(row, e.action, "action");
+      cell(row, whenShort(e.at), "when"); cell(row, e.admin_email); cell(row, e.action, "action");
       cell(row, e.target_email || (e.metadata && (e.metadata.mode || e.metadata.invite_id)) || "—"); cell(row, e.ip || "—");
       body.appendChild(row);
     });

@@ -28,9 +28,14 @@ window.cell = (row, value, className) => {
   row.appendChild(td); return td;
 };
 window.when = (iso) => iso ? new Date(iso).toLocaleString() : "never";
-// for table cells, where the full form would not fit the column: "3 Dec 2026, 22:15"
-window.whenShort = (iso) => iso ? new Date(iso).toLocaleString(undefined,
-  { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }) : "never";
+// for table cells, where the full form would not fit the column: "7 Dec 17:02" this year, "3 Dec 2025 22:15" before
+window.whenShort = (iso) => {
+  if (!iso) { return "never"; }
+  const d = new Date(iso);
+  const day = d.toLocaleDateString(undefined, d.getFullYear() === new Date().getFullYear()
+    ? { day: "numeric", month: "short" } : { day: "numeric", month: "short", year: "numeric" });
+  return day + " " + d.toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" });
+};
 // sizes in the units people read: 512 B, 4.0 KiB, 25.0 MiB, 1.0 GiB
 window.bytes = (n) => n == null ? "—" : n < 1024 ? n + " B" : n < 1048576 ? (n / 1024).toFixed(1) + " KiB"
   : n < 1073741824 ? (n / 1048576).toFixed(1) + " MiB" : (n / 1073741824).toFixed(1) + " GiB";

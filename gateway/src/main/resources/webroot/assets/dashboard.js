@@ -56,7 +56,7 @@
       li.dataset.id = d.id;
       const name = document.createElement("strong"); name.className = "name"; name.textContent = d.name;
       const meta = document.createElement("div"); meta.className = "meta";
-      meta.textContent = d.device_type + " · last seen " + when(d.last_seen_at) + (d.status === "expired" ? " · expired" : "");
+      meta.textContent = d.device_type + " · last seen " + whenShort(d.last_seen_at) + (d.status === "expired" ? " · expired" : "");
       const rename = document.createElement("button"); rename.type = "button"; rename.textContent = "Rename"; rename.className = "rename";
       rename.setAttribute("aria-label", "Rename " + d.name);
       rename.addEventListener("click", () => renameInline(li, d));
@@ -106,12 +106,69 @@
     document.querySelectorAll("#settings input").forEach((box) => { box.checked = r.data[box.name] !== false; });
   }
 
+  // what each event type the services record (outbox.audit / AuditEvents) means, in words
+  const EVENTS = {
+    "account.registered": "Account created",
+    "account.deleted": "Account deleted",
+    "account.password_changed": "Password changed",
+    "account.password_reset": "Password reset with a reset link",
+    "account.password_reset_link": "Password reset link made by an admin",
+    "auth.login": "Signed in",
+    "auth.login.failed": "Sign-in failed: wrong password",
+    "auth.login.refused": "Sign-in refused",
+    "auth.logout": "Signed out",
+    "session.revoked": "Signed out everywhere",
+    "session.rotated": "Session renewed",
+    "sync.init": "Device asked to connect",
+    "sync.claim": "Device connected",
+    "sync.denied": "Device request denied",
+    "sync.token": "Device access renewed",
+    "device.renamed": "Device renamed",
+    "device.revoked": "Device revoked",
+    "device.revoke_others": "Every other device signed out",
+    "key.set": "Encryption key stored",
+    "key.rotated": "Encryption key changed",
+    "config.changed": "Sync settings changed",
+    "rate_limit.hit": "Too many attempts: slowed down",
+    "admin.account.deleted": "Admin deleted an account",
+    "admin.account.password_reset": "Admin reset a password",
+    "admin.account.signed_out": "Admin signed an account out",
+    "admin.invite.created": "Admin made an invite link",
+    "admin.invite.revoked": "Admin revoked an invite link",
+    "admin.quota.set": "Admin set a storage quota",
+    "admin.role.password_wrong": "Admin role change: wrong password",
+    "admin.signups.set": "Admin changed sign-ups",
+  };
+  const label = (type) => EVENTS[type] || type.replace(/[._]/g, " ").replace(/^./, (c) => c.toUpperCase());
+
+  // the browser or app an event came from, in two words: "Chrome on Linux"; "" when unknown
+  function agent(ua) {
+    if (!ua) { return ""; }
+    const app = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrom(e|ium)\//.test(ua) ? "Chrome"
+      : /Safari\//.test(ua) ? "Safari" : /flamingo/i.test(ua) ? "Flamingo app" : ua.split(/[\/ ]/)[0];
+    const os = /Windows/.test(ua) ? "Windows" : /Android/.test(ua) ? "Android" : /iPhone|iPad/.test(ua) ? "iOS"
+      : /Mac OS X|Macintosh/.test(ua) ? "macOS" : /Linux/.test(ua) ? "Linux" : "";
+    return os ? app + " on " + os : app;
+  }
+
+  let deviceNames = {};
   async function audit() {
-    const r = await guard(await api("GET", "/api/web/audit?limit=20"));
+    const [r, d] = await Promise.all([guard(await api("GET", "/api/web/audit?limit=20")), api("GET", "/api/web/devices")]);
+    if (d.ok) { deviceNames = {}; d.data.forEach((x) => { deviceNames[x.id] = x.name; }); }
     const body = document.querySelector("#audit tbody");
     body.textContent = "";
     if (!r.ok) { return; }
-    r.data.forEach((e) => { const row = document.createElement("tr"); cell(row, e.event_type); cell(row, e.ip_address || "—"); cell(row, whenShort(e.created_at)); body.appendChild(row); });
+    if (r.data.length === 0) { const row = document.createElement("tr"); cell(row, "Nothing yet.").colSpan = 4; body.appendChild(row); }
+    r.data.forEach((e) => {
+      const m = e.metadata || {};
+      const row = document.createElement("tr");
+      row.dataset.type = e.event_type;
+      cell(row, label(e.event_type)).title = e.event_type;
+      cell(row, (e.device_id && deviceNames[e.device_id]) || m.device_name || agent(e.user_agent) || "—");
+      cell(row, e.ip_address || "—", "ip");
+      const time = cell(row, whenShort(e.created_at), "when"); time.title = when(e.created_at);
+      body.appendChild(row);
+    });
   }
 
   function refresh() { overview(); keyStatus(); devices(); audit(); }
@@ -152,6 +209,35 @@
     document.getElementById("delete-password").value = "";
     if (!r.ok) { fail(r.error); return; }
     location.assign("/login?deleted=1");
+  });
+  // "Download my data" saves the export itself (the route's answer is the API envelope {success, data}: its data)
+  document.getElementById("export").addEventListener("click", async (e) => {
+    e.preventDefault();
+    const link = e.currentTarget;
+    if (link.getAttribute("aria-disabled") === "true") { return; }
+    link.setAttribute("aria-disabled", "true");
+    try {
+      let response;
+      try { response = await fetch(link.href, { credentials: "same-origin" }); } catch (x) { response = null; }
+      if (!response) { notice("The server could not be reached. Check your connection."); return; }
+      let envelope = null;
+      try { envelope = await response.json(); } catch (x) { envelope = null; }
+      if (response.status === 401) { location.assign("/login"); return; }
+      if (!response.ok || !envelope || !envelope.data) {
+        notice((envelope && envelope.error) || "The export did not finish (HTTP " + response.status + "): try again.");
+        return;
+      }
+      const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+      const file = new Blob([JSON.stringify(envelope.data, null, 2) + "\n"], { type: "application/json" });
+      const save = document.createElement("a");
+      save.href = URL.createObjectURL(file);
+      save.download = named ? named[1] : "flamingo-export.json";
+      document.body.appendChild(save); save.click(); save.remove();
+      setTimeout(() => URL.revokeObjectURL(save.href), 60000);
+      notice("Your data is saved as " + save.download + ".");
+    } finally {
+      link.removeAttribute("aria-disabled");
+    }
   });
   document.getElementById("signout").addEventListener("click", async () => {
     await api("POST", "/api/auth/logout", {});

@@ -24,30 +24,38 @@
   }
 
   // Whether this page may offer "Create account": the server's sign-up mode, and an invite link's token.
+  // An invite link's token is checked first: a used, revoked or expired one says so at once, not after the form.
   async function signupMode() {
-    if (invite) {
+    const r = await api("GET", "/api/auth/signups" + (invite ? "?invite=" + encodeURIComponent(invite) : ""));
+    const mode = r.ok ? r.data.mode : "open";
+    if (invite && (!r.ok || r.data.invite_open)) {
       show("invite-hint", true);
       document.getElementById("password").setAttribute("autocomplete", "new-password");
       document.getElementById("register-submit").classList.add("primary");
       document.getElementById("signin-submit").classList.remove("primary");
       return;
     }
-    const r = await api("GET", "/api/auth/signups");
-    const mode = r.ok ? r.data.mode : "open";
     if (mode === "open") { return; }
+    if (invite) { show("invite-ended", true); show("register-submit", false); return; }
     show("register-submit", false);
     text("signup-hint", mode === "closed" ? "Sign-ups are closed on this server."
       : "New accounts on this server need an invite link from its admin.");
     show("signup-hint", true);
   }
 
+  // to /complete, which says "Device connected" only when this tab just connected one (opened alone it says so)
+  function connected(device) {
+    try { sessionStorage.setItem("flamingo.connected", JSON.stringify({ device: device || "", at: Date.now() })); } catch (e) { /* private mode */ }
+    location.assign("/complete");
+  }
+
   async function signedIn(account) {
-    show("signout", true);
+    show("account-footer", true);
     if (!token) { location.assign("/dashboard"); return; }
     text("who", account.email);
     const req = await api("GET", "/api/web/device-request?token=" + encodeURIComponent(token));
     if (!req.ok || req.data.status !== "pending") {
-      if (req.ok && req.data.status === "claimed") { location.assign("/complete"); return; }
+      if (req.ok && req.data.status === "claimed") { connected(req.data.device_name); return; }
       only("ended");
       return;
     }
@@ -94,7 +102,7 @@
     show("authorize-error", false);
     button.disabled = true;
     const r = await api("POST", "/api/sync/claim", { temp_token: token, password });
-    if (r.ok) { clearInterval(countdown); location.assign("/complete"); return; }
+    if (r.ok) { clearInterval(countdown); connected(document.getElementById("req-device").textContent); return; }
     button.disabled = false; // usable again for another try
     text("authorize-error", r.error); show("authorize-error", true);
     show("confirm", true);

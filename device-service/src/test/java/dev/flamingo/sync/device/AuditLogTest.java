@@ -156,6 +156,20 @@ class AuditLogTest {
     assertEquals(2, log.size(), log.encode());
   }
 
+  /** IPs answer in their RFC 5952 form, also those recorded in the long form ("0:0:0:0:0:0:0:1") before. */
+  @Test
+  void ipv6AddressesAnswerInTheirShortForm() {
+    long account = Fixture.newAccount();
+    Instant t0 = Instant.now().minusSeconds(10).truncatedTo(ChronoUnit.MILLIS);
+    publishAll(event("auth.login", account, "0:0:0:0:0:0:0:1", 1, t0),
+        event("auth.login", account, "2001:DB8:0:0:0:0:0:1", 2, t0.plusSeconds(1)),
+        event("auth.login", account, "10.1.1.1", 3, t0.plusSeconds(2)));
+    JsonArray log = audit(account, new JsonObject());
+    assertEquals("10.1.1.1", log.getJsonObject(0).getString("ip_address"));
+    assertEquals("2001:db8::1", log.getJsonObject(1).getString("ip_address"));
+    assertEquals("::1", log.getJsonObject(2).getString("ip_address"), log.encode());
+  }
+
   @Test
   void oddEventsAreStoredSafelyOrIgnored() {
     long account = Fixture.newAccount();

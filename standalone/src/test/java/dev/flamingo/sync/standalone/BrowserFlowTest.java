@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -73,6 +74,17 @@ class BrowserFlowTest {
   void freshBrowser() {
     browser.get(base + "/complete"); // any page of ours, so that the cookies are ours to delete
     browser.manage().deleteAllCookies();
+  }
+
+  /** /complete opened on its own (nothing was connected in this tab) does not say "Device connected". */
+  @Test
+  void theCompletePageOpenedAloneSaysNoDeviceWasConnected() {
+    ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+    browser.get(base + "/complete");
+    visible("complete-none");
+    assertFalse(browser.findElement(By.id("complete-done")).isDisplayed(), "nothing happened: no \"Device connected\"");
+    assertFalse(browser.getTitle().startsWith("Device connected"), browser.getTitle());
+    shot("complete-alone");
   }
 
   @Test

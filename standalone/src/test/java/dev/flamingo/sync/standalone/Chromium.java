@@ -37,6 +37,11 @@ final class Chromium {
 
   /** A new browser; files it downloads land in {@code downloads}. */
   static WebDriver start(Path downloads) throws IOException {
+    return start(downloads, 1200);
+  }
+
+  /** A new browser with a window {@code width} px wide; files it downloads land in {@code downloads}. */
+  static WebDriver start(Path downloads, int width) throws IOException {
     require();
     Files.createDirectories(SHOTS);
     Files.createDirectories(downloads);
@@ -44,11 +49,12 @@ final class Chromium {
     options.setBinary(BINARY);
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-        "--window-size=1200,1000");
+        "--window-size=" + width + ",1000");
     options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
         "download.prompt_for_download", false));
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.PERFORMANCE, Level.ALL); // the DevTools network events: which cookies a request carried
+    logs.enable(LogType.BROWSER, Level.ALL); // the console: a CSP violation shows there
     options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
         .usingAnyFreePort().build();

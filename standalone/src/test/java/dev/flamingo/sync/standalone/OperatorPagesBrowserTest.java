@@ -227,8 +227,19 @@ class OperatorPagesBrowserTest {
         .put("password", "eve's password"));
     assertEquals(403, without.status, without.toString());
 
+    String token = link.substring(link.indexOf("invite=") + 7);
+    assertTrue(client.get("/api/auth/signups?invite=" + token, null).data().getBoolean("invite_open"), "the invite is open");
+    assertFalse(client.get("/api/auth/signups?invite=flm_inv_nonesuch", null).data().getBoolean("invite_open"));
+    assertFalse(client.get("/api/auth/signups", null).data().containsKey("invite_open"), "only with an invite");
+    browser.get(base + "/login?invite=flm_inv_nonesuch");
+    visible("invite-ended");
+    assertFalse(browser.findElement(By.id("invite-hint")).isDisplayed(), "a dead invite promises nothing");
+    assertFalse(browser.findElement(By.id("register-submit")).isDisplayed(), "nor offers Create account");
+    Chromium.shot(browser, "login-invite-ended");
     browser.get(link);
     visible("invite-hint");
+    assertFalse(browser.findElement(By.id("invite-ended")).isDisplayed());
+    assertFalse(browser.findElement(By.tagName("footer")).isDisplayed(), "no dangling \"Account ·\" signed out");
     Chromium.shot(browser, "login-invite");
     browser.findElement(By.id("email")).sendKeys("dana@example.com");
     browser.findElement(By.id("password")).sendKeys("dana's password");
@@ -237,7 +248,10 @@ class OperatorPagesBrowserTest {
     wait.until(ExpectedConditions.textToBe(By.id("who"), "dana@example.com"));
     assertFalse(browser.findElement(By.id("admin-link")).isDisplayed(), "dana is no admin");
 
-    String token = link.substring(link.indexOf("invite=") + 7);
+    assertFalse(client.get("/api/auth/signups?invite=" + token, null).data().getBoolean("invite_open"), "used: no longer open");
+    browser.manage().deleteAllCookies();
+    browser.get(link);
+    visible("invite-ended");
     Response again = client.post("/api/auth/register", null, new JsonObject().put("email", "mallory@example.com")
         .put("password", "mallory's password").put("invite", token));
     assertEquals(403, again.status, "an invite admits one sign-up: " + again);
@@ -273,8 +287,8 @@ class OperatorPagesBrowserTest {
     clearDownloads();
     browser.findElement(By.id("export")).click();
     Path file = downloaded();
-    JsonObject export = new JsonObject(Files.readString(file));
-    JsonObject data = export.getJsonObject("data");
+    JsonObject data = new JsonObject(Files.readString(file));
+    assertFalse(data.containsKey("success"), "the file is the export itself, not the API envelope: " + data.fieldNames());
     assertEquals("flamingo-export/1", data.getString("format"));
     assertEquals(email, data.getJsonObject("account").getString("email"));
     assertEquals(blob, data.getJsonArray("data").getJsonObject(0).getString("encrypted_blob"));

@@ -78,9 +78,26 @@ public final class SignupPolicy {
         : Future.failedFuture(new ServiceException(403, INVITE_ENDED)));
   }
 
-  /** AUTH_SIGNUPS_GET → {mode, default_mode}. */
+  /**
+   * AUTH_SIGNUPS_GET {invite?} → {mode, default_mode, invite_open?}: with an invite token, whether it could admit a
+   * sign-up now (not used, revoked or expired), so the sign-in page does not promise what the link cannot give.
+   */
   public Future<JsonObject> get(JsonObject body, RequestContext ctx) {
-    return mode().map(mode -> Reply.data(modes(mode)));
+    Object invite = body == null ? null : body.getValue("invite");
+    return mode().compose(mode -> {
+      JsonObject data = modes(mode);
+      if (invite == null) {
+        return Future.succeededFuture(Reply.data(data));
+      }
+      return inviteOpen(invite instanceof String s ? s : "").map(open -> Reply.data(data.put("invite_open", open)));
+    });
+  }
+
+  private Future<Boolean> inviteOpen(String invite) {
+    if (!invite.startsWith(INVITE_PREFIX) || invite.length() > 200) {
+      return Future.succeededFuture(false);
+    }
+    return store.isOpen(Tokens.sha256(invite));
   }
 
   /** AUTH_ADMIN_SIGNUPS_PUT {mode} → {mode, default_mode}; audited admin.signups.set. */

@@ -188,9 +188,13 @@ public final class Addresses {
       .replies("account_id: integer|null");
 
   // --- auth-service: account lifecycle and operators' tools (admins: the stored admin role; docs/operating.md) ---
-  /** Sign-ups are open, invite-only or closed (no login needed). */
+  /**
+   * Sign-ups are open, invite-only or closed (no login needed); with an invite token, invite_open says whether it
+   * could admit a sign-up now (absent without one).
+   */
   public static final String AUTH_SIGNUPS_GET = request("flamingo.auth.v1.signups.get")
-      .replies("mode: string", "default_mode: string");
+      .takes("invite: string")
+      .replies("mode: string", "default_mode: string", "invite_open: boolean");
   /** Audited admin.signups.set. */
   public static final String AUTH_ADMIN_SIGNUPS_PUT = request("flamingo.auth.v1.admin.signups.put")
       .needs("account")

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.device.audit;
 
 import dev.flamingo.sync.device.support.Times;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -83,6 +84,18 @@ public final class AuditStore {
         .map(RowSet::rowCount);
   }
 
+  /**
+   * An IP address in its RFC 5952 text form ("::1", not "0:0:0:0:0:0:0:1", as events recorded before the gateway
+   * normalised its peer address hold it); anything that is not an IP literal as it is. No DNS.
+   */
+  static String shortForm(String ip) {
+    if (ip == null || !NetUtil.isValidIpV4Address(ip) && !NetUtil.isValidIpV6Address(ip)) {
+      return ip;
+    }
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(ip);
+    return bytes == null ? ip : NetUtil.bytesToIpAddress(bytes);
+  }
+
   private static JsonArray events(RowSet<Row> rows) {
     JsonArray array = new JsonArray();
     for (Row r : rows) {
@@ -91,7 +104,7 @@ public final class AuditStore {
       array.add(new JsonObject()
           .put("id", r.getLong("id"))
           .put("event_type", r.getString("event_type"))
-          .put("ip_address", r.getString("ip_address"))
+          .put("ip_address", shortForm(r.getString("ip_address")))
           .put("metadata", metadata instanceof JsonObject m ? m : new JsonObject())
           .put("created_at", Times.iso(r.getOffsetDateTime("created_at")))
           .put("device_id", device == null ? null : device.toString())

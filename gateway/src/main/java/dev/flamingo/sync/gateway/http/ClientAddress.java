@@ -26,7 +26,8 @@ public final class ClientAddress {
 
   public String of(HttpServerRequest request) {
     SocketAddress remote = request.remoteAddress();
-    String peer = remote == null ? "unknown" : remote.hostAddress();
+    // the peer in its RFC 5952 form too ("::1", never "0:0:0:0:0:0:0:1"), as the audit log and rate limits show it
+    String peer = remote == null ? "unknown" : shortForm(remote.hostAddress());
     if (!trusted(peer)) {
       return peer;
     }
@@ -51,6 +52,12 @@ public final class ClientAddress {
       lastTrusted = literal;
     }
     return lastTrusted;
+  }
+
+  /** {@code ip} in its normal (RFC 5952) form when it is an IP literal, else as it is. */
+  static String shortForm(String ip) {
+    String literal = IpRange.literal(ip);
+    return literal == null ? ip : literal;
   }
 
   boolean trusted(String ip) {

@@ -41,9 +41,20 @@ public final class AccountRoutes {
         .handler(ctx -> bus.forward(ctx, Addresses.AUTH_PASSWORD_RESET_COMPLETE, JsonBodies.object(ctx)));
     // deleting one's account checks the password: limited like a sign-in (WebRoutes answers it)
     router.post("/api/web/account/delete").handler(loginLimit);
-    // whether the sign-in page offers sign-up: {mode} only (open, invite-only or closed)
-    router.get("/api/auth/signups").handler(ctx -> bus.request(ctx, Addresses.AUTH_SIGNUPS_GET, new JsonObject(),
-        reply -> Envelope.ok(ctx, new JsonObject().put("mode", reply.getJsonObject("data").getValue("mode")))));
+    // whether the sign-in page offers sign-up: {mode} only (open, invite-only or closed); with ?invite=TOKEN (an
+    // invite link's page) also {invite_open}: whether that invite could admit a sign-up now
+    router.get("/api/auth/signups").handler(ctx -> {
+      String invite = ctx.request().getParam("invite");
+      JsonObject query = invite == null ? new JsonObject() : new JsonObject().put("invite", invite);
+      bus.request(ctx, Addresses.AUTH_SIGNUPS_GET, query, reply -> {
+        JsonObject data = reply.getJsonObject("data");
+        JsonObject answer = new JsonObject().put("mode", data.getValue("mode"));
+        if (invite != null) {
+          answer.put("invite_open", data.getBoolean("invite_open", false));
+        }
+        Envelope.ok(ctx, answer);
+      });
+    });
   }
 
   void clearCookie(RoutingContext ctx) {
