@@ -75,6 +75,13 @@ class StandaloneOutputIT {
       assertFalse(other.contains("FLAMINGO_PUBLIC_URL=http://localhost") || other.contains("FLAMINGO_PUBLIC_URL=http://127."),
           other);
       assertTrue(line(out, "Flamingo Sync is running").contains("FLAMINGO_PUBLIC_URL is not set"), out);
+      // issue 26: where it listens (every interface by default, not "this machine only"), whether sign-ups are
+      // open, and, with no admin yet (auth-service's answer over the bus), the command that makes the first
+      assertFalse(out.contains("this machine only"), out);
+      assertTrue(line(out, "Listening on").contains("every interface (0.0.0.0), port " + server.port), out);
+      assertTrue(line(out, "Sign-ups:").contains("open: anyone who reaches the server can create an account"), out);
+      assertTrue(line(out, "admin grant").contains("No admin yet: sign up at " + local + "/login, then run:"
+          + " bin/standalone admin grant EMAIL"), out);
     }
   }
 
@@ -84,6 +91,7 @@ class StandaloneOutputIT {
     String publicUrl = "http://flamingo.example.test:" + port;
     try (TestDatabase db = TestDatabase.create();
         Server server = Server.start("json", db, port, Map.of("FLAMINGO_LOG_FORMAT", "json", "FLAMINGO_PUBLIC_URL", publicUrl,
+            "FLAMINGO_HTTP_HOST", "127.0.0.1", "FLAMINGO_SIGNUP_MODE", "invite-only",
             // DEBUG: more lines that must be JSON, and Micrometer logs a second duplicate registration at DEBUG
             // (the first at WARN, and that one is Vert.x's, dropped on purpose): ours must be none of them
             "FLAMINGO_LOG_LEVEL", "DEBUG"))) {
@@ -133,6 +141,14 @@ class StandaloneOutputIT {
       assertEquals(true, banner.getValue("public_url_set"));
       assertTrue(banner.getString("message").contains("In the Flamingo app, set the sync server URL to " + publicUrl),
           banner.encode());
+      // the listening address, the sign-up mode and the first admin's command as fields too
+      assertEquals("127.0.0.1", banner.getString("http_host"), banner.encode());
+      assertEquals(port, banner.getValue("http_port"), banner.encode());
+      assertEquals(true, banner.getValue("loopback_only"), banner.encode());
+      assertEquals(false, banner.getValue("listens_everywhere"), banner.encode());
+      assertEquals("invite-only", banner.getString("signup_mode"), banner.encode());
+      assertEquals(0, banner.getValue("admins"), banner.encode());
+      assertEquals("bin/standalone admin grant EMAIL", banner.getString("first_admin_command"), banner.encode());
     }
   }
 
