@@ -53,6 +53,17 @@ class StandaloneOutputIT {
     try (TestDatabase db = TestDatabase.create(); Server server = Server.start("text", db, Map.of())) {
       String metrics = get(server.port, "/metrics", null).body(); // the first request
       assertDocumentedMetersAtStart(metrics);
+      // issue 26: a statement counter for each service, not data's only; readiness pings every service's database
+      Map<String, Double> before = new LinkedHashMap<>();
+      for (String service : SERVICES) {
+        before.put(service, statements(metrics, service));
+      }
+      assertEquals(200, get(server.port, "/health/ready", null).statusCode());
+      String after = get(server.port, "/metrics", null).body();
+      for (String service : SERVICES) {
+        assertTrue(statements(after, service) > before.get(service),
+            service + "'s statements did not move with /health/ready: " + before + "\n" + flamingo(after));
+      }
       get(server.port, "/api/no-such-route", null);
       server.awaitStdout("/api/no-such-route");
       server.stop();
@@ -174,7 +185,8 @@ class StandaloneOutputIT {
         "flamingo_http_errors_total{class=\"5xx\"}"));
     samples.put("flamingo_rate_limit_hits_total", List.of("register", "login", "login_email", "init", "token").stream()
         .map(l -> "flamingo_rate_limit_hits_total{limit=\"" + l + "\"}").toList());
-    samples.put("flamingo_db_statements_total", List.of("flamingo_db_statements_total{service=\"data\"}"));
+    samples.put("flamingo_db_statements_total", SERVICES.stream()
+        .map(s -> "flamingo_db_statements_total{service=\"" + s + "\"}").toList());
     for (String name : documented) {
       assertTrue(metrics.lines().anyMatch(l -> l.startsWith("# HELP " + name + " ") && !l.substring(name.length() + 8).isBlank()),
           "no HELP text for " + name + ":\n" + flamingo(metrics));
@@ -188,6 +200,15 @@ class StandaloneOutputIT {
         "flamingo_blob_bytes_written_total 0.0", "flamingo_rate_limit_hits_total{limit=\"login\"} 0.0")) {
       assertTrue(metrics.contains("\n" + zero + "\n"), zero + " at start:\n" + flamingo(metrics));
     }
+  }
+
+  static final List<String> SERVICES = List.of("auth", "data", "device");
+
+  /** {@code flamingo_db_statements_total{service}} on a scrape (fails when it is not there). */
+  static double statements(String metrics, String service) {
+    String sample = "flamingo_db_statements_total{service=\"" + service + "\"} ";
+    return metrics.lines().filter(l -> l.startsWith(sample)).mapToDouble(l -> Double.parseDouble(l.substring(sample.length())))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + sample + "on /metrics:\n" + flamingo(metrics)));
   }
 
   static String flamingo(String metrics) {
