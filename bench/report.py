@@ -8,8 +8,8 @@
   report.py rss PID...              -> VmRSS of the processes together, MiB
   report.py statements URL...       -> "SOURCE COUNT": the Vert.x SQL client's query count summed over the
                                        /metrics pages (every pool of every service: each statement, BEGIN and
-                                       COMMIT is one), else flamingo_db_statements_total (data-service's own
-                                       count), else "none 0"
+                                       COMMIT is one), else flamingo_db_statements_total (every service's own
+                                       count, the outbox relays' polling left out), else "none 0"
   report.py memory URL              -> heap, non-heap, metaspace and direct memory the JVM reports
   report.py table ROWS META [--write RESULTS.md]
 """
@@ -71,7 +71,7 @@ def rss(pids):
 
 
 def statements(urls):
-    # every service's pools first: flamingo_db_statements_total counts data-service's statements only
+    # the SQL client's count first: flamingo_db_statements_total leaves out the outbox relays' polling
     sums = {"vertx_sql_processing_time_seconds_count": 0.0, "flamingo_db_statements_total": 0.0}
     seen = set()
     for url in urls:

@@ -313,7 +313,7 @@ fi
 # ---------------------------------------------------------------- the tables
 case "$stmt_source" in
   vertx_sql_processing_time_seconds_count) s="delta of the Vert.x SQL client's query count (\`vertx_sql_processing_time_seconds_count\`: every pool of every service on every node, each statement, BEGIN and COMMIT one round trip) ÷ requests" ;;
-  flamingo_db_statements_total) s="the SQL client's count is absent: delta of \`flamingo_db_statements_total\` (data-service's statements only) ÷ requests" ;;
+  flamingo_db_statements_total) s="the SQL client's count is absent: delta of \`flamingo_db_statements_total\` (every service's statements but the outbox relays' polling) ÷ requests" ;;
   *) s="n/a (no statement counter on /metrics)" ;;
 esac
 printf 'stmt_source\t%s\n' "$s" >> "$meta"

@@ -140,6 +140,7 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_ADMIN_PASSWORD_RESET, admin::resetPassword)
         .on(Addresses.AUTH_PASSWORD_RESET_COMPLETE, new PasswordReset(vertx, pool, sessions)::complete)
         .on(Addresses.AUTH_ADMIN_FIGURES, admin::figures)
+        .on(Addresses.AUTH_ADMIN_EXISTS, admin::exists)
         .on(Addresses.AUTH_ADMIN_ROLE, admin::setRole)
         .on(Addresses.AUTH_ADMIN_LOG, admin::log)
         .on(Addresses.AUTH_ADMIN_QUOTA_LOGGED, admin::quotaSet)

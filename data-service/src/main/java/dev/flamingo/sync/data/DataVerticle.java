@@ -19,7 +19,6 @@ import dev.flamingo.sync.data.key.KeyStore;
 import dev.flamingo.sync.data.key.KekSource;
 import dev.flamingo.sync.data.key.KeyWrapper;
 import dev.flamingo.sync.data.support.DataSettings;
-import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.data.support.Events;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -57,7 +56,6 @@ public class DataVerticle extends VerticleBase {
           BlobService blobs = new BlobService(new BlobStore(pool), limits, events);
           BlobWire wire = new BlobWire(blobs);
           AccountDataService accountData = new AccountDataService(new AccountDataStore(pool), limits, events);
-          DbStatements.register();
           consumers = new ServiceConsumers(vertx);
           return consumers
               .on(Addresses.DATA_PING, Database.ping(pool, "data"))

@@ -5,7 +5,7 @@ import static dev.flamingo.sync.data.DataFixture.seal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.flamingo.sync.common.bus.Addresses;
-import dev.flamingo.sync.data.support.DbStatements;
+import dev.flamingo.sync.common.db.DbStatements;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.List;
@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11: every blob PUT (new item, overwrite, conditional, refused) and every read on the hot path is
- * one statement round trip to Postgres, as seen by the SQL client itself; data-service's own counter
- * ({@code flamingo_db_statements_total}) agrees with it.
+ * one statement round trip to Postgres, as seen by the SQL client itself; the counter of common's counted pool
+ * ({@code flamingo_db_statements_total{service="data"}}) agrees with it.
  */
 class BlobStatementsTest {
   static final int MAX_ACCOUNT = 3000;
@@ -28,10 +28,10 @@ class BlobStatementsTest {
   /** The statements {@code call} sent, checked against data-service's own count. */
   static List<String> statementsOf(Runnable call) {
     int mark = log.mark();
-    long counted = DbStatements.total();
+    long counted = DbStatements.total("data");
     call.run();
     List<String> sent = log.since(mark);
-    assertEquals(sent.size(), DbStatements.total() - counted, () -> "flamingo_db_statements_total disagrees: " + sent);
+    assertEquals(sent.size(), DbStatements.total("data") - counted, () -> "flamingo_db_statements_total disagrees: " + sent);
     return sent;
   }
 

@@ -70,7 +70,7 @@ public final class StandaloneMain {
       System.exit(1);
       return;
     }
-    StartBanner.of(settings).show(System.out);
+    StartBanner.asking(vertx, settings).show(System.out);
     GracefulShutdown.install(vertx, "Flamingo Sync");
   }
 

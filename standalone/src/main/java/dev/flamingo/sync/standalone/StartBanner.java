@@ -1,8 +1,12 @@
 package dev.flamingo.sync.standalone;
 
+import dev.flamingo.sync.common.bus.Addresses;
+import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.ops.LogFormat;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -20,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What the one-box server says once it is up: the URL to put into the Flamingo app and, while
  * {@code FLAMINGO_PUBLIC_URL} is not set (every URL the server hands out then says localhost), the
- * address(es) of this machine that other machines would use, as the value to set. Plain lines on stdout in
+ * address(es) of this machine that other machines would use, as the value to set; where it listens
+ * ({@code FLAMINGO_HTTP_HOST}: every interface, loopback only, or one address); whether sign-ups are open; and, while
+ * no admin exists, the command that makes the first. Plain lines on stdout in
  * the TEXT log format; one log event (logger {@code flamingo.start}, the facts as fields) in JSON, so that
  * stdout stays one JSON object a line.
  */
@@ -29,17 +35,101 @@ final class StartBanner {
   /** Interfaces of containers and VMs on this machine: their addresses are not for other machines. */
   private static final List<String> LOCAL_ONLY = List.of("docker", "veth", "br-", "podman", "cni", "virbr", "vnet", "flannel");
 
+  /** The command that makes an account an admin (auth-service's AdminCommand through bin/standalone). */
+  static final String ADMIN_GRANT = "bin/standalone admin grant EMAIL";
+
   private final Settings settings;
   private final List<String> addresses;
+  private final String signupMode;
+  private final Long admins;
 
   StartBanner(Settings settings, List<String> addresses) {
-    this.settings = settings;
-    this.addresses = addresses;
+    this(settings, addresses, settings.signupMode(), null);
   }
 
-  /** The banner for this machine's network addresses. */
-  static StartBanner of(Settings settings) {
-    return new StartBanner(settings, networkAddresses());
+  /**
+   * @param signupMode the sign-up mode in force (auth-service's answer, else the configured one)
+   * @param admins the number of enabled admins, or null when auth-service did not say
+   */
+  StartBanner(Settings settings, List<String> addresses, String signupMode, Long admins) {
+    this.settings = settings;
+    this.addresses = addresses;
+    this.signupMode = signupMode;
+    this.admins = admins;
+  }
+
+  /** The banner for this machine's network addresses, with the sign-up mode and admin count auth-service gave. */
+  static StartBanner of(Settings settings, String signupMode, Long admins) {
+    return new StartBanner(settings, networkAddresses(), signupMode, admins);
+  }
+
+  /**
+   * The banner with auth-service's answers (over the bus: the sign-up mode in force, and how many admins there are);
+   * the configured sign-up mode and "if you have no admin yet" when it does not answer in time. Blocking: call it
+   * off the event loop (the start thread).
+   */
+  static StartBanner asking(io.vertx.core.Vertx vertx, Settings settings) {
+    String mode = settings.signupMode();
+    Long admins = null;
+    try {
+      mode = ask(vertx, Addresses.AUTH_SIGNUPS_GET).getString("mode", mode);
+      admins = ask(vertx, Addresses.AUTH_ADMIN_EXISTS).getLong("admins");
+    } catch (RuntimeException e) {
+      LOG.debug("auth-service did not say the sign-up mode or the admins for the banner", e);
+    }
+    return of(settings, mode, admins);
+  }
+
+  private static JsonObject ask(io.vertx.core.Vertx vertx, String address) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(5_000)
+        .addHeader(RequestContext.H_CONTRACT, RequestContext.CONTRACT_VERSION)
+        .addHeader(RequestContext.H_REQUEST_ID, "start-banner");
+    Object body = vertx.eventBus().request(address, new JsonObject(), options).await().body();
+    return ((JsonObject) body).getJsonObject("data");
+  }
+
+  /** Where the gateway listens: every interface, loopback only, or the one address FLAMINGO_HTTP_HOST names. */
+  String listening() {
+    String host = settings.string(Setting.HTTP_HOST);
+    int port = settings.integer(Setting.HTTP_PORT);
+    if (listensEverywhere()) {
+      return "Listening on every interface (" + host + "), port " + port + " (FLAMINGO_HTTP_HOST): other machines can"
+          + " connect";
+    }
+    if (listensOnLoopbackOnly()) {
+      return "Listening on loopback only (" + host + "), port " + port + " (FLAMINGO_HTTP_HOST): other machines cannot"
+          + " connect";
+    }
+    return "Listening on " + host + " only, port " + port + " (FLAMINGO_HTTP_HOST)";
+  }
+
+  private boolean listensEverywhere() {
+    String host = settings.string(Setting.HTTP_HOST);
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isEmpty();
+  }
+
+  /** Whether anyone may create an account. */
+  String signups() {
+    return switch (signupMode) {
+      case "open" -> "Sign-ups: open: anyone who reaches the server can create an account"
+          + " (FLAMINGO_SIGNUP_MODE, or the admin page)";
+      case "invite-only" -> "Sign-ups: invite-only: an account needs an invite link from an admin";
+      case "closed" -> "Sign-ups: closed: no new accounts";
+      default -> "Sign-ups: " + signupMode;
+    };
+  }
+
+  /** How to make the first admin: null when there is one. */
+  String firstAdmin() {
+    if (admins != null && admins > 0) {
+      return null;
+    }
+    String signUp = "open".equals(signupMode)
+        ? "sign up at " + settings.publicUrl() + "/login"
+        : "start once with FLAMINGO_SIGNUP_MODE=open (sign-ups are " + signupMode + "), sign up at "
+            + settings.publicUrl() + "/login";
+    String then = ", then run: " + ADMIN_GRANT;
+    return admins == null ? "If you have no admin yet: " + signUp + then : "No admin yet: " + signUp + then;
   }
 
   boolean publicUrlSet() {
@@ -84,8 +174,15 @@ final class StartBanner {
     if (publicUrlSet()) {
       lines.add("Flamingo Sync is running: " + url + " (FLAMINGO_PUBLIC_URL)");
     } else {
-      lines.add("Flamingo Sync is running: " + url + " (this machine only: FLAMINGO_PUBLIC_URL is not set)");
+      lines.add("Flamingo Sync is running: " + url + " (FLAMINGO_PUBLIC_URL is not set)");
+    }
+    lines.add(listening());
+    if (!publicUrlSet()) {
       lines.add(otherMachines());
+    }
+    lines.add(signups());
+    if (firstAdmin() != null) {
+      lines.add(firstAdmin());
     }
     lines.add("Database: " + settings.dbUrlShown());
     lines.add("Secrets (JWT key, key-encryption key) in: " + secretsDir());
@@ -108,6 +205,17 @@ final class StartBanner {
           .addKeyValue("public_url_set", publicUrlSet());
       if (!publicUrlSet()) {
         event = event.addKeyValue("other_machines_urls", String.join(" ", otherMachineUrls()));
+      }
+      event = event.addKeyValue("http_host", settings.string(Setting.HTTP_HOST))
+          .addKeyValue("http_port", settings.integer(Setting.HTTP_PORT))
+          .addKeyValue("listens_everywhere", listensEverywhere())
+          .addKeyValue("loopback_only", listensOnLoopbackOnly())
+          .addKeyValue("signup_mode", signupMode);
+      if (admins != null) {
+        event = event.addKeyValue("admins", admins);
+      }
+      if (firstAdmin() != null) {
+        event = event.addKeyValue("first_admin_command", ADMIN_GRANT);
       }
       event.addKeyValue("database", settings.dbUrlShown())
           .addKeyValue("secrets_dir", secretsDir())

@@ -53,6 +53,17 @@ class StandaloneOutputIT {
     try (TestDatabase db = TestDatabase.create(); Server server = Server.start("text", db, Map.of())) {
       String metrics = get(server.port, "/metrics", null).body(); // the first request
       assertDocumentedMetersAtStart(metrics);
+      // issue 26: a statement counter for each service, not data's only; readiness pings every service's database
+      Map<String, Double> before = new LinkedHashMap<>();
+      for (String service : SERVICES) {
+        before.put(service, statements(metrics, service));
+      }
+      assertEquals(200, get(server.port, "/health/ready", null).statusCode());
+      String after = get(server.port, "/metrics", null).body();
+      for (String service : SERVICES) {
+        assertTrue(statements(after, service) > before.get(service),
+            service + "'s statements did not move with /health/ready: " + before + "\n" + flamingo(after));
+      }
       get(server.port, "/api/no-such-route", null);
       server.awaitStdout("/api/no-such-route");
       server.stop();
@@ -75,6 +86,13 @@ class StandaloneOutputIT {
       assertFalse(other.contains("FLAMINGO_PUBLIC_URL=http://localhost") || other.contains("FLAMINGO_PUBLIC_URL=http://127."),
           other);
       assertTrue(line(out, "Flamingo Sync is running").contains("FLAMINGO_PUBLIC_URL is not set"), out);
+      // issue 26: where it listens (every interface by default, not "this machine only"), whether sign-ups are
+      // open, and, with no admin yet (auth-service's answer over the bus), the command that makes the first
+      assertFalse(out.contains("this machine only"), out);
+      assertTrue(line(out, "Listening on").contains("every interface (0.0.0.0), port " + server.port), out);
+      assertTrue(line(out, "Sign-ups:").contains("open: anyone who reaches the server can create an account"), out);
+      assertTrue(line(out, "admin grant").contains("No admin yet: sign up at " + local + "/login, then run:"
+          + " bin/standalone admin grant EMAIL"), out);
     }
   }
 
@@ -84,6 +102,7 @@ class StandaloneOutputIT {
     String publicUrl = "http://flamingo.example.test:" + port;
     try (TestDatabase db = TestDatabase.create();
         Server server = Server.start("json", db, port, Map.of("FLAMINGO_LOG_FORMAT", "json", "FLAMINGO_PUBLIC_URL", publicUrl,
+            "FLAMINGO_HTTP_HOST", "127.0.0.1", "FLAMINGO_SIGNUP_MODE", "invite-only",
             // DEBUG: more lines that must be JSON, and Micrometer logs a second duplicate registration at DEBUG
             // (the first at WARN, and that one is Vert.x's, dropped on purpose): ours must be none of them
             "FLAMINGO_LOG_LEVEL", "DEBUG"))) {
@@ -133,6 +152,14 @@ class StandaloneOutputIT {
       assertEquals(true, banner.getValue("public_url_set"));
       assertTrue(banner.getString("message").contains("In the Flamingo app, set the sync server URL to " + publicUrl),
           banner.encode());
+      // the listening address, the sign-up mode and the first admin's command as fields too
+      assertEquals("127.0.0.1", banner.getString("http_host"), banner.encode());
+      assertEquals(port, banner.getValue("http_port"), banner.encode());
+      assertEquals(true, banner.getValue("loopback_only"), banner.encode());
+      assertEquals(false, banner.getValue("listens_everywhere"), banner.encode());
+      assertEquals("invite-only", banner.getString("signup_mode"), banner.encode());
+      assertEquals(0, banner.getValue("admins"), banner.encode());
+      assertEquals("bin/standalone admin grant EMAIL", banner.getString("first_admin_command"), banner.encode());
     }
   }
 
@@ -158,7 +185,8 @@ class StandaloneOutputIT {
         "flamingo_http_errors_total{class=\"5xx\"}"));
     samples.put("flamingo_rate_limit_hits_total", List.of("register", "login", "login_email", "init", "token").stream()
         .map(l -> "flamingo_rate_limit_hits_total{limit=\"" + l + "\"}").toList());
-    samples.put("flamingo_db_statements_total", List.of("flamingo_db_statements_total{service=\"data\"}"));
+    samples.put("flamingo_db_statements_total", SERVICES.stream()
+        .map(s -> "flamingo_db_statements_total{service=\"" + s + "\"}").toList());
     for (String name : documented) {
       assertTrue(metrics.lines().anyMatch(l -> l.startsWith("# HELP " + name + " ") && !l.substring(name.length() + 8).isBlank()),
           "no HELP text for " + name + ":\n" + flamingo(metrics));
@@ -172,6 +200,15 @@ class StandaloneOutputIT {
         "flamingo_blob_bytes_written_total 0.0", "flamingo_rate_limit_hits_total{limit=\"login\"} 0.0")) {
       assertTrue(metrics.contains("\n" + zero + "\n"), zero + " at start:\n" + flamingo(metrics));
     }
+  }
+
+  static final List<String> SERVICES = List.of("auth", "data", "device");
+
+  /** {@code flamingo_db_statements_total{service}} on a scrape (fails when it is not there). */
+  static double statements(String metrics, String service) {
+    String sample = "flamingo_db_statements_total{service=\"" + service + "\"} ";
+    return metrics.lines().filter(l -> l.startsWith(sample)).mapToDouble(l -> Double.parseDouble(l.substring(sample.length())))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + sample + "on /metrics:\n" + flamingo(metrics)));
   }
 
   static String flamingo(String metrics) {

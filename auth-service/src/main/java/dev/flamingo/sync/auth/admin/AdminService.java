@@ -203,6 +203,12 @@ public final class AdminService {
         .map(r -> Reply.data(r.<JsonObject>resultAt(0).put("signup_mode", r.<String>resultAt(1))));
   }
 
+  /** AUTH_ADMIN_EXISTS → {admins}: the number of enabled admins (for the start banner; no login needed). */
+  public Future<JsonObject> exists(JsonObject body, RequestContext ctx) {
+    return pool.query("select count(*) as admins from accounts where " + Admins.ENABLED_ADMIN).execute()
+        .map(rows -> Reply.data(new JsonObject().put("admins", rows.iterator().next().getLong("admins"))));
+  }
+
   /** The calling admin, when {@code target} is another account (an admin's own account: 400). */
   public Future<Account> other(RequestContext ctx, long target) {
     return admins.require(ctx).map(admin -> {

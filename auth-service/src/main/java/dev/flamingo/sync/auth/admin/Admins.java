@@ -57,7 +57,7 @@ public final class Admins {
         });
   }
 
-  private static final String ENABLED_ADMIN = "admin_since is not null and disabled_at is null and deleting_at is null";
+  static final String ENABLED_ADMIN = "admin_since is not null and disabled_at is null and deleting_at is null";
 
   /** Grants (or, after {@link #keepOne}, revokes) the role in {@code tx}; false when the account is unknown or being deleted. */
   public static Future<Boolean> setRole(SqlClient tx, long target, boolean admin) {

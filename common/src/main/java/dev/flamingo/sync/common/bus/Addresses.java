@@ -260,6 +260,12 @@ public final class Addresses {
       .needs("account")
       .replies("accounts: integer", "disabled_accounts: integer", "signup_mode: string");
   /**
+   * How many enabled admins the server has (no login needed; read-only): the one-box start banner asks it to say
+   * whether the first admin is still to be made. No gateway route sends to it.
+   */
+  public static final String AUTH_ADMIN_EXISTS = request("flamingo.auth.v1.admin.exists")
+      .replies("admins: integer");
+  /**
    * Grants or revokes the admin role; password is the calling admin's own. 400 for a wrong password or the admin's own
    * account; 409 for the last enabled admin. Audited admin.account.admin_granted / admin_revoked (admin's and target's
    * logs) and in the admin log.

@@ -110,13 +110,14 @@ public final class Database {
     // bin/cluster-check as a lost write). (A shorter connect timeout cannot be set: Vert.x 5.0's PostgreSQL driver
     // ignores the pool's NetClientOptions; DatabaseAddress keeps connections off addresses that do not answer.)
     long waitMs = Math.max(1, settings.number(Setting.BUS_TIMEOUT_MS) / 2);
-    return PgBuilder.pool()
+    Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(settings.integer(Setting.DB_POOL_SIZE)).setName(name)
             .setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, waitMs))
             .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
         .connectingTo(DatabaseAddress.of(vertx, options)) // the host's last good address: see DatabaseAddress
         .using(vertx)
         .build();
+    return DbStatements.counted(pool, schema); // flamingo_db_statements_total{service="<schema>"}
   }
 
   /** Blocking: creates the configured database if missing; fails with a one-line explanation if unreachable. */

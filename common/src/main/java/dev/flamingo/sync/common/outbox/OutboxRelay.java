@@ -55,7 +55,7 @@ public final class OutboxRelay {
 
   public OutboxRelay(Vertx vertx, Pool pool, OutboxStore store, String address, Settings settings) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.pool = dev.flamingo.sync.common.db.DbStatements.uncounted(pool); // its polling is no request's work
     this.store = store;
     this.address = address;
     this.settings = settings;

@@ -7,7 +7,6 @@ import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.data.blob.ChangeCounter;
 import dev.flamingo.sync.data.support.DataSettings;
 import dev.flamingo.sync.common.data.DataType;
-import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.data.support.Events;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -63,7 +62,6 @@ public final class AccountDataService {
     } else {
       throw ServiceException.badRequest("quota_bytes must be a whole number of bytes (0 or more), or null for the default");
     }
-    DbStatements.transaction();
     return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account).compose(v -> store.setQuota(tx, account, quota))
             .compose(v -> events.audit(tx, "admin.quota.set", ctx, new JsonObject().put("target_account_id", account)
                 .put("quota_bytes", quota))))
@@ -83,7 +81,6 @@ public final class AccountDataService {
    */
   public Future<JsonObject> purge(JsonObject body, RequestContext ctx) {
     long account = AccountIds.one(body);
-    DbStatements.transaction();
     return store.pool().withTransaction(tx -> ChangeCounter.markDeleting(tx, account).compose(v -> store.purge(tx, account)))
         .map(rows -> Reply.data(new JsonObject().put("rows", rows)));
   }

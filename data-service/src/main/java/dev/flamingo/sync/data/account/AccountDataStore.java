@@ -1,6 +1,5 @@
 package dev.flamingo.sync.data.account;
 
-import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -22,7 +21,6 @@ public final class AccountDataStore {
 
   /** Per account of {@code ids}: {bytes, blobs, quota_bytes (null: the default)}, keyed by the id as a string. */
   public Future<JsonObject> usage(Long[] ids) {
-    DbStatements.one();
     return pool.preparedQuery("select a.id, coalesce(b.bytes, 0) as bytes, coalesce(b.blobs, 0) as blobs, "
             + "q.max_bytes from unnest($1::bigint[]) as a(id) "
             + "left join (select account_id, sum(blob_size_bytes) as bytes, count(*) as blobs from blobs "
@@ -41,7 +39,6 @@ public final class AccountDataStore {
 
   /** The account's own quota (null: the default applies) and the bytes its blobs take now, in one statement. */
   public Future<long[]> quotaAndUse(long account, long defaultQuota) {
-    DbStatements.one();
     return pool.preparedQuery("select coalesce((select max_bytes from account_quotas where account_id = $1), $2), "
             + "(select coalesce(sum(blob_size_bytes), 0) from blobs where account_id = $1)")
         .execute(Tuple.of(account, defaultQuota))
@@ -53,7 +50,6 @@ public final class AccountDataStore {
 
   /** Sets the account's quota; null removes it (the default applies again). */
   public Future<Void> setQuota(SqlClient tx, long account, Long maxBytes) {
-    DbStatements.one();
     if (maxBytes == null) {
       return tx.preparedQuery("delete from account_quotas where account_id = $1").execute(Tuple.of(account)).mapEmpty();
     }
@@ -64,7 +60,6 @@ public final class AccountDataStore {
 
   /** {bytes, blobs, keys} over every account. */
   public Future<JsonObject> totals() {
-    DbStatements.one();
     return pool.query("select (select coalesce(sum(blob_size_bytes), 0) from blobs) as bytes, "
             + "(select count(*) from blobs) as blobs, (select count(*) from master_keys) as keys")
         .execute().map(rows -> {
@@ -79,7 +74,6 @@ public final class AccountDataStore {
    * change counter row stays, marked as being deleted, so no later write is taken); how many.
    */
   public Future<Integer> purge(SqlClient tx, long account) {
-    DbStatements.one();
     Tuple id = Tuple.of(account);
     return tx.preparedQuery("with b as (delete from blobs where account_id = $1 returning 1), "
             + "k as (delete from master_keys where account_id = $1 returning 1), "

@@ -6,7 +6,6 @@ import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.ops.Observability;
 import dev.flamingo.sync.data.support.DataSettings;
 import dev.flamingo.sync.common.data.DataType;
-import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.data.support.Events;
 import dev.flamingo.sync.data.support.Versions;
 import io.vertx.core.Future;
@@ -129,7 +128,6 @@ public final class BlobService {
 
   private Future<PutOutcome.Stored> underLock(long account, BlobBody b) {
     Observability.count("blob_put_raced");
-    DbStatements.transaction();
     return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account)
         .compose(held -> store.put(tx, account, b, limits.maxAccountBytes()))
         .compose(outcome -> outcome instanceof PutOutcome.Raced
@@ -162,7 +160,6 @@ public final class BlobService {
     long account = ctx.requireAccount();
     String type = DataType.require(body.getValue("type")).wireName();
     Long ifMatch = Versions.expected(body);
-    DbStatements.transaction();
     return store.pool().withTransaction(tx -> ChangeCounter.next(tx, account)
         .compose(next -> store.delete(tx, account, type, ifMatch).compose(deleted -> deleted
             ? Future.succeededFuture(next)

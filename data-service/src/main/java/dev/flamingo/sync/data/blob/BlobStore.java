@@ -1,7 +1,6 @@
 package dev.flamingo.sync.data.blob;
 
 import dev.flamingo.sync.common.data.DataType;
-import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,7 +50,6 @@ public final class BlobStore {
    * {@link PutOutcome.Raced}. A refusal writes nothing either: it is a read of one consistent state.
    */
   public Future<PutOutcome> put(SqlClient client, long account, BlobBody b, long maxAccountBytes) {
-    DbStatements.one();
     return client.preparedQuery(PUT_SQL.get(b.type()))
         .execute(Tuple.tuple(Arrays.asList(account, b.type(), b.blob(), b.nonce(), b.checksum(), b.size(), b.ifMatch(),
             maxAccountBytes)))
@@ -108,7 +106,6 @@ public final class BlobStore {
 
   /** One item, or null: one statement. */
   public Future<BlobItem> get(long account, String type) {
-    DbStatements.one();
     return pool.preparedQuery("select " + COLUMNS + " from blobs where account_id = $1 and data_type = $2")
         .execute(Tuple.of(account, type))
         .map(rows -> rows.size() == 0 ? null : blobItem(rows.iterator().next()));
@@ -116,7 +113,6 @@ public final class BlobStore {
 
   /** The version of one item, or null when missing. */
   public Future<Long> version(SqlClient client, long account, String type) {
-    DbStatements.one();
     return client.preparedQuery("select version from blobs where account_id = $1 and data_type = $2")
         .execute(Tuple.of(account, type))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
@@ -128,7 +124,6 @@ public final class BlobStore {
    * version misses nothing committed meanwhile. With {@code limit} (null: all), only the first that many items.
    */
   public Future<Listing> list(long account, Long sinceVersion, OffsetDateTime sinceTime, Integer limit) {
-    DbStatements.one();
     return pool.preparedQuery("select s.latest, b." + COLUMNS.replace(", ", ", b.") + " from "
             + "(select coalesce((select last_version from change_seq where account_id = $1), 0) as latest) s "
             + "left join blobs b on b.account_id = $1 and ($2::bigint is null or b.version > $2) "
@@ -148,7 +143,6 @@ public final class BlobStore {
 
   /** Deletes one item (only at {@code ifVersion} when given); true when a row went. */
   public Future<Boolean> delete(SqlClient tx, long account, String type, Long ifVersion) {
-    DbStatements.one();
     return tx.preparedQuery("delete from blobs where account_id = $1 and data_type = $2 "
             + "and ($3::bigint is null or version = $3)")
         .execute(Tuple.of(account, type, ifVersion))

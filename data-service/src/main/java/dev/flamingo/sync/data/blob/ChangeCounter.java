@@ -1,6 +1,5 @@
 package dev.flamingo.sync.data.blob;
 
-import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.common.bus.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -27,7 +26,6 @@ public final class ChangeCounter {
 
   /** The account's next version; call it first in the transaction (it is the lock). 409 when the account is being deleted. */
   public static Future<Long> next(SqlClient tx, long account) {
-    DbStatements.one();
     return tx.preparedQuery("insert into change_seq (account_id, last_version) values ($1, 1) on conflict (account_id) "
             + "do update set last_version = change_seq.last_version + 1 returning last_version, deleting")
         .execute(Tuple.of(account)).compose(rows -> {
@@ -42,7 +40,6 @@ public final class ChangeCounter {
    * account is being deleted. Every write of an account that does not move the counter calls it first.
    */
   public static Future<Void> hold(SqlClient tx, long account) {
-    DbStatements.one();
     return tx.preparedQuery("insert into change_seq (account_id, last_version) values ($1, 0) on conflict (account_id) "
             + "do update set last_version = change_seq.last_version returning deleting")
         .execute(Tuple.of(account))
@@ -54,7 +51,6 @@ public final class ChangeCounter {
    * counter row, so the purge's next statement sees what they wrote, and every later write sees the mark.
    */
   public static Future<Void> markDeleting(SqlClient tx, long account) {
-    DbStatements.one();
     return tx.preparedQuery("insert into change_seq (account_id, last_version, deleting) values ($1, 0, true) "
             + "on conflict (account_id) do update set deleting = true")
         .execute(Tuple.of(account)).mapEmpty();

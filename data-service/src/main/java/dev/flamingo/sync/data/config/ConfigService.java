@@ -1,6 +1,5 @@
 package dev.flamingo.sync.data.config;
 
-import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
@@ -38,7 +37,6 @@ public final class ConfigService {
     if (applied.isEmpty()) {
       throw new ServiceException(400, "No valid fields to update");
     }
-    DbStatements.transaction();
     return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account).compose(v -> store.update(tx, account, values))
             .compose(row -> events.audit(tx, "config.changed", ctx, applied.copy()).map(row)))
         .map(row -> Reply.data(applied.put("updated_at", row.getString("updated_at"))));

@@ -1,7 +1,6 @@
 package dev.flamingo.sync.data.config;
 
 import dev.flamingo.sync.common.data.DataType;
-import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -27,7 +26,6 @@ public final class ConfigStore {
 
   /** The config as the contract shows it; updated_at is null when never changed. */
   public Future<JsonObject> get(SqlClient client, long account) {
-    DbStatements.one();
     return client.preparedQuery("select * from sync_config where account_id = $1").execute(Tuple.of(account))
         .map(rows -> rows.size() == 0 ? defaults() : json(rows.iterator().next()));
   }
@@ -45,7 +43,6 @@ public final class ConfigStore {
    * change.
    */
   public Future<JsonObject> update(SqlClient client, long account, Boolean[] values) {
-    DbStatements.one();
     List<Object> params = new ArrayList<>();
     params.add(account);
     params.addAll(Arrays.asList(values));

@@ -1,6 +1,5 @@
 package dev.flamingo.sync.data.key;
 
-import dev.flamingo.sync.data.support.DbStatements;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
@@ -184,7 +183,6 @@ public final class KeyService {
     KeyWrapper.Wrapped wrapped = wrap(account, key, c.ak());
     UUID akId = c.ak() == null ? null : c.ak().id();
     KeyCustody.wipe(key);
-    DbStatements.transaction();
     // the counter row first (refused when the account is being deleted), then the key row
     return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account).compose(held -> store.get(tx, account, true)).compose(current -> {
       if (current == null) {

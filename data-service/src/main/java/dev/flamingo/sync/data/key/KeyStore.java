@@ -1,7 +1,6 @@
 package dev.flamingo.sync.data.key;
 
 import dev.flamingo.sync.data.key.KeyWrapper.Wrapped;
-import dev.flamingo.sync.data.support.DbStatements;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -37,7 +36,6 @@ public final class KeyStore {
   }
 
   public Future<StoredKey> get(SqlClient client, long account, boolean forUpdate) {
-    DbStatements.one();
     return client.preparedQuery("select * from master_keys where account_id = $1" + (forUpdate ? " for update" : ""))
         .execute(Tuple.of(account))
         .map(rows -> rows.size() == 0 ? null : StoredKey.of(rows.iterator().next()));
@@ -49,7 +47,6 @@ public final class KeyStore {
 
   /** The key's metadata (the wrapped bytes are not even selected), or null. */
   public Future<KeyStatus> status(long account) {
-    DbStatements.one();
     return pool.preparedQuery("select version, kek_id, created_at, updated_at, account_key_id from master_keys "
             + "where account_id = $1")
         .execute(Tuple.of(account))
@@ -65,7 +62,6 @@ public final class KeyStore {
 
   /** Every KEK id that wraps at least one stored key. */
   public Future<List<String>> kekIdsInUse() {
-    DbStatements.one();
     return pool.query("select distinct kek_id from master_keys order by kek_id").execute().map(rows -> {
       List<String> ids = new ArrayList<>();
       rows.forEach(r -> ids.add(r.getString("kek_id")));
@@ -75,7 +71,6 @@ public final class KeyStore {
 
   /** Inserts version 1 (under account key {@code akId}, null: the KEK alone); false when a key appeared meanwhile. */
   public Future<Boolean> insertFirst(SqlClient client, long account, Wrapped w, UUID akId) {
-    DbStatements.one();
     return client.preparedQuery("insert into master_keys (account_id, wrapped_key, iv, kek_id, version, account_key_id) "
             + "values ($1, $2, $3, $4, 1, $5) on conflict (account_id) do nothing")
         .execute(Tuple.tuple(Arrays.asList(account, Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId(), akId)))
@@ -83,7 +78,6 @@ public final class KeyStore {
   }
 
   public Future<Void> replace(SqlClient client, long account, Wrapped w, int version, UUID akId) {
-    DbStatements.one();
     return client.preparedQuery("update master_keys set wrapped_key = $2, iv = $3, kek_id = $4, version = $5, "
             + "account_key_id = $6, updated_at = now() where account_id = $1")
         .execute(Tuple.tuple(Arrays.asList(account, Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId(),
@@ -96,7 +90,6 @@ public final class KeyStore {
    * the KEK alone (no lost concurrent rotation or conversion); false otherwise. The version stays.
    */
   public Future<Boolean> convert(SqlClient client, StoredKey old, Wrapped w, UUID akId) {
-    DbStatements.one();
     return client.preparedQuery("update master_keys set wrapped_key = $2, iv = $3, kek_id = $4, account_key_id = $5 "
             + "where account_id = $1 and version = $6 and account_key_id is null")
         .execute(Tuple.tuple(Arrays.asList(old.accountId(), Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()),
@@ -105,14 +98,12 @@ public final class KeyStore {
   }
 
   public Future<Integer> deleteBlobs(SqlClient client, long account) {
-    DbStatements.one();
     return client.preparedQuery("delete from blobs where account_id = $1").execute(Tuple.of(account))
         .map(rows -> rows.rowCount());
   }
 
   /** Rows wrapped with another KEK than {@code kekId}. */
   public Future<List<StoredKey>> wrappedWithOther(String kekId, int limit) {
-    DbStatements.one();
     return pool.preparedQuery("select * from master_keys where kek_id <> $1 limit $2").execute(Tuple.of(kekId, limit))
         .map(rows -> {
           List<StoredKey> keys = new ArrayList<>();
@@ -123,7 +114,6 @@ public final class KeyStore {
 
   /** Re-wraps one row if it still has the old wrapping (no lost concurrent rotation). */
   public Future<Boolean> rewrap(StoredKey old, Wrapped w) {
-    DbStatements.one();
     return pool.preparedQuery("update master_keys set wrapped_key = $2, iv = $3, kek_id = $4 "
             + "where account_id = $1 and version = $5 and kek_id = $6")
         .execute(Tuple.tuple(List.of(old.accountId(), Buffer.buffer(w.ciphertext()), Buffer.buffer(w.iv()), w.kekId(),

@@ -28,7 +28,6 @@ public final class Events {
 
   /** An audit event of the calling account and device, in {@code tx}; metadata never carries secrets. */
   public Future<Void> audit(SqlClient tx, String type, RequestContext ctx, JsonObject metadata) {
-    DbStatements.one(); // the outbox insert
     return outbox.audit(tx, type, ctx, ctx.accountId(), ctx.deviceId(), metadata);
   }
 
