@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 
 /**
  * The admin's operations on accounts (docs/operating.md): list and search, disable and re-enable, sign out
@@ -82,8 +83,7 @@ public final class AdminService {
             : Future.<Void>succeededFuture())
             .compose(v -> accounts.setDisabled(tx, target, disabled))
             .compose(found -> found
-                ? outbox.audit(tx, "admin." + action, ctx, admin.id(), null, new JsonObject().put("target_account_id", target))
-                    .compose(v -> AdminLog.record(tx, outbox, ctx, admin, action, target, null))
+                ? logged(tx, ctx, admin, action, target)
                 : Future.failedFuture(ServiceException.notFound(NOT_FOUND)))))
         .compose(v -> {
           if (!disabled) {
@@ -103,9 +103,7 @@ public final class AdminService {
       if (account == null || account.deletingAt() != null) {
         return Future.failedFuture(ServiceException.notFound(NOT_FOUND));
       }
-      return pool.withTransaction(tx -> outbox.audit(tx, "admin.account.signed_out", ctx, admin.id(), null,
-          new JsonObject().put("target_account_id", target))
-          .compose(v -> AdminLog.record(tx, outbox, ctx, admin, "account.signed_out", target, null)));
+      return pool.withTransaction(tx -> logged(tx, ctx, admin, "account.signed_out", target));
     }).compose(v -> accounts.changeStamp(target, dev.flamingo.sync.common.security.Tokens.randomHex(16)))
         .compose(v -> {
           stampChanged(target);
@@ -129,10 +127,7 @@ public final class AdminService {
     // who asks first: a non-admin learns nothing about the body's rules
     return other(ctx, target).compose(admin -> body.getValue("password") != null
             ? Future.failedFuture(ServiceException.badRequest(NO_PASSWORD))
-            : reset.beginById(target, admin.id(), ctx,
-            tx -> outbox.audit(tx, "admin.account.password_reset", ctx, admin.id(), null,
-                new JsonObject().put("target_account_id", target))
-                .compose(v -> AdminLog.record(tx, outbox, ctx, admin, "account.password_reset", target, null))))
+            : reset.beginById(target, admin.id(), ctx, tx -> logged(tx, ctx, admin, "account.password_reset", target)))
         .map(done -> Reply.data(new JsonObject().put("account_id", target).put("reset_token", done.token())
                 .put("expires_at", done.expiresAt().toInstant().toString())
                 .put("sessions_revoked", sessions.announce(done.revoked())))
@@ -163,8 +158,7 @@ public final class AdminService {
         .compose(admin -> pool.withTransaction(tx -> (grant ? Future.<Void>succeededFuture() : Admins.keepOne(tx, target))
             .compose(v -> Admins.setRole(tx, target, grant))
             .compose(found -> found
-                ? outbox.audit(tx, "admin." + action, ctx, admin.id(), null, new JsonObject().put("target_account_id", target))
-                    .compose(v -> AdminLog.record(tx, outbox, ctx, admin, action, target, null))
+                ? logged(tx, ctx, admin, action, target)
                 : Future.failedFuture(ServiceException.notFound(NOT_FOUND)))))
         .map(v -> {
           stampChanged(target);
@@ -217,6 +211,15 @@ public final class AdminService {
       }
       return admin;
     });
+  }
+
+  /**
+   * An admin's {@code action} on {@code target}, in {@code tx}: {@code admin.<action>} in the admin's own audit log
+   * (with the admin's IP), and the server-wide admin log, which also writes it to the target's audit log.
+   */
+  private Future<Void> logged(SqlClient tx, RequestContext ctx, Account admin, String action, long target) {
+    return outbox.audit(tx, "admin." + action, ctx, admin.id(), null, new JsonObject().put("target_account_id", target))
+        .compose(v -> AdminLog.record(tx, outbox, ctx, admin, action, target, null));
   }
 
   /** Every gateway drops the account's cached browser logins. */
