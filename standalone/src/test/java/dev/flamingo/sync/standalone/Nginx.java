@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 
 /** A real nginx (Debian's) run in the foreground from a directory of the test's, with one site's configuration. */
 final class Nginx {
@@ -32,5 +33,18 @@ final class Nginx {
         + "  uwsgi_temp_path " + d + "/u; scgi_temp_path " + d + "/s;\n  include " + d + "/site.conf;\n}\n");
     return new ProcessBuilder(BINARY, "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;")
         .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+  }
+
+  /** Stops {@code nginx} (null: not started) and deletes its directory {@code dir} (null: none). */
+  static void stop(Process nginx, Path dir) throws IOException, InterruptedException {
+    if (nginx != null) {
+      nginx.destroy();
+      nginx.waitFor();
+    }
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
   }
 }

@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,18 +70,11 @@ class NginxProxyTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (nginx != null) {
-      nginx.destroy();
-      nginx.waitFor();
-    }
+    Nginx.stop(nginx, null);
     if (vertx != null) {
       vertx.close().await();
     }
-    if (dir != null) {
-      try (var files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
-    }
+    Nginx.stop(null, dir);
   }
 
   static HttpResponse<String> get(String path, String forwardedFor) throws Exception {

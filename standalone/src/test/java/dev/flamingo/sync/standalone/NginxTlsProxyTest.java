@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -98,18 +97,11 @@ class NginxTlsProxyTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (nginx != null) {
-      nginx.destroy();
-      nginx.waitFor();
-    }
+    Nginx.stop(nginx, null);
     if (vertx != null) {
       vertx.close().await();
     }
-    if (dir != null) {
-      try (var files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
-    }
+    Nginx.stop(null, dir);
   }
 
   static HttpResponse<String> get(String scheme, int port, String path) throws Exception {
