@@ -7,6 +7,7 @@ import dev.flamingo.sync.common.bus.Addresses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,8 +62,8 @@ class SyncStatusTest {
   }
 
   private static void report(JsonObject... entries) {
-    f.vertx.eventBus().send(Addresses.EVENT_DEVICE_SYNC, new JsonObject().put("entries", new JsonArray(java.util.List.of(
-        (Object[]) entries))));
+    f.vertx.eventBus().send(Addresses.EVENT_DEVICE_SYNC,
+        new JsonObject().put("entries", new JsonArray(List.of((Object[]) entries))));
   }
 
   private static JsonObject entry(String device, long account, String type) {

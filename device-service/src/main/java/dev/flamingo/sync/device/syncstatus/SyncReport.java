@@ -2,9 +2,9 @@ package dev.flamingo.sync.device.syncstatus;
 
 import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.device.support.BusFields;
+import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.util.UUID;
-import io.vertx.core.json.JsonObject;
 
 /** One entry of a gateway's sync-status report: a device's newest outcomes for one data type. */
 record SyncReport(UUID deviceId, long accountId, String type, OffsetDateTime uploadAt, OffsetDateTime downloadAt,
