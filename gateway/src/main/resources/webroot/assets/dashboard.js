@@ -66,9 +66,39 @@
         const x = await api("DELETE", "/api/web/devices/" + d.id);
         notice(x.ok ? "Device revoked: it is signed out now." : x.error); refresh();
       });
-      li.append(name, meta, rename, document.createTextNode(" "), revoke);
+      li.append(name, meta, syncLine(d), rename, document.createTextNode(" "), revoke);
       list.appendChild(li);
     });
+  }
+
+  // The device's sync status per type (GET /api/web/devices' sync): "Environments uploaded 2 min ago, downloaded
+  // just now; Settings refused (413) at 7 Dec 10:02"; a refusal is shown while no upload of the type succeeded since
+  function syncLine(d) {
+    const line = document.createElement("div"); line.className = "meta sync";
+    (d.sync || []).forEach((s) => {
+      const t = TYPES.find((x) => x.name === s.type);
+      const part = document.createElement("span"); part.dataset.type = s.type;
+      const done = [];
+      if (s.last_upload_at) { done.push("uploaded " + ago(s.last_upload_at)); }
+      if (s.last_download_at) { done.push("downloaded " + ago(s.last_download_at)); }
+      part.textContent = (t ? t.label : s.type) + " " + done.join(", ");
+      if (s.last_refused_at && (!s.last_upload_at || new Date(s.last_refused_at) > new Date(s.last_upload_at))) {
+        const refused = document.createElement("span"); refused.className = "error refused";
+        refused.textContent = (done.length ? ", " : "") + "refused (" + s.last_refused_status + ") at "
+          + whenShort(s.last_refused_at);
+        refused.title = s.last_refused_message || "";
+        part.appendChild(refused);
+      }
+      if (line.childNodes.length) { line.appendChild(document.createTextNode("; ")); }
+      line.appendChild(part);
+    });
+    return line;
+  }
+  // "just now", "5 min ago", "3 h ago", then the date
+  function ago(iso) {
+    const minutes = Math.floor((Date.now() - new Date(iso).getTime()) / 60000);
+    return minutes < 1 ? "just now" : minutes < 60 ? minutes + " min ago" : minutes < 24 * 60
+      ? Math.floor(minutes / 60) + " h ago" : "on " + whenShort(iso);
   }
 
   // Rename in place: the name becomes a field with Save and Cancel (Enter saves, Escape cancels).

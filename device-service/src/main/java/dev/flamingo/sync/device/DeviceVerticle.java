@@ -18,6 +18,8 @@ import dev.flamingo.sync.device.inbox.InboxStore;
 import dev.flamingo.sync.device.support.Times;
 import dev.flamingo.sync.device.lastseen.LastSeenBuffer;
 import dev.flamingo.sync.device.retention.RetentionJob;
+import dev.flamingo.sync.device.syncstatus.SyncStatusReports;
+import dev.flamingo.sync.device.syncstatus.SyncStatusStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -66,8 +68,9 @@ public class DeviceVerticle extends VerticleBase {
       DeviceStore deviceStore = new DeviceStore(pool);
       AuditStore auditStore = new AuditStore(pool);
       AuditPublisher publisher = new AuditPublisher(vertx);
-      DeviceService devices = new DeviceService(deviceStore, new AuthSessions(vertx, config.authTimeoutMs()),
-          publisher, config.sessionTtlDays());
+      SyncStatusStore syncStatus = new SyncStatusStore(pool);
+      DeviceService devices = new DeviceService(deviceStore, syncStatus,
+          new AuthSessions(vertx, config.authTimeoutMs()), publisher, config.sessionTtlDays());
       AuditService audit = new AuditService(auditStore);
       AccountActivity activity = new AccountActivity(pool);
       InboxStore inboxStore = new InboxStore(pool);
@@ -80,6 +83,7 @@ public class DeviceVerticle extends VerticleBase {
       onEvent(Addresses.EVENT_SESSION_CREATED, devices::onSessionCreated);
       onEvent(Addresses.EVENT_SESSION_REVOKED, devices::onSessionRevoked);
       onEvent(Addresses.EVENT_DEVICE_SEEN, lastSeen::onSeen);
+      onEvent(Addresses.EVENT_DEVICE_SYNC, new SyncStatusReports(syncStatus)::onReport);
       onEvent(Addresses.EVENT_AUDIT, this::onAudit);
 
       consumers = new ServiceConsumers(vertx)

@@ -31,6 +31,7 @@ import dev.flamingo.sync.gateway.routes.PageRoutes;
 import dev.flamingo.sync.gateway.routes.ServerRoutes;
 import dev.flamingo.sync.gateway.routes.SyncRoutes;
 import dev.flamingo.sync.gateway.routes.WebRoutes;
+import dev.flamingo.sync.gateway.syncstatus.SyncStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -57,6 +58,8 @@ public class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
   private RequestRate requestRate;
+  private SyncStatus syncStatus;
+  private long syncStatusTimer = -1;
 
   /** A gateway with rate limits of its own. */
   public GatewayVerticle() {
@@ -101,7 +104,9 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/sync/*").handler(new Cors());
     router.route("/api/devices*").handler(new Cors());
     router.route("/api/audit").handler(new Cors());
-    DataRoutes data = new DataRoutes(bus);
+    syncStatus = new SyncStatus(vertx);
+    syncStatusTimer = vertx.setPeriodic(settings.number(Setting.SYNC_STATUS_FLUSH_MS), id -> syncStatus.flush());
+    DataRoutes data = new DataRoutes(bus, syncStatus);
     long maxBodyBytes = settings.number(Setting.MAX_BODY_BYTES);
     long maxJsonBytes = settings.number(Setting.MAX_JSON_BYTES);
     // blob uploads first: authenticated before their (large) body is read; every other route gets a small body
@@ -174,6 +179,10 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     if (requestRate != null) {
       requestRate.stop();
+    }
+    if (syncStatus != null) {
+      vertx.cancelTimer(syncStatusTimer);
+      syncStatus.flush(); // what this gateway saw since its last flush
     }
     if (server != null && server.actualPort() > 0) {
       vertx.sharedData().getLocalMap("flamingo.gateway").remove("listening:" + server.actualPort());

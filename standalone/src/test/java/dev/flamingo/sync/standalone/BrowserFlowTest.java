@@ -8,8 +8,10 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import dev.flamingo.sync.testing.TestCluster;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -54,7 +56,8 @@ class BrowserFlowTest {
     // localhost, so that an attacker page on another localhost port is same-site but cross-origin
     base = "http://localhost:" + port;
     server = OneBoxServer.start(port, new JsonObject()
-        .put(Settings.PUBLIC_URL, base).put(Settings.GATEWAY_INSTANCES, 1));
+        .put(Settings.PUBLIC_URL, base).put(Settings.GATEWAY_INSTANCES, 1)
+        .put("FLAMINGO_SYNC_STATUS_FLUSH_MS", 100));
     client = server.api();
     browser = Chromium.start(Path.of("target", "downloads"));
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -112,9 +115,28 @@ class BrowserFlowTest {
     assertEquals(200, grant.status, "the password reused from the sign-in step gave the device a grant of the "
         + "account key (without, the GET is 403): " + grant);
 
+    // the device's sync status: an upload, and a refused one (415), once the gateway has sent them
+    assertEquals(200, client.put("/api/sync/data/environment", token, StandaloneFlowTest.encrypt(new byte[32], "[]")).status);
+    Response refused = client.send(HttpMethod.PUT, "/api/sync/data/setting", token,
+        Buffer.buffer(StandaloneFlowTest.encrypt(new byte[32], "{}").encode()), Map.of("Content-Type", "text/plain"));
+    assertEquals(415, refused.status, refused.toString());
+    long deadline = System.currentTimeMillis() + 40_000;
+    while (client.get("/api/devices", token).body.getJsonArray("data").getJsonObject(0)
+        .getJsonArray("sync", new JsonArray()).size() < 2 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+
     browser.get(base + "/dashboard");
     WebElement device = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#devices li[data-id]")));
     assertEquals("Work laptop", device.findElement(By.className("name")).getText());
+    WebElement sync = wait.until(ExpectedConditions.visibilityOfNestedElementsLocatedBy(device, By.className("sync")))
+        .get(0);
+    assertTrue(sync.getText().startsWith("Environments uploaded ") && sync.getText().contains("; Settings refused (415) at "),
+        sync.getText());
+    assertEquals("Content-Type must be application/json",
+        sync.findElement(By.className("refused")).getAttribute("title"));
+    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", device);
+    shot("dashboard-sync-status");
     wait.until(ExpectedConditions.textToBe(By.id("device-count"), "1"));
     assertEquals("No key stored yet.", text("key-status"));
     shot("dashboard");

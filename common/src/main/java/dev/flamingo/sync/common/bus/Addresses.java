@@ -402,11 +402,15 @@ public final class Addresses {
   // --- device-service -------------------------------------------------------------------------
   public static final String DEVICE_PING = request("flamingo.device.v1.ping")
       .replies("service: string", "ok: boolean", "status: string");
+  /**
+   * {@code sync}: per data type the device used, in the types' order, {@code {type, last_upload_at, last_download_at,
+   * last_refused_at, last_refused_status, last_refused_message}} (null when never), from {@link #EVENT_DEVICE_SYNC}.
+   */
   public static final String DEVICE_LIST = request("flamingo.device.v1.list")
       .needs("account")
       .repliesArrayOf("id: string", "name: string", "device_type: string", "is_approved: boolean",
           "is_current: boolean", "last_seen_at: string", "created_at: string", "last_ip: string", "status: string",
-          "session_expires_at: string");
+          "session_expires_at: string", "sync: array");
   public static final String DEVICE_REVOKE = request("flamingo.device.v1.revoke")
       .needs("account")
       .takes("id: string required")
@@ -459,6 +463,13 @@ public final class Addresses {
   /** A device was used (the gateway sends at most one a minute per device). */
   public static final String EVENT_DEVICE_SEEN = event("flamingo.events.device.seen")
       .carries("device_id: string", "account_id: integer", "ip: string", "seen_at: string");
+  /**
+   * A gateway's coalesced sync status since its last flush ({@code FLAMINGO_SYNC_STATUS_FLUSH_MS}): per device and
+   * data type, {@code {device_id, account_id, type, upload_at?, download_at?, refused_at?, refused_status?,
+   * refused_message?}} (ISO times, the newest of each). Sent, not published: one device-service instance records it.
+   */
+  public static final String EVENT_DEVICE_SYNC = event("flamingo.events.device.sync")
+      .carries("entries: array");
   public static final String EVENT_AUDIT = event("flamingo.events.audit")
       .carries("event_id: string", "event_type: string", "account_id: integer", "device_id: string", "ip: string",
           "user_agent: string", "metadata: object", "created_at: string");

@@ -62,6 +62,9 @@ public enum Setting {
           + " to nginx's fixed address (`FLAMINGO_PROXY_IP`, `/32`)"),
   AUTH_CACHE_SECONDS("FLAMINGO_AUTH_CACHE_SECONDS", Kind.NUMBER, "30", null,
       "how long a gateway caches a validated token; revocations evict at once"),
+  SYNC_STATUS_FLUSH_MS("FLAMINGO_SYNC_STATUS_FLUSH_MS", Kind.NUMBER, "60000", null,
+      "how often a gateway sends each device's sync status (last upload, download and refusal per data type),"
+          + " coalesced, to device-service; a gateway that dies loses at most this much of it"),
   RATE_LIMIT_INIT("FLAMINGO_RATE_LIMIT_INIT", Kind.RATE, "30/60", null,
       "per client IP: requests / seconds on `POST /api/sync/init`"),
   RATE_LIMIT_TOKEN("FLAMINGO_RATE_LIMIT_TOKEN", Kind.RATE, "300/60", null,

@@ -8,6 +8,7 @@ import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.device.audit.AuditPublisher;
 import dev.flamingo.sync.device.support.BusFields;
 import dev.flamingo.sync.device.support.Times;
+import dev.flamingo.sync.device.syncstatus.SyncStatusStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -34,14 +36,17 @@ public final class DeviceService {
   static final String REVOKE_FAILED = "Could not sign the device out right now, try again shortly";
 
   private final DeviceStore store;
+  private final SyncStatusStore syncStatus;
   private final AuthSessions auth;
   private final AuditPublisher audit;
   private final int sessionTtlDays;
   /** Session-created upserts still running: requests wait for them, so a just-paired device is listed. */
   private final Set<Future<Void>> creating = new HashSet<>();
 
-  public DeviceService(DeviceStore store, AuthSessions auth, AuditPublisher audit, int sessionTtlDays) {
+  public DeviceService(DeviceStore store, SyncStatusStore syncStatus, AuthSessions auth, AuditPublisher audit,
+      int sessionTtlDays) {
     this.store = store;
+    this.syncStatus = syncStatus;
     this.auth = auth;
     this.audit = audit;
     this.sessionTtlDays = sessionTtlDays;
@@ -125,13 +130,15 @@ public final class DeviceService {
     return Future.join(new ArrayList<>(creating)).<Void>mapEmpty().otherwiseEmpty();
   }
 
-  /** DEVICE_LIST → bare array of the caller's live devices, newest first. */
+  /** DEVICE_LIST → bare array of the caller's live devices, newest first, each with its sync status. */
   public Future<JsonObject> list(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
-    return settled().compose(v -> store.listLive(account)).map(devices -> {
+    return settled().compose(v -> Future.all(store.listLive(account), syncStatus.forAccount(account))).map(both -> {
+      List<Device> devices = both.resultAt(0);
+      Map<UUID, JsonArray> sync = both.resultAt(1);
       OffsetDateTime now = Times.now();
       JsonArray array = new JsonArray();
-      devices.forEach(d -> array.add(d.toJson(ctx.deviceId(), now)));
+      devices.forEach(d -> array.add(d.toJson(ctx.deviceId(), now).put("sync", sync.getOrDefault(d.id(), new JsonArray()))));
       return Reply.data(array);
     });
   }

@@ -63,8 +63,19 @@ public final class BusForwarder {
    * died under it, is retried on another instance: reads are idempotent, writes are not retried.
    */
   public void forward(RoutingContext ctx, String address, JsonObject body) {
+    forward(ctx, address, body, reply -> {});
+  }
+
+  /** As {@link #forward(RoutingContext, String, JsonObject)}; {@code onReply} sees a successful reply first. */
+  public void forward(RoutingContext ctx, String address, JsonObject body,
+      java.util.function.Consumer<JsonObject> onReply) {
     RequestContext context = Contexts.get(ctx);
-    retrying(() -> request(context, address, body), retriesFor(ctx)).onComplete(ar -> Envelope.result(ctx, ar));
+    retrying(() -> request(context, address, body), retriesFor(ctx)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        onReply.accept(ar.result());
+      }
+      Envelope.result(ctx, ar);
+    });
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.flamingo.sync.gateway.http.DeferredBody;
 import dev.flamingo.sync.gateway.http.JsonBodies;
 import dev.flamingo.sync.gateway.http.JsonContentType;
 import dev.flamingo.sync.common.bus.WireFormat;
+import dev.flamingo.sync.gateway.syncstatus.SyncStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -25,11 +26,13 @@ import java.util.Map;
 public final class DataRoutes {
   private final BusForwarder bus;
   private final KeyGrants keys;
+  private final SyncStatus syncStatus;
   /** This gateway's body limit of blob uploads (set by {@link #mountUploads}). */
   private long maxBodyBytes = Long.MAX_VALUE;
 
-  public DataRoutes(BusForwarder bus) {
+  public DataRoutes(BusForwarder bus, SyncStatus syncStatus) {
     this.bus = bus;
+    this.syncStatus = syncStatus;
     this.keys = new KeyGrants(bus);
   }
 
@@ -42,6 +45,7 @@ public final class DataRoutes {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     // wrapped: Vert.x Web would otherwise insist on running a BodyHandler before the authentication
     router.put("/api/sync/data/:type").handler(new DeferredBody()).handler(auth::requireBearer)
+        .handler(syncStatus::track) // the outcome (uploaded or refused) goes into the device's sync status
         .handler(JsonContentType::require) // a JSON document too (docs/protocol.md): 415 before it is read
         .handler(ctx -> body.handle(ctx))
         .handler(JsonContentType::require)
@@ -81,8 +85,8 @@ public final class DataRoutes {
     router.get("/api/sync/limits").handler(auth::requireBearer).handler(this::limits);
     router.get("/api/sync/data").handler(auth::requireBearer)
         .handler(ctx -> bus.forward(ctx, Addresses.DATA_BLOB_LIST,
-            new JsonObject().put("since", ctx.request().getParam("since"))));
-    router.get("/api/sync/data/:type").handler(auth::requireBearer)
+            new JsonObject().put("since", ctx.request().getParam("since")), reply -> syncStatus.listed(ctx, reply)));
+    router.get("/api/sync/data/:type").handler(auth::requireBearer).handler(syncStatus::track)
         .handler(ctx -> bus.forwardText(ctx, Addresses.DATA_BLOB_GET, conditional(ctx, typed(ctx, new JsonObject())),
             Map.of()));
     router.delete("/api/sync/data/:type").handler(auth::requireBearer)
