@@ -31,6 +31,9 @@ public enum Setting {
       "the database password as it is (any characters, nothing to encode), in place of the one in"
           + " `FLAMINGO_DB_URL`; never logged"),
   DB_POOL_SIZE("FLAMINGO_DB_POOL_SIZE", Kind.NUMBER, "8", null, "connections per service instance"),
+  DB_POOL_QUEUE("FLAMINGO_DB_POOL_QUEUE", Kind.NUMBER, "256", null,
+      "requests of a service instance that may wait for a database connection; beyond that a request is refused at"
+          + " once with 503 and `Retry-After` (overload is shed early instead of timing out late)"),
   // gateway
   HTTP_HOST("FLAMINGO_HTTP_HOST", Kind.TEXT, "0.0.0.0", null, "the address the gateway listens on"),
   HTTP_PORT("FLAMINGO_HTTP_PORT", Kind.NUMBER, "8080", null, "the port the gateway listens on"),
