@@ -142,10 +142,9 @@ public enum Setting {
   CLUSTER_INSECURE("FLAMINGO_CLUSTER_INSECURE", Kind.YES_NO, "false", null,
       "`true` lets a clustered node run a plain bus (development only)"),
   CLUSTER_TLS_ENGINE("FLAMINGO_CLUSTER_TLS_ENGINE", Kind.TEXT, "jdk", null,
-      "the event bus's TLS engine: `jdk`, or `openssl` (the bundled BoringSSL, netty-tcnative: much cheaper"
-          + " AES-GCM, the cluster at 0.65 of one JVM instead of 0.59 in the bench; opt-in while a 10 s stall seen"
-          + " once in the compose stack with it is unexplained); falls back to `jdk` with a warning where BoringSSL"
-          + " does not load"),
+      "retired, no effect: the event bus always runs the JDK's TLS (the BoringSSL option was removed: bus replies"
+          + " stalled 10 s in the compose stack with it, and the bench measured the cluster no faster with it); a node"
+          + " that still sets it starts, with a warning"),
   // operations
   /** Read by logback.xml ({@code ${FLAMINGO_LOG_LEVEL:-INFO}}), not by Java code. */
   LOG_LEVEL("FLAMINGO_LOG_LEVEL", Kind.TEXT, "INFO", null, "root log level (read by logback: environment or `-D`)"),
