@@ -4,12 +4,13 @@
 
 WORKDIR/targets holds the gateways' base URLs, one per line (slot 0, slot 1); the check rewrites it when it
 swaps a gateway (as a load balancer would drain the old one), and every worker picks the new URL up before
-its next request. Set-up: ACCOUNTS accounts (default 4), each with DEVICES_PER_ACCOUNT devices (default 2)
+its next request. A 503 is tried again as a client would: after its Retry-After (at most 10 s; 1 s when it
+names none), at most RETRIES_503 times; only the last answer counts. Set-up: ACCOUNTS accounts (default 4), each with DEVICES_PER_ACCOUNT devices (default 2)
 paired by the real device flow; then WORKDIR/ready is written. Each device is one worker pinned to one
 gateway slot, owning one data type of its account (the server's list, GET /api/sync/limits), in a loop: PUT its blob with If-Match: "<version it
 last saw>" (a write acknowledged with 200 is recorded with its version and checksum), then GET it (a read
 returning no blob, or an older version than the last acknowledged one, counts as a lost write). Every failed request
-(a non-200 status, 412 included, or no answer) is recorded with when it started and ended. When
+(a non-200 status after the retries, 412 included, or no answer) is recorded with when it started and ended. When
 WORKDIR/stop appears, the workers stop and every acknowledged write is checked: the blob read at the end
 has the last acknowledged version and checksum (or a later version, only when the write after it got no
 answer and so may have committed).
@@ -17,8 +18,11 @@ answer and so may have committed).
 Then the failures are matched against WORKDIR/windows (lines "NAME START END", epoch seconds: from
 starting the new instance to a few seconds after the old one exited): each failure belongs to the swap
 window it overlaps; a failure outside every window is an error, and so is a window with more than
-BOUND failures (UPGRADE_FAILURE_BOUND, default 20). Prints one line per window and a summary; exit 0 when
-nothing was lost and the failures were bounded and inside windows, 1 otherwise.
+BOUND failures (UPGRADE_FAILURE_BOUND, default 20). Never allowed, inside a window or not: a 500 (a fault of the
+code: an unavailable peer or database is a 503) and a failed read (a GET answered other than 200/404 after the
+retries, or not at all: reads go to another instance; only writes may fail inside a swap window). Prints one line
+per window and a summary; exit 0 when nothing was lost, no 500 was answered, no read failed and the failures were
+bounded and inside windows, 1 otherwise.
 """
 import base64, json, os, sys, threading, time
 
@@ -30,6 +34,8 @@ devices = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 bound = int(os.environ.get("UPGRADE_FAILURE_BOUND", "20"))
 NAME = "upgrade-load"
 LOAD_MAX_SECONDS = 1800  # the swaps take minutes; past this bin/upgrade-check has died
+RETRIES_503 = 5          # a 503 tried again at most this often (after its Retry-After), as a client would
+RETRY_AFTER_MAX = 10
 
 
 def say(msg):
@@ -52,19 +58,39 @@ class Worker(threading.Thread):
         self.failures = []           # (start, end, what)
         self.overran = False         # still running past LOAD_MAX_SECONDS: the script that stops it died
         self.writes = self.acks = self.reads = self.lost = 0
+        self.errors_500 = []         # (start, what): never allowed
+        self.failed_reads = []       # (start, what): never allowed
+        self.retried = 0             # 503s tried again
         self.n = 0
 
-    def request(self, method, path, data=None, headers=None):
+    def attempt(self, method, path, data, headers):
         base = targets()[self.slot]
         if base != self.base:        # the gateway of this slot was swapped: talk to the new one
             if self.http:
                 self.http.close()
             self.http, self.base = Client(base, timeout=30, retries=0), base
-        try:                         # every failure counts: no retry
+        try:
             answer = self.http.request(method, path, data, token=self.token, headers=headers)
-            return answer.status, answer.raw
+            return answer.status, answer.raw, answer.header("Retry-After")
         except Unreachable as e:
-            return None, repr(e).encode()
+            return None, repr(e).encode(), None
+
+    def request(self, method, path, data=None, headers=None):
+        """The last answer (status, body, whether an earlier attempt got a 503): a 503 is tried again after its
+        Retry-After, as a client would; no answer at all is not (a write may have applied)."""
+        t0, retried = time.time(), False
+        for n in range(RETRIES_503 + 1):
+            status, raw, after = self.attempt(method, path, data, headers)
+            if status == 500:
+                self.errors_500.append((t0, f"{method} 500 {raw[:120]!r}"))
+            if status != 503 or n == RETRIES_503:
+                break
+            retried = True
+            self.retried += 1
+            time.sleep(min(int(after), RETRY_AFTER_MAX) if after and after.isdigit() else 1)
+        if method == "GET" and status not in (200, 404):
+            self.failed_reads.append((t0, f"GET {status} {raw[:120]!r}"))
+        return status, raw, retried
 
     def fail(self, t0, what):
         self.failures.append((t0, time.time(), what))
@@ -82,7 +108,7 @@ class Worker(threading.Thread):
 
     def sync_version(self):
         t0 = time.time()
-        status, raw = self.request("GET", f"/api/sync/data/{self.dtype}")
+        status, raw, _ = self.request("GET", f"/api/sync/data/{self.dtype}")
         if status in (200, 404):
             item = json.loads(raw)["data"] if status == 200 else None
             self.check(status, item)
@@ -96,7 +122,7 @@ class Worker(threading.Thread):
         checksum = f"a{self.account}-d{self.device}-{self.n}"
         headers = {} if self.version is None else {"If-Match": f'"{self.version}"'}
         t0 = time.time()
-        status, raw = self.request("PUT", f"/api/sync/data/{self.dtype}", blob_body(512, checksum), headers)
+        status, raw, retried = self.request("PUT", f"/api/sync/data/{self.dtype}", blob_body(512, checksum), headers)
         self.writes += 1
         if status == 200:
             v = json.loads(raw)["data"]["version"]
@@ -104,12 +130,12 @@ class Worker(threading.Thread):
             self.acks += 1
         else:
             self.fail(t0, f"PUT {status} {raw[:120]!r}")
-            if status is None or status >= 500:
+            if status is None or status >= 500 or retried:  # an attempt may have applied before its 503
                 self.unknown.append(checksum)
             self.sync_version()
             return
         t0 = time.time()
-        status, raw = self.request("GET", f"/api/sync/data/{self.dtype}")
+        status, raw, _ = self.request("GET", f"/api/sync/data/{self.dtype}")
         self.reads += 1
         if status not in (200, 404):
             self.fail(t0, f"GET {status} {raw[:120]!r}")
@@ -132,7 +158,7 @@ class Worker(threading.Thread):
         if self.acked is None:   # none at all, or the loss was counted already
             return None if self.acks else "no write was acknowledged"
         for _ in range(5):
-            status, raw = self.request("GET", f"/api/sync/data/{self.dtype}")
+            status, raw, _ = self.request("GET", f"/api/sync/data/{self.dtype}")
             if status == 200:
                 break
             time.sleep(1)
@@ -208,6 +234,13 @@ def main():
         say(f"failure outside every swap window at {time.strftime('%H:%M:%S', time.gmtime(t0))}: {what}")
     for p in problems:
         say(f"LOST: {p}")
+    errors_500 = sorted(e for w in workers for e in w.errors_500)
+    failed_reads = sorted(e for w in workers for e in w.failed_reads)
+    for t0, what in errors_500[:10]:
+        say(f"500 at {time.strftime('%H:%M:%S', time.gmtime(t0))}: {what}")
+    for t0, what in failed_reads[:10]:
+        say(f"FAILED READ at {time.strftime('%H:%M:%S', time.gmtime(t0))}: {what}")
+    ok &= not errors_500 and not failed_reads
     for t0, _, what in failures[:20]:
         say(f"  failure at {time.strftime('%H:%M:%S', time.gmtime(t0))}.{int(t0 % 1 * 1000):03d}: {what}")
     writes = sum(w.writes for w in workers)
@@ -218,7 +251,8 @@ def main():
         say(f"the load was not stopped within {LOAD_MAX_SECONDS} s")
     say(f"{writes} writes ({sum(w.acks for w in workers)} acknowledged; the last one of each of the {len(workers)} "
         f"blobs read back at the end), {reads} reads, {len(failures)} failed requests ({len(outside)} outside swap windows), "
-        f"{lost} lost writes, {ran:.0f} s")
+        f"{lost} lost writes, {len(errors_500)} x 500, {len(failed_reads)} failed reads, "
+        f"{sum(w.retried for w in workers)} 503s tried again, {ran:.0f} s")
     sys.exit(0 if ok else 1)
 
 

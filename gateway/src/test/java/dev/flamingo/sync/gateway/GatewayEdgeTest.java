@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.ops.Observability;
@@ -14,6 +15,7 @@ import dev.flamingo.sync.testing.ApiClient.Response;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -104,6 +106,24 @@ class GatewayEdgeTest {
     assertFalse(r.body.getBoolean("success"));
     // the no-handler answer, not the bus timeout's: the gateway did not wait
     assertEquals(Failures.NO_SERVICE, r.error());
+    assertNotNull(r.header("Retry-After"), "a 503 says when to retry: " + r);
+    assertTrue(Integer.parseInt(r.header("Retry-After")) > 0);
+  }
+
+  /** A service that takes the request and never answers (a node stopping under it): 503 with Retry-After. */
+  @Test
+  void aServiceThatDoesNotAnswerIs503WithRetryAfter() {
+    MessageConsumer<Object> silent = vertx.eventBus().consumer(Addresses.AUTH_SYNC_TOKEN, m -> { });
+    silent.completion().await();
+    try {
+      Response r = api.post("/api/sync/token", null, new JsonObject().put("temp_token", "t"));
+      assertEquals(503, r.status, r.toString());
+      assertEquals("Service did not answer in time, try again shortly", r.error());
+      assertNotNull(r.header("Retry-After"), "a 503 says when to retry: " + r);
+      assertTrue(Integer.parseInt(r.header("Retry-After")) > 0);
+    } finally {
+      silent.unregister().await();
+    }
   }
 
   @Test

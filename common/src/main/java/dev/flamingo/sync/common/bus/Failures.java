@@ -13,7 +13,10 @@ import io.vertx.core.json.JsonObject;
  * "retry_after": seconds}} (each of the last two only when set).
  */
 public final class Failures {
-  /** The text of a 503: no instance of the service is there at all, or it cannot reach its database. */
+  /**
+   * The text of a 503: no instance of the service is there at all, it cannot reach its database or the cluster,
+   * or it is too busy to queue the request (its retry delay: {@link ServiceException#UNAVAILABLE_RETRY_SECONDS}).
+   */
   public static final String NO_SERVICE = "Service unavailable, try again shortly";
 
   /**
@@ -36,11 +39,16 @@ public final class Failures {
   /**
    * Whether {@code t} (or a cause of it) says that the database could not be reached, rather than a fault of the
    * request or the code: its name did not resolve, the connection was refused or dropped, no connection came in the pool's
-   * wait, PostgreSQL is starting, stopping or out of disk, memory or connections, or it aborted the
-   * transaction to be retried (deadlock, serialization failure). Such a failure is a 503 (the client retries), not a 500.
+   * wait or the pool's wait queue was full (overload, refused at once), PostgreSQL is starting, stopping or out of
+   * disk, memory or connections, or it aborted the transaction to be retried (deadlock, serialization failure); or
+   * that the cluster is away under it (Hazelcast stopping on this node, a member leaving, a partition migrating).
+   * Such a failure is a 503 (the client retries), not a 500.
    */
   public static boolean isUnavailable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof io.vertx.core.http.ConnectionPoolTooBusyException || isClusterAway(c)) {
+        return true; // the pool's wait queue is full (FLAMINGO_DB_POOL_QUEUE), or Hazelcast is stopping or moving
+      }
       // SocketException includes ConnectException ("Connection refused") and NoRouteToHostException
       if (c instanceof java.net.UnknownHostException || c instanceof java.net.SocketException
           || c instanceof java.nio.channels.ClosedChannelException || c instanceof io.vertx.sqlclient.ClosedConnectionException
@@ -65,6 +73,14 @@ public final class Failures {
     return false;
   }
 
+  /** Hazelcast's failures of a node that is leaving or of data that is moving: worth a retry, not a fault. */
+  private static boolean isClusterAway(Throwable c) {
+    return c instanceof com.hazelcast.core.HazelcastInstanceNotActiveException
+        || c instanceof com.hazelcast.core.MemberLeftException
+        || c instanceof com.hazelcast.core.OperationTimeoutException
+        || c instanceof com.hazelcast.spi.exception.RetryableException;
+  }
+
   /** A failed reply: the text alone, or {@code {"error", "data"?, "retry_after"?}} when there is more to carry. */
   public static void fail(Message<?> message, ServiceException e) {
     if (e.data() == null && e.retryAfterSeconds() == 0) {
@@ -81,7 +97,10 @@ public final class Failures {
     }
   }
 
-  /** Turns any failure of a bus request into the error the client should see. */
+  /**
+   * Turns any failure of a bus request into the error the client should see: no handler, a timeout and an
+   * unavailable peer are 503 with a retry delay; a service's failure keeps its status; anything else is a 500.
+   */
   public static ServiceException fromThrowable(Throwable t) {
     if (t instanceof ServiceException se) {
       return se;
@@ -107,7 +126,10 @@ public final class Failures {
           // fall through: treat it as plain text
         }
       }
-      return new ServiceException(code, text);
+      return new ServiceException(code, text); // a 503 without a delay gets the default one
+    }
+    if (isUnavailable(t)) {
+      return new ServiceException(503, NO_SERVICE); // this side's own: the cluster or a connection away
     }
     return new ServiceException(500, "Internal server error");
   }

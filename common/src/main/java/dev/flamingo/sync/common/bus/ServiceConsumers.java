@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers the bus actions of a service. Every consumer gets the same treatment here, once: the
  * contract version is checked, a missing body is an empty object, a {@link ServiceException} becomes a
- * failed reply with its status, an unreachable database is a 503 ({@link Failures#isUnavailable}), and anything unexpected is logged and answered 500 without details.
+ * failed reply with its status, an unreachable database is a 503 with a retry delay ({@link Failures#isUnavailable}), and anything unexpected is logged and answered 500 without details.
  * A {@link WireHandler} (registered with {@link #onWire}) may also answer in the text form of
  * {@link WireFormat} ({@link TextReply}), with the same treatment of the contract version and failures; its
  * reply goes out in the form the request asked for (the data, the whole envelope, or the JsonObject contract).
@@ -82,10 +82,10 @@ public final class ServiceConsumers {
         } else if (ar.cause() instanceof ServiceException se) {
           Failures.fail(message, se);
         } else if (Failures.isUnavailable(ar.cause())) {
-          // one line, no stack: the database is away, and every request says so until it is back
-          LOG.warn("{} failed: database unavailable: {} (request {})", address, Failures.rootCause(ar.cause()),
+          // one line, no stack: the database (or cluster) is away or the pool's queue full, until it is back
+          LOG.warn("{} failed: unavailable: {} (request {})", address, Failures.rootCause(ar.cause()),
               message.headers().get(RequestContext.H_REQUEST_ID));
-          message.fail(503, Failures.NO_SERVICE);
+          Failures.fail(message, new ServiceException(503, Failures.NO_SERVICE)); // with its Retry-After
         } else {
           LOG.error("{} failed (request {})", address, message.headers().get(RequestContext.H_REQUEST_ID), ar.cause());
           message.fail(500, "Internal server error");

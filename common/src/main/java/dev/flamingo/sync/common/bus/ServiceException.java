@@ -6,9 +6,13 @@ import io.vertx.core.json.JsonObject;
  * The one error type of a service: an HTTP status, the text the client sees in {@code error}, and
  * optionally data for the envelope (e.g. the current version on a 409/412) and the seconds after which
  * to try again (the HTTP {@code Retry-After} of a 503 or 429). It travels over the bus as a failed reply
- * whose failure code is the status ({@link Failures}); the gateway turns it into the JSON envelope.
+ * whose failure code is the status ({@link Failures}); the gateway turns it into the JSON envelope. Every 503
+ * says when to try again: {@link #UNAVAILABLE_RETRY_SECONDS} when its maker does not say.
  */
 public class ServiceException extends RuntimeException {
+  /** The {@code Retry-After} of a 503 whose maker names no delay (no instance, a timeout, the database away). */
+  public static final long UNAVAILABLE_RETRY_SECONDS = 1;
+
   private final int status;
   private final JsonObject data;
   private final long retryAfterSeconds;
@@ -25,7 +29,8 @@ public class ServiceException extends RuntimeException {
     super(message, null, false, false);
     this.status = status;
     this.data = data;
-    this.retryAfterSeconds = Math.max(0, retryAfterSeconds);
+    this.retryAfterSeconds = status == 503 && retryAfterSeconds <= 0 ? UNAVAILABLE_RETRY_SECONDS
+        : Math.max(0, retryAfterSeconds);
   }
 
   /** The seconds the client should wait before trying again (HTTP {@code Retry-After}); 0 when not said. */

@@ -5,7 +5,6 @@ import dev.flamingo.sync.common.config.Settings;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.JdkSSLEngineOptions;
-import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Files;
@@ -69,33 +68,23 @@ public final class ClusterTls {
         .setTrustOptions(new PemTrustOptions().addCertPath(base.resolve(CA).toString()))
         .setClientAuth(ClientAuth.REQUIRED);
     bus.setTrustAll(false);
-    String engine = engine(settings);
-    if (engine.equals("openssl")) {
-      bus.setSslEngineOptions(new OpenSSLEngineOptions());
-    } else {
-      bus.setSslEngineOptions(new JdkSSLEngineOptions());
-    }
-    LOG.info("Event bus: mutual TLS ({}) with the certificates in {}", engine, dir);
+    bus.setSslEngineOptions(new JdkSSLEngineOptions());
+    warnIfRetiredEngine(settings);
+    LOG.info("Event bus: mutual TLS with the certificates in {}", dir);
   }
 
   /**
-   * {@code jdk} (the default) or {@code openssl}: the bundled BoringSSL, whose AES-GCM is several times cheaper
-   * than the JDK's (which took a fifth of a cluster node's CPU in the bench: the cluster went from 0.59 to 0.65 of
-   * the one JVM with it). Opt-in for now: in the compose stack under bin/cluster-check, bus replies stalled for
-   * 10 s on every node once with it, not yet explained. Falls back to the JDK's where BoringSSL cannot load;
-   * the two ends of a connection need not use the same engine.
+   * {@code FLAMINGO_CLUSTER_TLS_ENGINE} is retired: the bus runs the JDK's TLS. Its {@code openssl} (the bundled
+   * BoringSSL, netty-tcnative) was removed in issue 25: with it, bus replies stalled 10 s on every node of the compose
+   * stack in bin/cluster-check (never explained), and in the bench's own runs of the same session the cluster was no
+   * faster with it (0.65 of one JVM first, 0.75 warm) than with the JDK's TLS (0.69, 0.89).
    */
-  static String engine(Settings settings) {
-    String wanted = settings.string(Setting.CLUSTER_TLS_ENGINE).trim().toLowerCase(java.util.Locale.ROOT);
-    if (!wanted.equals("openssl") && !wanted.equals("jdk")) {
-      throw new IllegalStateException(Settings.CLUSTER_TLS_ENGINE + " must be openssl or jdk, not " + wanted);
+  private static void warnIfRetiredEngine(Settings settings) {
+    String engine = settings.configured(Setting.CLUSTER_TLS_ENGINE);
+    if (engine != null && !engine.trim().equalsIgnoreCase("jdk")) {
+      LOG.warn("{}={} is retired: the event bus runs the JDK's TLS (remove the setting)",
+          Settings.CLUSTER_TLS_ENGINE, engine);
     }
-    if (wanted.equals("openssl") && !OpenSSLEngineOptions.isAvailable()) {
-      LOG.warn("Event bus: OpenSSL (netty-tcnative) does not load here ({}); using the JDK's TLS",
-          String.valueOf(io.netty.handler.ssl.OpenSsl.unavailabilityCause()));
-      return "jdk";
-    }
-    return wanted;
   }
 
   private static void warnIfOpen(Path key) {

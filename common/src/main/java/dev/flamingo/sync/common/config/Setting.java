@@ -31,6 +31,9 @@ public enum Setting {
       "the database password as it is (any characters, nothing to encode), in place of the one in"
           + " `FLAMINGO_DB_URL`; never logged"),
   DB_POOL_SIZE("FLAMINGO_DB_POOL_SIZE", Kind.NUMBER, "8", null, "connections per service instance"),
+  DB_POOL_QUEUE("FLAMINGO_DB_POOL_QUEUE", Kind.NUMBER, "256", null,
+      "requests of a service instance that may wait for a database connection; beyond that a request is refused at"
+          + " once with 503 and `Retry-After` (overload is shed early instead of timing out late)"),
   // gateway
   HTTP_HOST("FLAMINGO_HTTP_HOST", Kind.TEXT, "0.0.0.0", null, "the address the gateway listens on"),
   HTTP_PORT("FLAMINGO_HTTP_PORT", Kind.NUMBER, "8080", null, "the port the gateway listens on"),
@@ -142,10 +145,9 @@ public enum Setting {
   CLUSTER_INSECURE("FLAMINGO_CLUSTER_INSECURE", Kind.YES_NO, "false", null,
       "`true` lets a clustered node run a plain bus (development only)"),
   CLUSTER_TLS_ENGINE("FLAMINGO_CLUSTER_TLS_ENGINE", Kind.TEXT, "jdk", null,
-      "the event bus's TLS engine: `jdk`, or `openssl` (the bundled BoringSSL, netty-tcnative: much cheaper"
-          + " AES-GCM, the cluster at 0.65 of one JVM instead of 0.59 in the bench; opt-in while a 10 s stall seen"
-          + " once in the compose stack with it is unexplained); falls back to `jdk` with a warning where BoringSSL"
-          + " does not load"),
+      "retired, no effect: the event bus always runs the JDK's TLS (the BoringSSL option was removed: bus replies"
+          + " stalled 10 s in the compose stack with it, and the bench measured the cluster no faster with it); a node"
+          + " that still sets it starts, with a warning"),
   // operations
   /** Read by logback.xml ({@code ${FLAMINGO_LOG_LEVEL:-INFO}}), not by Java code. */
   LOG_LEVEL("FLAMINGO_LOG_LEVEL", Kind.TEXT, "INFO", null, "root log level (read by logback: environment or `-D`)"),

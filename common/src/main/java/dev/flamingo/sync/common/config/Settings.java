@@ -19,6 +19,7 @@ public final class Settings {
   public static final String DB_USER = Setting.DB_USER.key();
   public static final String DB_PASSWORD = Setting.DB_PASSWORD.key();
   public static final String DB_POOL_SIZE = Setting.DB_POOL_SIZE.key();
+  public static final String DB_POOL_QUEUE = Setting.DB_POOL_QUEUE.key();
   public static final String CLUSTER_NAME = Setting.CLUSTER_NAME.key();
   public static final String CLUSTER_HOST = Setting.CLUSTER_HOST.key();
   public static final String CLUSTER_PORT = Setting.CLUSTER_PORT.key();

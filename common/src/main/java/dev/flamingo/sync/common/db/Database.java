@@ -112,6 +112,8 @@ public final class Database {
     long waitMs = Math.max(1, settings.number(Setting.BUS_TIMEOUT_MS) / 2);
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(settings.integer(Setting.DB_POOL_SIZE)).setName(name)
+            // a bounded wait: the request past it fails at once (ConnectionPoolTooBusyException: 503, Retry-After)
+            .setMaxWaitQueueSize(Math.max(1, settings.integer(Setting.DB_POOL_QUEUE)))
             .setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, waitMs))
             .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
         .connectingTo(DatabaseAddress.of(vertx, options)) // the host's last good address: see DatabaseAddress

@@ -3,6 +3,9 @@ package dev.flamingo.sync.common.bus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,6 +17,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -88,6 +92,10 @@ class ServiceConsumersTest {
         "t.db.serialization", new PgException("could not serialize access", "ERROR", "40001", null)));
     // the pool's queued request timing out (its own timer: "Timeout"): a 500 in bin/cluster-check before
     unavailable.put("t.db.wait", new NoStackTraceThrowable("Timeout"));
+    // the pool's wait queue full (FLAMINGO_DB_POOL_QUEUE): refused at once, to be retried
+    unavailable.put("t.db.queue", new ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 1"));
+    // a cluster structure while a node stops (Hazelcast shutting down under the handler)
+    unavailable.put("t.cluster.stopping", new HazelcastInstanceNotActiveException());
     ServiceConsumers consumers = new ServiceConsumers(vertx);
     unavailable.forEach((address, failure) -> consumers.on(address, (body, c) -> Future.failedFuture(failure)));
     consumers.on("t.db.unique", (body, c) -> Future.failedFuture(
@@ -97,7 +105,9 @@ class ServiceConsumersTest {
       ReplyException e = assertThrows(ReplyException.class,
           () -> vertx.eventBus().request(address, new JsonObject(), ctx.toDeliveryOptions(2000)).await());
       assertEquals(503, e.failureCode(), address);
-      assertEquals(Failures.NO_SERVICE, e.getMessage(), address);
+      ServiceException seen = Failures.fromThrowable(e);
+      assertEquals(Failures.NO_SERVICE, seen.getMessage(), address);
+      assertTrue(seen.retryAfterSeconds() > 0, address + ": a 503 says when to retry (Retry-After)");
     }
     ReplyException unique = assertThrows(ReplyException.class,
         () -> vertx.eventBus().request("t.db.unique", new JsonObject(), ctx.toDeliveryOptions(2000)).await());
@@ -117,10 +127,46 @@ class ServiceConsumersTest {
   }
 
   @Test
-  void noHandlerIs503() {
+  void noHandlerIs503WithARetryDelay() {
     ReplyException e = assertThrows(ReplyException.class,
         () -> vertx.eventBus().request("t.nobody", new JsonObject(), ctx.toDeliveryOptions(2000)).await());
     assertEquals(503, Failures.fromThrowable(e).status());
+    assertTrue(Failures.fromThrowable(e).retryAfterSeconds() > 0, "Retry-After");
+  }
+
+  /** A service that does not answer in time (a node stopping under the request) is a 503 with a retry delay. */
+  @Test
+  void aBusTimeoutIs503WithARetryDelay() {
+    vertx.eventBus().consumer("t.silent", m -> { }).completion().await();
+    ReplyException e = assertThrows(ReplyException.class,
+        () -> vertx.eventBus().request("t.silent", new JsonObject(), ctx.toDeliveryOptions(50)).await());
+    assertEquals(ReplyFailure.TIMEOUT, e.failureType());
+    assertEquals(503, Failures.fromThrowable(e).status());
+    assertTrue(Failures.fromThrowable(e).retryAfterSeconds() > 0, "Retry-After");
+  }
+
+  /**
+   * Every 503 says when to retry, also one of a service that does not say it itself (a plain 503 of an older
+   * release) and a failure of the sender's own side that means the cluster or database is away; other local
+   * failures stay 500.
+   */
+  @Test
+  void every503CarriesARetryDelayAndLocalFaultsStay500() {
+    ServiceException plain = Failures.fromThrowable(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 503, "busy"));
+    assertEquals("503 busy", plain.status() + " " + plain.getMessage());
+    assertTrue(plain.retryAfterSeconds() > 0, "a plain 503 from a service gets the default delay");
+    ServiceException said = Failures.fromThrowable(new ReplyException(
+        ReplyFailure.RECIPIENT_FAILURE, 503, "{\"error\":\"busy\",\"retry_after\":7}"));
+    assertEquals(7, said.retryAfterSeconds(), "the service's own delay is kept");
+    assertEquals(3, new ServiceException(503, "x", null, 3).retryAfterSeconds());
+    assertTrue(new ServiceException(503, "x").retryAfterSeconds() > 0, "a 503 made anywhere says when to retry");
+    assertEquals(0, new ServiceException(409, "x").retryAfterSeconds());
+    ServiceException cluster = Failures.fromThrowable(new HazelcastInstanceNotActiveException());
+    assertEquals(503, cluster.status());
+    assertTrue(cluster.retryAfterSeconds() > 0);
+    assertEquals(503, Failures.fromThrowable(new VertxException(new ConnectException("Connection refused"), true))
+        .status());
+    assertEquals(500, Failures.fromThrowable(new IllegalStateException("a bug")).status());
   }
 
   @Test

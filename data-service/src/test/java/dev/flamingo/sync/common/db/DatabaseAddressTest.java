@@ -16,6 +16,7 @@ import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -208,6 +209,40 @@ class DatabaseAddressTest {
     assertEquals("Timeout waiting for connection", poolFailure.get().getMessage(), "the pool's own wait timeout");
     only.close().await();
     assertEquals(1, pool.query("select 1").execute().await().iterator().next().getInteger(0));
+  }
+
+  /**
+   * Overload sheds early: a request that finds the pool's connections taken and its wait queue full
+   * ({@code FLAMINGO_DB_POOL_QUEUE}) is refused at once as unavailable (503 with Retry-After), instead of waiting
+   * out the pool's timeout; the one in the queue still gets the connection when it frees.
+   */
+  @Test
+  void aRequestBeyondThePoolsWaitQueueIsRefusedAtOnceAsUnavailable() {
+    Settings settings = new Settings(new JsonObject().put(Settings.DB_URL, db.url())
+        .put(Settings.DB_POOL_SIZE, 1).put(Settings.DB_POOL_QUEUE, 1).put(Settings.BUS_TIMEOUT_MS, 20_000));
+    pool = Database.pool(vertx, settings, "public");
+    SqlConnection only = pool.getConnection().await();
+    Future<?> queued = pool.query("select 1").execute();
+    Throwable refused = assertThrows(Throwable.class, () -> pool.query("select 1").execute().await());
+    assertInstanceOf(ConnectionPoolTooBusyException.class, refused, "refused by the bounded queue: " + refused);
+    assertTrue(Failures.isUnavailable(refused), "a full queue is a 503");
+    assertFalse(queued.isComplete(), "the queued request waits for the connection");
+    only.close().await();
+    queued.await();
+  }
+
+  /** A database whose port refuses connections is unavailable (503), not a fault of the code. */
+  @Test
+  void aPoolPointedAtAClosedPortIsUnavailable() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      closedPort = s.getLocalPort();
+    }
+    Settings settings = new Settings(new JsonObject()
+        .put(Settings.DB_URL, "postgresql://postgres@127.0.0.1:" + closedPort + "/flamingo"));
+    pool = Database.pool(vertx, settings, "public");
+    Throwable e = assertThrows(Throwable.class, () -> pool.query("select 1").execute().await());
+    assertTrue(Failures.isUnavailable(e), "a refused connection is a 503: " + e);
   }
 
   @Test

@@ -200,7 +200,7 @@ public final class Authenticator {
     if (retries > 0) {
       again.run();
     } else {
-      Envelope.error(ctx, 503, "Could not confirm the credential, retry");
+      Envelope.error(ctx, new ServiceException(503, "Could not confirm the credential, retry")); // Retry-After
     }
   }
 
