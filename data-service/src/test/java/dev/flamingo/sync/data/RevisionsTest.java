@@ -290,6 +290,20 @@ class RevisionsTest {
         .getJsonObject(String.valueOf(account)).getLong("revision_bytes"));
   }
 
+  /** A key rotation drops the blobs sealed under the old key, and their revisions with them (no one could open them). */
+  @Test
+  void aKeyRotationDropsTheRevisionsToo() {
+    long account = DataFixture.newAccount();
+    byte[] first = randomBytes(32);
+    f.call(Addresses.DATA_KEY_PUT, account, new JsonObject().put("master_key", DataFixture.b64(first)));
+    put("d1", account, seal(first, "1"), "history");
+    put("d2", account, seal(first, "2"), "history");
+    assertEquals(1, revisions(account, "history").size());
+    f.call(Addresses.DATA_KEY_PUT, account, new JsonObject().put("master_key", DataFixture.b64(randomBytes(32)))
+        .put("if_match", "\"1\""));
+    assertEquals(0, revisions(account, "history").size());
+  }
+
   /** A device's name as device-service announces it on pairing; recorded once data-service has it. */
   static void named(long account, String device, String name) throws Exception {
     f.vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED, new JsonObject().put("account_id", account)
