@@ -60,10 +60,11 @@ public class DataVerticle extends VerticleBase {
           KeyService keys = new KeyService(keyStore, wrapper, events);
           BlobService blobs = new BlobService(new BlobStore(pool, limits), limits, events);
           BlobWire wire = new BlobWire(blobs);
-          RevisionService revisions = new RevisionService(pool, limits, blobs, events);
+          DeviceNames deviceNames = new DeviceNames(pool);
+          RevisionService revisions = new RevisionService(vertx, pool, limits, blobs, events, deviceNames);
           AccountDataService accountData = new AccountDataService(new AccountDataStore(pool), limits, events);
           consumers = new ServiceConsumers(vertx);
-          Future<Void> names = new DeviceNames(pool).listen(vertx).map(list -> {
+          Future<Void> names = deviceNames.listen(vertx).map(list -> {
             nameConsumers = list;
             return null;
           });

@@ -15,6 +15,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,16 @@ class RevisionsTest {
       m.reply(new JsonObject().put("stored", true));
     });
     a.completion().await();
+    // device-service's device list, as it answers: the devices of accounts in `paired`
+    MessageConsumer<JsonObject> d = f.vertx.eventBus().consumer(Addresses.DEVICE_LIST, m -> {
+      String account = m.headers().get("flamingo-account-id");
+      m.reply(new JsonObject().put("data", paired.getOrDefault(account, new JsonArray())));
+    });
+    d.completion().await();
   }
+
+  /** Devices device-service knows per account (id as a string), though data-service never heard of them. */
+  static final Map<String, JsonArray> paired = new ConcurrentHashMap<>();
 
   static long put(String device, long account, DataFixture.Sealed s, String type) {
     return f.callAs(device, Addresses.DATA_BLOB_PUT, account, s.body(type)).getJsonObject("data").getLong("version");
@@ -302,6 +313,22 @@ class RevisionsTest {
     f.call(Addresses.DATA_KEY_PUT, account, new JsonObject().put("master_key", DataFixture.b64(randomBytes(32)))
         .put("if_match", "\"1\""));
     assertEquals(0, revisions(account, "history").size());
+  }
+
+  @Test
+  void namesOfDevicesPairedBeforeAreLearntFromDeviceService() {
+    long account = DataFixture.newAccount();
+    byte[] key = randomBytes(32);
+    String old = "d-old-" + account;
+    paired.put(String.valueOf(account), new JsonArray().add(new JsonObject().put("id", old).put("name", "Old Laptop")));
+    put(old, account, seal(key, "1"), "history");
+    put("d2", account, seal(key, "2"), "history");
+    // the name was not known when the revision was kept; it is once the revisions are shown
+    assertEquals("Old Laptop", revisions(account, "history").getJsonObject(0).getString("device_name"));
+    put(old, account, seal(key, "3"), "history");
+    JsonObject kept = revisions(account, "history").getJsonObject(0);
+    assertEquals("d2", kept.getString("device_id"));
+    assertEquals("Old Laptop", kept.getString("replaced_by_device_name"));
   }
 
   /** A device's name as device-service announces it on pairing; recorded once data-service has it. */

@@ -10,17 +10,19 @@ import dev.flamingo.sync.data.blob.BlobItem;
 import dev.flamingo.sync.data.blob.BlobService;
 import dev.flamingo.sync.data.blob.BlobWire;
 import dev.flamingo.sync.data.blob.ChangeCounter;
+import dev.flamingo.sync.data.device.DeviceNames;
 import dev.flamingo.sync.data.support.DataSettings;
 import dev.flamingo.sync.data.support.Events;
 import dev.flamingo.sync.data.support.Versions;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 /**
  * Kept revisions of an account's blobs (issue 23): list, read back, restore as a new current version, purge, and
- * the dashboard's summary. Revisions are kept and pruned by the blob writes themselves ({@code BlobStore}); restores
+ * the dashboard's summary (list and summary first learn device names data-service lacks, {@link DeviceNames#learn}). Revisions are kept and pruned by the blob writes themselves ({@code BlobStore}); restores
  * and purges are audited through the outbox in their transaction.
  */
 public final class RevisionService {
@@ -29,11 +31,16 @@ public final class RevisionService {
   private final RevisionStore store;
   private final BlobService blobs;
   private final Events events;
+  private final DeviceNames names;
+  private final Vertx vertx;
 
-  public RevisionService(Pool pool, DataSettings settings, BlobService blobs, Events events) {
+  public RevisionService(Vertx vertx, Pool pool, DataSettings settings, BlobService blobs, Events events,
+      DeviceNames names) {
+    this.vertx = vertx;
     this.store = new RevisionStore(pool, settings.revisionDays());
     this.blobs = blobs;
     this.events = events;
+    this.names = names;
   }
 
   /** The most items one list request may ask for with {@code limit}. */
@@ -55,7 +62,8 @@ public final class RevisionService {
     if (withBlobs != null && !(withBlobs instanceof Boolean)) {
       throw new ServiceException(400, "with_blobs must be true or false");
     }
-    return store.list(account, type, before, (Integer) rawLimit, Boolean.TRUE.equals(withBlobs))
+    return names.learn(vertx, ctx, account)
+        .compose(v -> store.list(account, type, before, (Integer) rawLimit, Boolean.TRUE.equals(withBlobs)))
         .map(items -> Reply.data(new JsonObject().put("items", items).put("count", items.size())));
   }
 
@@ -112,14 +120,15 @@ public final class RevisionService {
   /** → {types: [{type, revision_count, revision_bytes, trashed}], revision_bytes, overwrites (last 7 days)}. */
   public Future<JsonObject> summary(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
-    return store.types(account).compose(types -> store.overwrites(account).map(overwrites -> {
-      long bytes = 0;
-      for (Object t : types) {
-        bytes += ((JsonObject) t).getLong("revision_bytes");
-      }
-      return Reply.data(new JsonObject().put("types", types).put("revision_bytes", bytes)
-          .put("overwrites", overwrites));
-    }));
+    return names.learn(vertx, ctx, account).compose(v -> store.types(account))
+        .compose(types -> store.overwrites(account).map(overwrites -> {
+          long bytes = 0;
+          for (Object t : types) {
+            bytes += ((JsonObject) t).getLong("revision_bytes");
+          }
+          return Reply.data(new JsonObject().put("types", types).put("revision_bytes", bytes)
+              .put("overwrites", overwrites));
+        }));
   }
 
   private static BlobBody content(BlobItem item, Long ifMatch) {

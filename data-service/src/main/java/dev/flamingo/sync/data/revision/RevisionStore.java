@@ -35,12 +35,15 @@ final class RevisionStore {
 
   /**
    * The type's revisions, newest first, as list items: those below version {@code before} (null: all), at most
-   * {@code limit} (null: all), with their encrypted blob and nonce when {@code withBlobs}.
+   * {@code limit} (null: all), with their encrypted blob and nonce when {@code withBlobs}. A device's name is the one
+   * it had when the revision was kept, or, when that was not known then, the one known now (null when none is).
    */
   Future<JsonArray> list(long account, String type, Long before, Integer limit, boolean withBlobs) {
-    return pool.preparedQuery("select version, blob_size_bytes, checksum, written_at, device_id, device_name, reason, "
-            + "kept_at, by_other_device, replaced_by_device_id, replaced_by_device_name"
-            + (withBlobs ? ", encrypted_blob, nonce" : "") + " from blob_revisions "
+    return pool.preparedQuery("select version, blob_size_bytes, checksum, written_at, device_id, "
+            + "coalesce(device_name, (select name from device_names n where n.device_id = r.device_id)) as device_name, "
+            + "reason, kept_at, by_other_device, replaced_by_device_id, coalesce(replaced_by_device_name, "
+            + "(select name from device_names n where n.device_id = r.replaced_by_device_id)) as replaced_by_device_name"
+            + (withBlobs ? ", encrypted_blob, nonce" : "") + " from blob_revisions r "
             + "where account_id = $1 and data_type = $2 and " + live(3) + " and ($4::bigint is null or version < $4) "
             + "order by version desc limit $5::int")
         .execute(Tuple.of(account, type, days, before, limit))
