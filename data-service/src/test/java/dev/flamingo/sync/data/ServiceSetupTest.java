@@ -75,6 +75,8 @@ class ServiceSetupTest {
     assertEquals("FLAMINGO_MAX_BLOB_BYTES=lots is not a size (bytes, or with a unit: 512KiB, 10MiB, 1GiB)", limit);
     String zero = deployFailure(f.config.copy().put("FLAMINGO_MAX_ACCOUNT_BYTES", "0"));
     assertTrue(zero.startsWith("FLAMINGO_MAX_ACCOUNT_BYTES must be between 16 and"), zero);
+    String revisions = deployFailure(f.config.copy().put("FLAMINGO_REVISIONS_KEEP", "-1"));
+    assertEquals("FLAMINGO_REVISIONS_KEEP must be between 0 and 100000000, got -1", revisions);
   }
 
   @Test

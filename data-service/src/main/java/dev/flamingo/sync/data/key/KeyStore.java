@@ -97,8 +97,10 @@ public final class KeyStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** Deletes the account's blobs (how many) and their revisions: sealed under a replaced key, no one could open them. */
   public Future<Integer> deleteBlobs(SqlClient client, long account) {
-    return client.preparedQuery("delete from blobs where account_id = $1").execute(Tuple.of(account))
+    return client.preparedQuery("with r as (delete from blob_revisions where account_id = $1) "
+            + "delete from blobs where account_id = $1").execute(Tuple.of(account))
         .map(rows -> rows.rowCount());
   }
 

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A relative micro comparison, not a test: N blob PUTs (4 KiB) over the local bus into one DataVerticle,
  * {@code inflight} at a time over {@code accounts} accounts, in the JSON form and (where the service knows
  * it) the text form of {@link WireFormat}. Prints µs per PUT (wall clock / N). Run it with
- * {@code mvn -B -q -pl data-service -am test-compile exec:java} or from an IDE; args: N inflight accounts forms (e.g. json,text,json,text).
+ * {@code mvn -B -q -pl data-service -am test-compile exec:java} or from an IDE; args: N inflight accounts forms (e.g. json,text,json,text) and FLAMINGO_REVISIONS_KEEP (default 100; 0:
+ * revisions off).
  */
 public final class BlobPutBench {
   private BlobPutBench() {}
@@ -39,6 +40,7 @@ public final class BlobPutBench {
     int inflight = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     int accounts = args.length > 2 ? Integer.parseInt(args[2]) : 500;
     String[] forms = (args.length > 3 ? args[3] : "json,text,json,text").split(",");
+    String revisionsKeep = args.length > 4 ? args[4] : "100"; // 0: revisions off (issue 23)
     byte[] raw = new byte[4096];
     new SecureRandom().nextBytes(raw);
     byte[] iv = new byte[12];
@@ -49,7 +51,8 @@ public final class BlobPutBench {
       Vertx vertx = Vertx.vertx();
       try {
         JsonObject config = new JsonObject().put("FLAMINGO_DB_URL", db.url())
-            .put("FLAMINGO_KEK", Base64.getEncoder().encodeToString(new byte[32])).put("FLAMINGO_KEK_ID", "b1");
+            .put("FLAMINGO_KEK", Base64.getEncoder().encodeToString(new byte[32])).put("FLAMINGO_KEK_ID", "b1")
+            .put("FLAMINGO_REVISIONS_KEEP", revisionsKeep);
         vertx.deployVerticle(new DataVerticle(), new DeploymentOptions().setConfig(config)).await();
         for (String form : forms) {
           run(vertx, form, body, n / 4, inflight, accounts); // warm-up
