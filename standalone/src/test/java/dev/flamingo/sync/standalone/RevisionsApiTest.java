@@ -264,7 +264,7 @@ class RevisionsApiTest {
   }
 
   static long revisionRows(long account) {
-    return query("select count(*) from data.revisions where account_id = ?", account);
+    return query("select count(*) from data.blob_revisions where account_id = ?", account);
   }
 
   static long query(String sql, Object arg) {
