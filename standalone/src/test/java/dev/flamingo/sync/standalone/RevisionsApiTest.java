@@ -203,7 +203,9 @@ class RevisionsApiTest {
     String b = Pairing.pairDevice(api, cookie, "Export B");
     JsonObject first = StandaloneFlowTest.encrypt(new byte[32], "first");
     long version = api.put("/api/sync/data/setting", a, first).data().getLong("version");
-    assertEquals(200, api.put("/api/sync/data/setting", b, StandaloneFlowTest.encrypt(new byte[32], "second")).status);
+    JsonObject second = StandaloneFlowTest.encrypt(new byte[32], "second");
+    long secondVersion = api.put("/api/sync/data/setting", b, second).data().getLong("version");
+    assertEquals(200, api.put("/api/sync/data/setting", a, StandaloneFlowTest.encrypt(new byte[32], "third")).status);
 
     Response export = api.web(HttpMethod.GET, "/api/web/export", cookie, ORIGIN, null);
     assertEquals(200, export.status, export.toString());
@@ -216,6 +218,10 @@ class RevisionsApiTest {
     JsonObject full = itemOf(new JsonObject().put("items", withBlobs.data().getJsonArray("revisions")), version);
     assertEquals(first.getString("encrypted_blob"), full.getString("encrypted_blob"));
     assertEquals(first.getString("nonce"), full.getString("nonce"));
+    // a page per revision with the blobs: the second one is there too
+    JsonObject next = itemOf(new JsonObject().put("items", withBlobs.data().getJsonArray("revisions")), secondVersion);
+    assertEquals(second.getString("encrypted_blob"), next.getString("encrypted_blob"));
+    assertEquals(2, withBlobs.data().getJsonArray("revisions").size(), withBlobs.data().getJsonArray("revisions").encode());
 
     long account = accountId(email);
     assertTrue(revisionRows(account) > 0);

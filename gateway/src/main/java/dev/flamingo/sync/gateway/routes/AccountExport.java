@@ -3,7 +3,6 @@ package dev.flamingo.sync.gateway.routes;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.bus.RequestContext;
-import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.Contexts;
@@ -41,6 +40,8 @@ final class AccountExport {
   static final String FORMAT = "flamingo-export/1";
   /** The query flag that adds each revision's encrypted blob and nonce to its metadata. */
   static final String REVISION_BLOBS = "revision_blobs";
+  /** Revisions' metadata per page asked of data-service (its largest page). */
+  static final int REVISION_PAGE = 100;
   /** Audit events per page asked of device-service (its largest page). */
   static final int AUDIT_PAGE = 200;
   /** At most this many audit events (the retention keeps 90 days; this bounds one download). */
@@ -164,42 +165,44 @@ final class AccountExport {
   }
 
   /**
-   * Every type's revisions (data-service's list, newest first, each item with its {@code data_type}), one type's
-   * list at a time; with {@code withBlobs}, each one's {@code encrypted_blob} and {@code nonce} too, asked for and
-   * written one revision at a time (one pruned in between is written without them).
+   * Every type's revisions (data-service's list, newest first, each item with its {@code data_type}), a page at a
+   * time, each written before the next is asked for; with {@code withBlobs} each carries its {@code encrypted_blob}
+   * and {@code nonce}, and a page is one revision (the gateway never holds more than one blob).
    */
   private Future<Void> revisions(RequestContext c, HttpServerResponse response, boolean withBlobs, int typeIndex) {
     if (typeIndex == DataType.ALL.size()) {
       return Future.succeededFuture();
     }
-    String type = DataType.ALL.get(typeIndex).wireName();
-    return bus.request(c, Addresses.DATA_REVISIONS_LIST, new JsonObject().put("type", type))
-        .compose(reply -> revisionItems(c, response, type,
-            reply.getJsonObject("data").getJsonArray("items", new JsonArray()), 0, withBlobs))
+    return revisionPages(c, response, DataType.ALL.get(typeIndex).wireName(), withBlobs, null)
         .compose(v -> revisions(c, response, withBlobs, typeIndex + 1));
   }
 
-  private Future<Void> revisionItems(RequestContext c, HttpServerResponse response, String type, JsonArray items,
-      int index, boolean withBlobs) {
-    if (index == items.size()) {
-      return Future.succeededFuture();
+  private Future<Void> revisionPages(RequestContext c, HttpServerResponse response, String type, boolean withBlobs,
+      Long before) {
+    int limit = withBlobs ? 1 : REVISION_PAGE;
+    JsonObject page = new JsonObject().put("type", type).put("limit", limit).put("with_blobs", withBlobs);
+    if (before != null) {
+      page.put("before", before);
     }
-    JsonObject item = new JsonObject().put("data_type", type).mergeIn(items.getJsonObject(index));
-    Future<JsonObject> full = !withBlobs ? Future.succeededFuture(item)
-        : bus.request(c, Addresses.DATA_REVISIONS_GET, new JsonObject().put("type", type).put("version", item.getValue("version")))
-            .map(reply -> {
-              JsonObject blob = reply.getJsonObject("data");
-              return item.put("encrypted_blob", blob.getValue("encrypted_blob")).put("nonce", blob.getValue("nonce"));
-            })
-            .recover(t -> t instanceof ServiceException se && se.status() == 404
-                ? Future.succeededFuture(item) : Future.failedFuture(t));
-    return full.compose(o -> {
-      Buffer out = Buffer.buffer();
-      if (revisionsWritten++ > 0) {
-        out.appendByte((byte) ',');
+    return bus.request(c, Addresses.DATA_REVISIONS_LIST, page).compose(reply -> {
+      JsonArray items = reply.getJsonObject("data").getJsonArray("items", new JsonArray());
+      if (items.isEmpty()) {
+        return Future.succeededFuture();
       }
-      return write(response, out.appendBuffer(o.toBuffer()));
-    }).compose(v -> revisionItems(c, response, type, items, index + 1, withBlobs));
+      Buffer out = Buffer.buffer();
+      for (int n = 0; n < items.size(); n++) {
+        if (revisionsWritten++ > 0) {
+          out.appendByte((byte) ',');
+        }
+        out.appendBuffer(new JsonObject().put("data_type", type).mergeIn(items.getJsonObject(n)).toBuffer());
+      }
+      Future<Void> sent = write(response, out);
+      if (items.size() < limit) {
+        return sent;
+      }
+      long last = items.getJsonObject(items.size() - 1).getLong("version");
+      return sent.compose(v -> revisionPages(c, response, type, withBlobs, last));
+    });
   }
 
   /** Every audit event of the account, newest first, page by page, each page written before the next is asked for. */
