@@ -72,6 +72,7 @@ class RevisionsApiTest {
     Response revision = api.get("/api/sync/data/collection/revisions/" + versionA, desktop);
     assertEquals(200, revision.status, revision.toString());
     assertEquals(fields(asWritten.data()), fields(revision.data()));
+    assertEquals(asWritten.header("ETag"), revision.header("ETag"));
     for (String field : new String[] {"data_type", "encrypted_blob", "nonce", "version", "checksum", "blob_size_bytes"}) {
       assertEquals(asWritten.data().getValue(field), revision.data().getValue(field), field);
     }
