@@ -3,6 +3,7 @@ package dev.flamingo.sync.gateway.routes;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.Envelope;
@@ -24,10 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * "Export my data": one JSON download of what the server holds for the account, taken from each service:
  * the account, the key's status (never the key), every blob as stored (still encrypted: the server cannot
- * open them), the sync config, the devices and the whole audit log.
+ * open them), every revision's metadata (and its encrypted blob with {@code ?revision_blobs=true}), the sync
+ * config, the devices and the whole audit log.
  *
  * <p>The download is the envelope {@code {"success":true,"data":{format, exported_at, account, key, data,
- * sync_config, devices, audit}}}, streamed (chunked): the small parts are asked for first (a failure there is
+ * revisions, sync_config, devices, audit}}}, streamed (chunked): the small parts are asked for first (a failure there is
  * the usual error envelope), then the blobs one at a time in version order and the audit log one page at a
  * time, each written before the next is asked for, after the last write drained. The gateway never holds more
  * than one blob or one audit page of the export. A failure once the download has begun ends the connection
@@ -36,6 +38,10 @@ import org.slf4j.LoggerFactory;
 final class AccountExport {
   private static final Logger LOG = LoggerFactory.getLogger(AccountExport.class);
   static final String FORMAT = "flamingo-export/1";
+  /** The query flag that adds each revision's encrypted blob and nonce to its metadata. */
+  static final String REVISION_BLOBS = "revision_blobs";
+  /** Revisions' metadata per page asked of data-service (its largest page). */
+  static final int REVISION_PAGE = 100;
   /** Audit events per page asked of device-service (its largest page). */
   static final int AUDIT_PAGE = 200;
   /** At most this many audit events (the retention keeps 90 days; this bounds one download). */
@@ -46,6 +52,8 @@ final class AccountExport {
   private final BusForwarder bus;
   /** Completes when the response ended (written or the connection gone): one export per instance. */
   private final Promise<Void> ended = Promise.promise();
+  /** Revisions written so far (the comma between them). */
+  private int revisionsWritten;
 
   AccountExport(BusForwarder bus) {
     this.bus = bus;
@@ -53,6 +61,7 @@ final class AccountExport {
 
   void export(RoutingContext ctx) {
     RequestContext c = Contexts.get(ctx);
+    boolean withRevisionBlobs = "true".equals(ctx.request().getParam(REVISION_BLOBS));
     JsonObject none = new JsonObject();
     Future<JsonObject> me = bus.request(c, Addresses.AUTH_ACCOUNT_ME, none);
     Future<JsonObject> key = bus.request(c, Addresses.DATA_KEY_STATUS, none);
@@ -88,9 +97,11 @@ final class AccountExport {
               .put("created_at", account.getValue("created_at")))
           .put("key", WebRoutes.keyStatus(key.result()));
       String opened = head.encode();
-      // {"success":true,"data":{...head fields..., "data":[ items ], "sync_config":…, "devices":…, "audit":[ events ]}}
+      // {"success":true,"data":{...head fields..., "data":[ items ], "revisions":[ items ], "sync_config":…, "devices":…, "audit":[ events ]}}
       write(response, "{\"success\":true,\"data\":" + opened.substring(0, opened.length() - 1) + ",\"data\":[")
           .compose(v -> blobs(c, response, null, true))
+          .compose(v -> write(response, "],\"revisions\":["))
+          .compose(v -> revisions(c, response, withRevisionBlobs, 0))
           .compose(v -> write(response, "],\"sync_config\":" + encode(config.result().getValue("data"))
               + ",\"devices\":" + encode(devices.result().getValue("data")) + ",\"audit\":["))
           .compose(v -> audit(c, response, null, 0))
@@ -150,6 +161,47 @@ final class AccountExport {
       }
       out.appendBuffer(item.toBuffer());
       return write(response, out).compose(v -> blobs(c, response, i.getLong("version"), false));
+    });
+  }
+
+  /**
+   * Every type's revisions (data-service's list, newest first, each item with its {@code data_type}), a page at a
+   * time, each written before the next is asked for; with {@code withBlobs} each carries its {@code encrypted_blob}
+   * and {@code nonce}, and a page is one revision (the gateway never holds more than one blob).
+   */
+  private Future<Void> revisions(RequestContext c, HttpServerResponse response, boolean withBlobs, int typeIndex) {
+    if (typeIndex == DataType.ALL.size()) {
+      return Future.succeededFuture();
+    }
+    return revisionPages(c, response, DataType.ALL.get(typeIndex).wireName(), withBlobs, null)
+        .compose(v -> revisions(c, response, withBlobs, typeIndex + 1));
+  }
+
+  private Future<Void> revisionPages(RequestContext c, HttpServerResponse response, String type, boolean withBlobs,
+      Long before) {
+    int limit = withBlobs ? 1 : REVISION_PAGE;
+    JsonObject page = new JsonObject().put("type", type).put("limit", limit).put("with_blobs", withBlobs);
+    if (before != null) {
+      page.put("before", before);
+    }
+    return bus.request(c, Addresses.DATA_REVISIONS_LIST, page).compose(reply -> {
+      JsonArray items = reply.getJsonObject("data").getJsonArray("items", new JsonArray());
+      if (items.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Buffer out = Buffer.buffer();
+      for (int n = 0; n < items.size(); n++) {
+        if (revisionsWritten++ > 0) {
+          out.appendByte((byte) ',');
+        }
+        out.appendBuffer(new JsonObject().put("data_type", type).mergeIn(items.getJsonObject(n)).toBuffer());
+      }
+      Future<Void> sent = write(response, out);
+      if (items.size() < limit) {
+        return sent;
+      }
+      long last = items.getJsonObject(items.size() - 1).getLong("version");
+      return sent.compose(v -> revisionPages(c, response, type, withBlobs, last));
     });
   }
 
