@@ -28,6 +28,7 @@ import dev.flamingo.sync.gateway.routes.DataRoutes;
 import dev.flamingo.sync.gateway.routes.DeviceRoutes;
 import dev.flamingo.sync.gateway.routes.HealthRoutes;
 import dev.flamingo.sync.gateway.routes.PageRoutes;
+import dev.flamingo.sync.gateway.routes.RevisionRoutes;
 import dev.flamingo.sync.gateway.routes.ServerRoutes;
 import dev.flamingo.sync.gateway.routes.SyncRoutes;
 import dev.flamingo.sync.gateway.routes.WebRoutes;
@@ -124,6 +125,8 @@ public class GatewayVerticle extends VerticleBase {
             limits.failuresPerAccount(vertx, "claim_account", settings.string(Setting.RATE_LIMIT_CLAIM_ACCOUNT),
                 hit -> rateLimitHit(audit, hit))));
     data.mount(router, auth);
+    RevisionRoutes revisions = new RevisionRoutes(bus);
+    revisions.mount(router, auth);
     new DeviceRoutes(bus).mount(router, auth);
     new HealthRoutes(vertx, bus).mount(router, openApi());
     new ServerRoutes(publicUrl, maxBodyBytes, maxJsonBytes)
@@ -131,6 +134,7 @@ public class GatewayVerticle extends VerticleBase {
     AccountDeletions deletions = new AccountDeletions(bus);
     new WebRoutes(bus, accounts, deletions).mount(router, auth, sameOrigin, limits.perAccount(vertx, "export",
         settings.string(Setting.RATE_LIMIT_EXPORT), hit -> rateLimitHit(audit, hit)));
+    revisions.mountWeb(router); // behind WebRoutes' same-origin and login guard
     new AdminRoutes(bus, publicUrl, deletions, requestRate).mount(router, auth, sameOrigin);
     new PageRoutes().mount(router, auth);
 

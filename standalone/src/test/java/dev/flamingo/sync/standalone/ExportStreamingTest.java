@@ -93,7 +93,7 @@ class ExportStreamingTest {
     assertTrue(r.header("Content-Disposition").startsWith("attachment; filename=\"flamingo-export-"), r.header("Content-Disposition"));
     assertEquals(true, r.body.getBoolean("success"));
     JsonObject e = r.data();
-    assertEquals(List.of("format", "exported_at", "account", "key", "data", "sync_config", "devices", "audit"),
+    assertEquals(List.of("format", "exported_at", "account", "key", "data", "revisions", "sync_config", "devices", "audit"),
         new ArrayList<>(e.fieldNames()));
     assertEquals("flamingo-export/1", e.getString("format"));
     assertEquals("streamed@example.com", e.getJsonObject("account").getString("email"));

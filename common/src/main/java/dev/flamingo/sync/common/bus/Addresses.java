@@ -394,6 +394,42 @@ public final class Addresses {
   /** Over every account. */
   public static final String DATA_ADMIN_TOTALS = request("flamingo.data.v1.admin.totals")
       .replies("bytes: integer", "blobs: integer", "keys: integer");
+  /**
+   * An account's kept revisions of a type (issue 23), newest first. Each item: {version, blob_size_bytes, checksum,
+   * written_at, device_id, device_name (the writer's name then, may be null), reason ("replaced", "deleted",
+   * "restored"), kept_at, replaced_by_other_device, replaced_by_device_id, replaced_by_device_name}.
+   */
+  public static final String DATA_REVISIONS_LIST = request("flamingo.data.v1.revisions.list")
+      .needs("account")
+      .takes("type: string required")
+      .replies("items: array", "count: integer");
+  /** One revision, exactly as DATA_BLOB_GET replies an item (same text form); 404 "Revision not found". */
+  public static final String DATA_REVISIONS_GET = request("flamingo.data.v1.revisions.get")
+      .needs("account")
+      .takes("type: string required", "version: integer required")
+      .replies("data_type: string", "encrypted_blob: string", "nonce: string", "version: integer", "checksum: string",
+          "blob_size_bytes: integer", "updated_at: string");
+  /**
+   * Makes a revision's content the type's new current version (the account's next version, a new ETag); what it
+   * replaces is kept with reason "restored". As DATA_BLOB_PUT replies (and fails: 409, 412 on a stale if_match, 413);
+   * 404 "Revision not found".
+   */
+  public static final String DATA_REVISIONS_RESTORE = request("flamingo.data.v1.revisions.restore")
+      .needs("account")
+      .takes("type: string required", "version: integer required", "if_match: string")
+      .replies("data_type: string", "version: integer", "blob_size_bytes: integer");
+  /** Deletes the kept revisions of a type (absent: of every type); how many. */
+  public static final String DATA_REVISIONS_PURGE = request("flamingo.data.v1.revisions.purge")
+      .needs("account")
+      .takes("type: string")
+      .replies("purged: integer");
+  /**
+   * types: [{type, revision_count, revision_bytes, trashed (deleted, restorable)}]; revision_bytes: all of them;
+   * overwrites: [{type, device_id, device_name, replaced_device_id, replaced_device_name, count}] in the last 7 days.
+   */
+  public static final String DATA_REVISIONS_SUMMARY = request("flamingo.data.v1.revisions.summary")
+      .needs("account")
+      .replies("types: array", "revision_bytes: integer", "overwrites: array");
   /** Removes every row of the account in schema data (account deletion; repeatable). */
   public static final String DATA_ACCOUNT_PURGE = request("flamingo.data.v1.account.purge")
       .takes("account_id: integer required")

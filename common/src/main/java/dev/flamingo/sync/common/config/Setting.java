@@ -183,6 +183,14 @@ public enum Setting {
   MAX_ACCOUNT_BYTES("FLAMINGO_MAX_ACCOUNT_BYTES", Kind.SIZE, String.valueOf(DataType.defaultAccountBytes()), null,
       "the default storage quota: all of an account's blobs together; 413 above (an admin may give an account its"
           + " own)"),
+  REVISIONS_EVERY("FLAMINGO_REVISIONS_EVERY", Kind.NUMBER, "300", null,
+      "seconds: a device's consecutive writes of a type keep a revision of what they replace only when the last"
+          + " one kept is older than this (a write by another device, a restore and a delete always keep one)"),
+  REVISIONS_DAYS("FLAMINGO_REVISIONS_DAYS", Kind.NUMBER, "30", null,
+      "revisions (and the trash) older than this many days are deleted; `0` keeps no new revisions"),
+  REVISIONS_KEEP("FLAMINGO_REVISIONS_KEEP", Kind.NUMBER, "100", null,
+      "at most this many revisions per account and data type (they count against the account's quota, oldest"
+          + " dropped first); `0` keeps no new revisions"),
   // device-service
   LAST_SEEN_FLUSH_MS("FLAMINGO_LAST_SEEN_FLUSH_MS", Kind.NUMBER, "5000", null,
       "how often coalesced last-seen times are written"),

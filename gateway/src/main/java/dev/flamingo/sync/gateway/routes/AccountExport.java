@@ -3,6 +3,8 @@ package dev.flamingo.sync.gateway.routes;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.bus.RequestContext;
+import dev.flamingo.sync.common.bus.ServiceException;
+import dev.flamingo.sync.common.data.DataType;
 import dev.flamingo.sync.gateway.http.BusForwarder;
 import dev.flamingo.sync.gateway.http.Contexts;
 import dev.flamingo.sync.gateway.http.Envelope;
@@ -24,10 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * "Export my data": one JSON download of what the server holds for the account, taken from each service:
  * the account, the key's status (never the key), every blob as stored (still encrypted: the server cannot
- * open them), the sync config, the devices and the whole audit log.
+ * open them), every revision's metadata (and its encrypted blob with {@code ?revision_blobs=true}), the sync
+ * config, the devices and the whole audit log.
  *
  * <p>The download is the envelope {@code {"success":true,"data":{format, exported_at, account, key, data,
- * sync_config, devices, audit}}}, streamed (chunked): the small parts are asked for first (a failure there is
+ * revisions, sync_config, devices, audit}}}, streamed (chunked): the small parts are asked for first (a failure there is
  * the usual error envelope), then the blobs one at a time in version order and the audit log one page at a
  * time, each written before the next is asked for, after the last write drained. The gateway never holds more
  * than one blob or one audit page of the export. A failure once the download has begun ends the connection
@@ -36,6 +39,8 @@ import org.slf4j.LoggerFactory;
 final class AccountExport {
   private static final Logger LOG = LoggerFactory.getLogger(AccountExport.class);
   static final String FORMAT = "flamingo-export/1";
+  /** The query flag that adds each revision's encrypted blob and nonce to its metadata. */
+  static final String REVISION_BLOBS = "revision_blobs";
   /** Audit events per page asked of device-service (its largest page). */
   static final int AUDIT_PAGE = 200;
   /** At most this many audit events (the retention keeps 90 days; this bounds one download). */
@@ -46,6 +51,8 @@ final class AccountExport {
   private final BusForwarder bus;
   /** Completes when the response ended (written or the connection gone): one export per instance. */
   private final Promise<Void> ended = Promise.promise();
+  /** Revisions written so far (the comma between them). */
+  private int revisionsWritten;
 
   AccountExport(BusForwarder bus) {
     this.bus = bus;
@@ -53,6 +60,7 @@ final class AccountExport {
 
   void export(RoutingContext ctx) {
     RequestContext c = Contexts.get(ctx);
+    boolean withRevisionBlobs = "true".equals(ctx.request().getParam(REVISION_BLOBS));
     JsonObject none = new JsonObject();
     Future<JsonObject> me = bus.request(c, Addresses.AUTH_ACCOUNT_ME, none);
     Future<JsonObject> key = bus.request(c, Addresses.DATA_KEY_STATUS, none);
@@ -88,9 +96,11 @@ final class AccountExport {
               .put("created_at", account.getValue("created_at")))
           .put("key", WebRoutes.keyStatus(key.result()));
       String opened = head.encode();
-      // {"success":true,"data":{...head fields..., "data":[ items ], "sync_config":…, "devices":…, "audit":[ events ]}}
+      // {"success":true,"data":{...head fields..., "data":[ items ], "revisions":[ items ], "sync_config":…, "devices":…, "audit":[ events ]}}
       write(response, "{\"success\":true,\"data\":" + opened.substring(0, opened.length() - 1) + ",\"data\":[")
           .compose(v -> blobs(c, response, null, true))
+          .compose(v -> write(response, "],\"revisions\":["))
+          .compose(v -> revisions(c, response, withRevisionBlobs, 0))
           .compose(v -> write(response, "],\"sync_config\":" + encode(config.result().getValue("data"))
               + ",\"devices\":" + encode(devices.result().getValue("data")) + ",\"audit\":["))
           .compose(v -> audit(c, response, null, 0))
@@ -151,6 +161,45 @@ final class AccountExport {
       out.appendBuffer(item.toBuffer());
       return write(response, out).compose(v -> blobs(c, response, i.getLong("version"), false));
     });
+  }
+
+  /**
+   * Every type's revisions (data-service's list, newest first, each item with its {@code data_type}), one type's
+   * list at a time; with {@code withBlobs}, each one's {@code encrypted_blob} and {@code nonce} too, asked for and
+   * written one revision at a time (one pruned in between is written without them).
+   */
+  private Future<Void> revisions(RequestContext c, HttpServerResponse response, boolean withBlobs, int typeIndex) {
+    if (typeIndex == DataType.ALL.size()) {
+      return Future.succeededFuture();
+    }
+    String type = DataType.ALL.get(typeIndex).wireName();
+    return bus.request(c, Addresses.DATA_REVISIONS_LIST, new JsonObject().put("type", type))
+        .compose(reply -> revisionItems(c, response, type,
+            reply.getJsonObject("data").getJsonArray("items", new JsonArray()), 0, withBlobs))
+        .compose(v -> revisions(c, response, withBlobs, typeIndex + 1));
+  }
+
+  private Future<Void> revisionItems(RequestContext c, HttpServerResponse response, String type, JsonArray items,
+      int index, boolean withBlobs) {
+    if (index == items.size()) {
+      return Future.succeededFuture();
+    }
+    JsonObject item = new JsonObject().put("data_type", type).mergeIn(items.getJsonObject(index));
+    Future<JsonObject> full = !withBlobs ? Future.succeededFuture(item)
+        : bus.request(c, Addresses.DATA_REVISIONS_GET, new JsonObject().put("type", type).put("version", item.getValue("version")))
+            .map(reply -> {
+              JsonObject blob = reply.getJsonObject("data");
+              return item.put("encrypted_blob", blob.getValue("encrypted_blob")).put("nonce", blob.getValue("nonce"));
+            })
+            .recover(t -> t instanceof ServiceException se && se.status() == 404
+                ? Future.succeededFuture(item) : Future.failedFuture(t));
+    return full.compose(o -> {
+      Buffer out = Buffer.buffer();
+      if (revisionsWritten++ > 0) {
+        out.appendByte((byte) ',');
+      }
+      return write(response, out.appendBuffer(o.toBuffer()));
+    }).compose(v -> revisionItems(c, response, type, items, index + 1, withBlobs));
   }
 
   /** Every audit event of the account, newest first, page by page, each page written before the next is asked for. */
