@@ -15,8 +15,9 @@ window.revisions = (function () {
     return e;
   }
 
-  function button(label, className, onClick) {
+  function button(label, className, onClick, spoken) {
     const b = el("button", className, label); b.type = "button";
+    if (spoken) { b.setAttribute("aria-label", spoken); }
     b.addEventListener("click", onClick);
     return b;
   }
@@ -77,7 +78,8 @@ window.revisions = (function () {
     const reason = cell(tr, REASONS[item.reason] || item.reason, "reason");
     const b = badge(item);
     if (b) { reason.append(" ", b); }
-    cell(tr, "", "actions-cell").appendChild(button("Restore", "restore", () => restore(type, item, changed)));
+    cell(tr, "", "actions-cell").appendChild(button("Restore", "restore", () => restore(type, item, changed),
+      "Restore " + type.label + " of " + when(item.written_at)));
     return tr;
   }
 
@@ -94,7 +96,7 @@ window.revisions = (function () {
     items.forEach((item) => body.appendChild(row(type, item, changed)));
     const wrap = el("div", "table-wrap"); wrap.appendChild(table);
     block.append(title, wrap, button("Delete history", "danger delete-history",
-      () => purge(type, summary.revision_count, summary.revision_bytes, changed)));
+      () => purge(type, summary.revision_count, summary.revision_bytes, changed), "Delete the history of " + type.label));
     return block;
   }
 
@@ -104,7 +106,7 @@ window.revisions = (function () {
     li.appendChild(el("strong", "", type.label));
     li.appendChild(el("div", "meta", "deleted " + whenShort(item.kept_at) + " by " + device(item.replaced_by_device_name)
       + " · last written by " + device(item.device_name) + " · " + bytes(item.blob_size_bytes)));
-    li.appendChild(button("Restore", "restore", () => restore(type, item, changed)));
+    li.appendChild(button("Restore", "restore", () => restore(type, item, changed), "Restore " + type.label + " from the trash"));
     return li;
   }
 
