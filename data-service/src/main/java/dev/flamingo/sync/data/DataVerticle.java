@@ -12,6 +12,8 @@ import dev.flamingo.sync.data.blob.BlobService;
 import dev.flamingo.sync.data.blob.BlobStore;
 import dev.flamingo.sync.data.blob.BlobWire;
 import dev.flamingo.sync.data.config.ConfigService;
+import dev.flamingo.sync.data.device.DeviceNames;
+import dev.flamingo.sync.data.revision.RevisionService;
 import dev.flamingo.sync.data.config.ConfigStore;
 import dev.flamingo.sync.data.key.KekCheck;
 import dev.flamingo.sync.data.key.KeyService;
@@ -22,6 +24,8 @@ import dev.flamingo.sync.data.support.DataSettings;
 import dev.flamingo.sync.data.support.Events;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.List;
 import io.vertx.sqlclient.Pool;
 
 /** data-service: sync config, the account's key escrow, encrypted blobs. Owns the {@code data} schema. */
@@ -30,6 +34,7 @@ public class DataVerticle extends VerticleBase {
   private Pool pool;
   private OutboxRelay relay;
   private ServiceConsumers consumers;
+  private List<MessageConsumer<Object>> nameConsumers = List.of();
 
   @Override
   public Future<?> start() {
@@ -53,11 +58,16 @@ public class DataVerticle extends VerticleBase {
           ConfigStore configStore = new ConfigStore(pool);
           ConfigService config = new ConfigService(configStore, events);
           KeyService keys = new KeyService(keyStore, wrapper, events);
-          BlobService blobs = new BlobService(new BlobStore(pool), limits, events);
+          BlobService blobs = new BlobService(new BlobStore(pool, limits), limits, events);
           BlobWire wire = new BlobWire(blobs);
+          RevisionService revisions = new RevisionService(pool, limits, blobs, events);
           AccountDataService accountData = new AccountDataService(new AccountDataStore(pool), limits, events);
           consumers = new ServiceConsumers(vertx);
-          return consumers
+          Future<Void> names = new DeviceNames(pool).listen(vertx).map(list -> {
+            nameConsumers = list;
+            return null;
+          });
+          return names.compose(v -> consumers
               .on(Addresses.DATA_PING, Database.ping(pool, "data"))
               .on(Addresses.DATA_CONFIG_GET, config::get)
               .on(Addresses.DATA_CONFIG_PUT, config::put)
@@ -70,19 +80,25 @@ public class DataVerticle extends VerticleBase {
               .onWire(Addresses.DATA_BLOB_GET, wire::get)
               .onWire(Addresses.DATA_BLOB_PUT, wire::put)
               .on(Addresses.DATA_BLOB_DELETE, blobs::delete)
+              .on(Addresses.DATA_REVISIONS_LIST, revisions::list)
+              .onWire(Addresses.DATA_REVISIONS_GET, revisions::get)
+              .onWire(Addresses.DATA_REVISIONS_RESTORE, revisions::restore)
+              .on(Addresses.DATA_REVISIONS_PURGE, revisions::purge)
+              .on(Addresses.DATA_REVISIONS_SUMMARY, revisions::summary)
               .on(Addresses.DATA_LIMITS, accountData::limits)
               .on(Addresses.DATA_ADMIN_USAGE, accountData::usage)
               .on(Addresses.DATA_ADMIN_QUOTA_PUT, accountData::setQuota)
               .on(Addresses.DATA_ADMIN_TOTALS, accountData::totals)
               .on(Addresses.DATA_ACCOUNT_PURGE, accountData::purge)
               .on(Addresses.DATA_KEY_STATUS, keys::status)
-              .ready();
+              .ready());
         }));
   }
 
   @Override
   public Future<?> stop() {
     // take no more requests and answer those in flight before the pool closes
+    nameConsumers.forEach(MessageConsumer::unregister);
     Future<Void> drained = consumers == null ? Future.succeededFuture() : consumers.close(DRAIN_MS);
     Future<Void> relayed = drained.eventually(() -> relay == null ? Future.succeededFuture() : relay.stop());
     return pool == null ? relayed : relayed.eventually(() -> pool.close());

@@ -115,11 +115,27 @@ final class DataFixture implements AutoCloseable, BeforeAllCallback, AfterAllCal
   // --- bus -------------------------------------------------------------------------------------
 
   Future<Message<JsonObject>> send(String address, Long account, JsonObject body) {
+    return send(address, account, "d1", body);
+  }
+
+  /** As the gateway sends for {@code device} (the request context's device id). */
+  Future<Message<JsonObject>> send(String address, Long account, String device, JsonObject body) {
     RequestContext ctx = RequestContext.anonymous("t", "127.0.0.1", "test");
     if (account != null) {
-      ctx = ctx.withAccount(account, "s1", "d1");
+      ctx = ctx.withAccount(account, "d1".equals(device) ? "s1" : "s-" + device, device);
     }
     return vertx.eventBus().request(address, body, ctx.toDeliveryOptions(10000));
+  }
+
+  /** The whole reply of a request sent for {@code device}; fails the test on an error reply. */
+  JsonObject callAs(String device, String address, long account, JsonObject body) {
+    return send(address, account, device, body).await().body();
+  }
+
+  /** The error of a request sent for {@code device} that must fail. */
+  ServiceException failAs(String device, String address, Long account, JsonObject body) {
+    ReplyException e = assertThrows(ReplyException.class, () -> send(address, account, device, body).await());
+    return Failures.fromThrowable(e);
   }
 
   /** The whole reply {data, message?, status?, headers?}; fails the test on an error reply. */

@@ -78,9 +78,13 @@ public final class AccountDataStore {
     return tx.preparedQuery("with b as (delete from blobs where account_id = $1 returning 1), "
             + "k as (delete from master_keys where account_id = $1 returning 1), "
             + "c as (delete from sync_config where account_id = $1 returning 1), "
-            + "q as (delete from account_quotas where account_id = $1 returning 1) "
+            + "q as (delete from account_quotas where account_id = $1 returning 1), "
+            + "r as (delete from blob_revisions where account_id = $1 returning 1), "
+            + "o as (delete from overwrite_counts where account_id = $1 returning 1), "
+            + "n as (delete from device_names where account_id = $1 returning 1) "
             + "select (select count(*) from b) + (select count(*) from k) + (select count(*) from c) "
-            + "+ (select count(*) from q)")
+            + "+ (select count(*) from q) + (select count(*) from r) + (select count(*) from o) "
+            + "+ (select count(*) from n)")
         .execute(id).map(rows -> rows.iterator().next().getInteger(0));
   }
 }

@@ -11,6 +11,7 @@ import dev.flamingo.sync.data.support.Versions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -25,6 +26,9 @@ import java.time.format.DateTimeParseException;
 public final class BlobService {
   static final String PRECONDITION_FAILED = "Precondition failed: the stored version is newer";
   static final String BAD_SINCE = "since must be a version number or an ISO-8601 time";
+  /** Why a revision was kept: replaced by a PUT, by a restore, or deleted (the trash). */
+  static final String REPLACED = "replaced";
+  static final String RESTORED = "restored";
 
   private final BlobStore store;
   private final DataSettings limits;
@@ -86,7 +90,7 @@ public final class BlobService {
   record Fetched(BlobItem item, boolean notModified) {}
 
   /** A committed write. */
-  record Written(String type, long version, int size, Instant updatedAt) {}
+  public record Written(String type, long version, int size, Instant updatedAt) {}
 
   /**
    * {type, if_none_match?} → the item a GET names, in one statement, and whether If-None-Match matched it (a
@@ -117,8 +121,8 @@ public final class BlobService {
     if (b.size() > limits.maxBlobBytes()) {
       throw new ServiceException(413, "encrypted_blob is larger than the limit of " + limits.maxBlobBytes() + " bytes");
     }
-    return store.put(store.pool(), account, b, limits.maxAccountBytes())
-        .compose(outcome -> outcome instanceof PutOutcome.Raced ? underLock(account, b) : decided(outcome, b))
+    return store.put(store.pool(), account, b, ctx, REPLACED)
+        .compose(outcome -> outcome instanceof PutOutcome.Raced ? underLock(account, b, ctx) : decided(outcome, b))
         .map(outcome -> {
           events.changed(account, b.type(), outcome.version(), false);
           Observability.count("blob_bytes_written", b.size());
@@ -126,13 +130,34 @@ public final class BlobService {
         });
   }
 
-  private Future<PutOutcome.Stored> underLock(long account, BlobBody b) {
+  private Future<PutOutcome.Stored> underLock(long account, BlobBody b, RequestContext ctx) {
     Observability.count("blob_put_raced");
     return store.pool().withTransaction(tx -> ChangeCounter.hold(tx, account)
-        .compose(held -> store.put(tx, account, b, limits.maxAccountBytes()))
+        .compose(held -> written(tx, account, b, ctx, REPLACED)));
+  }
+
+  /** The PUT statement in a transaction that holds the account's counter row ({@link ChangeCounter#hold}). */
+  private Future<PutOutcome.Stored> written(SqlClient tx, long account, BlobBody b, RequestContext ctx, String reason) {
+    return store.put(tx, account, b, ctx, reason)
         .compose(outcome -> outcome instanceof PutOutcome.Raced
             ? Future.<PutOutcome.Stored>failedFuture(new IllegalStateException("blob PUT raced while holding the account's counter"))
-            : decided(outcome, b)));
+            : decided(outcome, b));
+  }
+
+  /**
+   * A revision's content written back as the type's new current version, in the caller's transaction, which holds
+   * the account's counter row: the PUT statement with reason "restored" (what it replaces is always kept), so it is
+   * refused as a PUT would be (409, 412, 413). The change notice is sent once the caller has committed.
+   */
+  public Future<Written> restore(SqlClient tx, long account, BlobBody b, RequestContext ctx) {
+    return written(tx, account, b, ctx, RESTORED)
+        .map(stored -> new Written(b.type(), stored.version(), b.size(), stored.updatedAt()));
+  }
+
+  /** Tells listeners (push to clients) that a restore committed. */
+  public void restored(long account, Written w) {
+    events.changed(account, w.type(), w.version(), false);
+    Observability.count("blob_bytes_written", w.size());
   }
 
   private static Future<PutOutcome.Stored> decided(PutOutcome outcome, BlobBody b) {
@@ -161,7 +186,7 @@ public final class BlobService {
     String type = DataType.require(body.getValue("type")).wireName();
     Long ifMatch = Versions.expected(body);
     return store.pool().withTransaction(tx -> ChangeCounter.next(tx, account)
-        .compose(next -> store.delete(tx, account, type, ifMatch).compose(deleted -> deleted
+        .compose(next -> store.delete(tx, account, type, ifMatch, ctx).compose(deleted -> deleted
             ? Future.succeededFuture(next)
             : store.version(tx, account, type).compose(current -> Future.<Long>failedFuture(
                 current == null ? notFound(type) : preconditionFailed(current))))))

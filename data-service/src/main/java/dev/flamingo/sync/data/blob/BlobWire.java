@@ -54,8 +54,17 @@ public final class BlobWire {
   }
 
   public Future<TextReply> put(Message<Object> message, RequestContext ctx) {
-    return blobs.put(request(message), ctx)
-        .map(w -> cacheHeaders(TextReply.of(200, data(w)), w.version(), w.updatedAt()));
+    return blobs.put(request(message), ctx).map(BlobWire::written);
+  }
+
+  /** An item as the blob GET answers it (a revision read back is answered the same way). */
+  public static TextReply item(BlobItem item) {
+    return cacheHeaders(TextReply.of(200, data(item)), item.version(), item.updatedAt());
+  }
+
+  /** A write as the blob PUT answers it (a restore is answered the same way): the new version's ETag. */
+  public static TextReply written(BlobService.Written w) {
+    return cacheHeaders(TextReply.of(200, data(w)), w.version(), w.updatedAt());
   }
 
   /** The PUT's JSON body: as sent, or (text content) the client's bytes parsed once with the arguments added. */
