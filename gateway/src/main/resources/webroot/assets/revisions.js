@@ -104,8 +104,9 @@ window.revisions = (function () {
   function trashItem(type, item, changed) {
     const li = el("li"); li.dataset.type = type.name;
     li.appendChild(el("strong", "", type.label));
+    const writer = item.replaced_by_other_device ? " · last written by " + device(item.device_name) : "";
     li.appendChild(el("div", "meta", "deleted " + whenShort(item.kept_at) + " by " + device(item.replaced_by_device_name)
-      + " · last written by " + device(item.device_name) + " · " + bytes(item.blob_size_bytes)));
+      + writer + " · " + bytes(item.blob_size_bytes)));
     li.appendChild(button("Restore", "restore", () => restore(type, item, changed), "Restore " + type.label + " from the trash"));
     return li;
   }
