@@ -104,13 +104,17 @@ class RevisionsBrowserTest {
     String cookie = Pairing.register(client, "badge@example.com");
     String laptop = Pairing.pairDevice(client, cookie, "Laptop A");
     String desktop = Pairing.pairDevice(client, cookie, "Desktop B");
-    put(client, laptop, "collection", "A's collections");
+    put(client, laptop, "collection", "A's first collections");
+    put(client, laptop, "collection", "A's collections"); // keeps the first: no revision kept yet to coalesce with
     put(client, desktop, "collection", "B's collections");
 
     signIn("badge@example.com");
-    WebElement row = wait.until(d -> firstRow("collection"));
-    WebElement badge = row.findElement(By.cssSelector(".badge.replaced-by-other"));
+    wait.until(d -> d.findElements(By.cssSelector("#history-collection tbody tr[data-version]")).size() == 2);
+    List<WebElement> rows = browser.findElements(By.cssSelector("#history-collection tbody tr[data-version]"));
+    WebElement badge = rows.get(0).findElement(By.cssSelector(".badge.replaced-by-other"));
     assertEquals("Desktop B replaced a change from Laptop A", badge.getText());
+    assertEquals(List.of(), rows.get(1).findElements(By.cssSelector(".badge")),
+        "Laptop A replacing its own change is no overwrite: " + rows.get(1).getText());
     WebElement overwrites = wait.until(d -> d.findElement(By.cssSelector("#overwrites li")));
     assertEquals("Desktop B replaced Laptop A's collections once this week", overwrites.getText());
     ((JavascriptExecutor) browser).executeScript("document.getElementById('history-card').scrollIntoView()");
