@@ -20,8 +20,8 @@
   async function guard(r) { if (r.status === 401) { location.assign("/login"); } return r; }
 
   // the current data per type, and beside it what its earlier versions take (the revisions summary's answer)
-  async function overview(history) {
-    const [r, h] = await Promise.all([api("GET", "/api/web/overview").then(guard), history]);
+  async function overview(summary) {
+    const [r, h] = await Promise.all([api("GET", "/api/web/overview").then(guard), summary]);
     if (!r.ok) { notice(r.error); return; }
     const body = document.querySelector("#overview tbody");
     body.textContent = "";
@@ -179,8 +179,8 @@
   }
 
   function refresh() {
-    const history = api("GET", "/api/web/data/revisions");
-    overview(history); keyStatus(); devices(); audit(); revisions.show(TYPES, history, refresh);
+    const summary = api("GET", "/api/web/data/revisions"); // for the overview and the history card
+    overview(summary); keyStatus(); devices(); audit(); revisions.show(TYPES, summary, refresh);
   }
 
   document.getElementById("settings").addEventListener("change", async (e) => {
