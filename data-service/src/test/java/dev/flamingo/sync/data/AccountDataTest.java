@@ -66,8 +66,8 @@ class AccountDataTest {
     quota(a, 9999);
     JsonObject usage = anon(Addresses.DATA_ADMIN_USAGE, new JsonObject()
         .put("account_ids", new JsonArray().add(a).add(empty))).getJsonObject("data").getJsonObject("usage");
-    assertEquals(new JsonObject().put("bytes", 500L).put("blobs", 2L).put("quota_bytes", 9999L), usage.getJsonObject(String.valueOf(a)));
-    assertEquals(new JsonObject().put("bytes", 0L).put("blobs", 0L).putNull("quota_bytes"), usage.getJsonObject(String.valueOf(empty)));
+    assertEquals(new JsonObject().put("bytes", 500L).put("blobs", 2L).put("quota_bytes", 9999L).put("revision_bytes", 0L), usage.getJsonObject(String.valueOf(a)));
+    assertEquals(new JsonObject().put("bytes", 0L).put("blobs", 0L).putNull("quota_bytes").put("revision_bytes", 0L), usage.getJsonObject(String.valueOf(empty)));
     JsonObject totals = anon(Addresses.DATA_ADMIN_TOTALS, new JsonObject()).getJsonObject("data");
     assertTrue(totals.getLong("bytes") >= 500 && totals.getLong("blobs") >= 2, totals.encode());
     assertEquals(400, f.fail(Addresses.DATA_ADMIN_USAGE, null, new JsonObject().put("account_ids", "1,2")).status());

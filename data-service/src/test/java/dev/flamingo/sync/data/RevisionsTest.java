@@ -260,6 +260,36 @@ class RevisionsTest {
     assertEquals(4096, bytes);
   }
 
+  @Test
+  void theExportPagesRevisionsWithTheirBlobsAndTheLimitsShowTheirBytes() {
+    long account = DataFixture.newAccount();
+    byte[] key = randomBytes(32);
+    long v1 = put("d1", account, seal(key, "one"), "history");
+    long v2 = put("d2", account, seal(key, "two"), "history");
+    put("d1", account, seal(key, "three"), "history");
+    JsonArray page = f.call(Addresses.DATA_REVISIONS_LIST, account, type("history").put("limit", 1)
+        .put("with_blobs", true)).getJsonObject("data").getJsonArray("items");
+    assertEquals(1, page.size());
+    assertEquals(v2, page.getJsonObject(0).getLong("version"));
+    assertEquals("two", DataFixture.open(key, page.getJsonObject(0).getString("encrypted_blob"),
+        page.getJsonObject(0).getString("nonce")));
+    page = f.call(Addresses.DATA_REVISIONS_LIST, account, type("history").put("limit", 1).put("before", v2))
+        .getJsonObject("data").getJsonArray("items");
+    assertEquals(v1, page.getJsonObject(0).getLong("version"));
+    assertNull(page.getJsonObject(0).getValue("encrypted_blob"));
+    assertEquals(400, f.fail(Addresses.DATA_REVISIONS_LIST, account, type("history").put("limit", 0)).status());
+    assertEquals(400, f.fail(Addresses.DATA_REVISIONS_LIST, account, type("history").put("with_blobs", "yes")).status());
+
+    long bytes = f.call(Addresses.DATA_REVISIONS_SUMMARY, account, new JsonObject()).getJsonObject("data")
+        .getLong("revision_bytes");
+    assertEquals(2 * (3 + 16), bytes);
+    assertEquals(bytes, f.call(Addresses.DATA_LIMITS, account, new JsonObject()).getJsonObject("data")
+        .getLong("revision_bytes"));
+    assertEquals(bytes, f.call(Addresses.DATA_ADMIN_USAGE, account, new JsonObject().put("account_ids",
+        new JsonArray().add(account))).getJsonObject("data").getJsonObject("usage")
+        .getJsonObject(String.valueOf(account)).getLong("revision_bytes"));
+  }
+
   /** A device's name as device-service announces it on pairing; recorded once data-service has it. */
   static void named(long account, String device, String name) throws Exception {
     f.vertx.eventBus().publish(Addresses.EVENT_SESSION_CREATED, new JsonObject().put("account_id", account)

@@ -368,9 +368,11 @@ public final class Addresses {
       .needs("account")
       .takes("type: string required", "if_match: string", "expected_version: integer")
       .repliesMessage();
+  /** used_bytes: the current versions; revision_bytes: the kept revisions, which count against the quota too. */
   public static final String DATA_LIMITS = request("flamingo.data.v1.limits")
       .needs("account")
-      .replies("max_blob_bytes: integer", "max_account_bytes: integer", "used_bytes: integer", "data_types: array");
+      .replies("max_blob_bytes: integer", "max_account_bytes: integer", "used_bytes: integer", "data_types: array",
+          "revision_bytes: integer");
   /**
    * set false: no other field. Reads the stored row only and never unwraps the key, so it answers even when the KEK
    * cannot decrypt it.
@@ -397,11 +399,13 @@ public final class Addresses {
   /**
    * An account's kept revisions of a type (issue 23), newest first. Each item: {version, blob_size_bytes, checksum,
    * written_at, device_id, device_name (the writer's name then, may be null), reason ("replaced", "deleted",
-   * "restored"), kept_at, replaced_by_other_device, replaced_by_device_id, replaced_by_device_name}.
+   * "restored"), kept_at, replaced_by_other_device, replaced_by_device_id, replaced_by_device_name}. For the export,
+   * one page at a time: only versions below {@code before}, at most {@code limit} (1 to 100), and with
+   * {@code with_blobs} each item also carries its encrypted_blob and nonce.
    */
   public static final String DATA_REVISIONS_LIST = request("flamingo.data.v1.revisions.list")
       .needs("account")
-      .takes("type: string required")
+      .takes("type: string required", "before: integer", "limit: integer", "with_blobs: boolean")
       .replies("items: array", "count: integer");
   /** One revision, exactly as DATA_BLOB_GET replies an item (same text form); 404 "Revision not found". */
   public static final String DATA_REVISIONS_GET = request("flamingo.data.v1.revisions.get")

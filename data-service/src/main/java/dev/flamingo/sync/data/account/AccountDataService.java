@@ -29,17 +29,21 @@ public final class AccountDataService {
     this.events = events;
   }
 
-  /** DATA_LIMITS → {max_blob_bytes, max_account_bytes (this account's quota), used_bytes, data_types}. */
+  /**
+   * DATA_LIMITS → {max_blob_bytes, max_account_bytes (this account's quota), used_bytes (current versions),
+   * data_types, revision_bytes (kept revisions: they count against the quota, and are pruned before a PUT is refused)}.
+   */
   public Future<JsonObject> limits(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     return store.quotaAndUse(account, limits.maxAccountBytes()).map(q -> Reply.data(new JsonObject()
         .put("max_blob_bytes", limits.maxBlobBytes())
         .put("max_account_bytes", q[0])
         .put("used_bytes", q[1])
-        .put("data_types", new JsonArray(DataType.wireNames()))));
+        .put("data_types", new JsonArray(DataType.wireNames()))
+        .put("revision_bytes", q[2])));
   }
 
-  /** DATA_ADMIN_USAGE {account_ids} → {usage: {"<id>": {bytes, blobs, quota_bytes}}, default_quota_bytes}. */
+  /** DATA_ADMIN_USAGE {account_ids} → {usage: {"<id>": {bytes, blobs, quota_bytes, revision_bytes}}, default_quota_bytes}. */
   public Future<JsonObject> usage(JsonObject body, RequestContext ctx) {
     Long[] ids = AccountIds.list(body);
     return store.usage(ids).map(usage -> Reply.data(new JsonObject().put("usage", usage)

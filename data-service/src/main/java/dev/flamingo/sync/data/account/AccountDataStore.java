@@ -19,32 +19,42 @@ public final class AccountDataStore {
     return pool;
   }
 
-  /** Per account of {@code ids}: {bytes, blobs, quota_bytes (null: the default)}, keyed by the id as a string. */
+  /**
+   * Per account of {@code ids}: {bytes, blobs, quota_bytes (null: the default), revision_bytes (kept revisions, which
+   * count against the quota too)}, keyed by the id as a string.
+   */
   public Future<JsonObject> usage(Long[] ids) {
     return pool.preparedQuery("select a.id, coalesce(b.bytes, 0) as bytes, coalesce(b.blobs, 0) as blobs, "
-            + "q.max_bytes from unnest($1::bigint[]) as a(id) "
+            + "q.max_bytes, coalesce(r.bytes, 0) as revision_bytes from unnest($1::bigint[]) as a(id) "
             + "left join (select account_id, sum(blob_size_bytes) as bytes, count(*) as blobs from blobs "
             + "where account_id = any($1::bigint[]) group by account_id) b on b.account_id = a.id "
-            + "left join account_quotas q on q.account_id = a.id")
+            + "left join account_quotas q on q.account_id = a.id "
+            + "left join (select account_id, sum(blob_size_bytes) as bytes from blob_revisions "
+            + "where account_id = any($1::bigint[]) group by account_id) r on r.account_id = a.id")
         .execute(Tuple.of(ids))
         .map(rows -> {
           JsonObject usage = new JsonObject();
           for (Row r : rows) {
             usage.put(String.valueOf(r.getLong("id")), new JsonObject().put("bytes", r.getLong("bytes"))
-                .put("blobs", r.getLong("blobs")).put("quota_bytes", r.getLong("max_bytes")));
+                .put("blobs", r.getLong("blobs")).put("quota_bytes", r.getLong("max_bytes"))
+                .put("revision_bytes", r.getLong("revision_bytes")));
           }
           return usage;
         });
   }
 
-  /** The account's own quota (null: the default applies) and the bytes its blobs take now, in one statement. */
+  /**
+   * The account's own quota (null: the default applies), the bytes its current blobs take and those its kept
+   * revisions take, in one statement.
+   */
   public Future<long[]> quotaAndUse(long account, long defaultQuota) {
     return pool.preparedQuery("select coalesce((select max_bytes from account_quotas where account_id = $1), $2), "
-            + "(select coalesce(sum(blob_size_bytes), 0) from blobs where account_id = $1)")
+            + "(select coalesce(sum(blob_size_bytes), 0) from blobs where account_id = $1), "
+            + "(select coalesce(sum(blob_size_bytes), 0) from blob_revisions where account_id = $1)")
         .execute(Tuple.of(account, defaultQuota))
         .map(rows -> {
           Row r = rows.iterator().next();
-          return new long[] {r.getLong(0), r.getLong(1)};
+          return new long[] {r.getLong(0), r.getLong(1), r.getLong(2)};
         });
   }
 

@@ -15,7 +15,6 @@ import dev.flamingo.sync.data.support.Events;
 import dev.flamingo.sync.data.support.Versions;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
@@ -26,7 +25,6 @@ import io.vertx.sqlclient.Pool;
  */
 public final class RevisionService {
   public static final String NOT_FOUND = "Revision not found";
-  static final String BAD_VERSION = "version must be a version number";
 
   private final RevisionStore store;
   private final BlobService blobs;
@@ -38,12 +36,27 @@ public final class RevisionService {
     this.events = events;
   }
 
-  /** {type} → {items (newest first), count}. */
+  /** The most items one list request may ask for with {@code limit}. */
+  static final int MAX_LIST_LIMIT = 100;
+
+  /**
+   * {type, before?, limit?, with_blobs?} → {items (newest first), count}; the export pages with {@code before} (the
+   * last version it got) and {@code limit}, and asks for the blobs with {@code with_blobs}.
+   */
   public Future<JsonObject> list(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     String type = DataType.require(body.getValue("type")).wireName();
-    return store.list(account, type).map(items -> Reply.data(new JsonObject().put("items", items)
-        .put("count", items.size())));
+    Long before = body.getValue("before") == null ? null : version(body, "before");
+    Object rawLimit = body.getValue("limit");
+    if (rawLimit != null && (!(rawLimit instanceof Integer n) || n < 1 || n > MAX_LIST_LIMIT)) {
+      throw new ServiceException(400, "limit must be a whole number from 1 to " + MAX_LIST_LIMIT);
+    }
+    Object withBlobs = body.getValue("with_blobs");
+    if (withBlobs != null && !(withBlobs instanceof Boolean)) {
+      throw new ServiceException(400, "with_blobs must be true or false");
+    }
+    return store.list(account, type, before, (Integer) rawLimit, Boolean.TRUE.equals(withBlobs))
+        .map(items -> Reply.data(new JsonObject().put("items", items).put("count", items.size())));
   }
 
   /** {type, version} → the revision exactly as the blob GET answers an item; 404 when there is none. */
@@ -117,15 +130,19 @@ public final class RevisionService {
     return message.body() instanceof JsonObject json ? json : new JsonObject();
   }
 
-  /** An integer, or its digits as a string (a path segment as sent); else 400. */
   static long version(JsonObject body) {
-    Object raw = body.getValue("version");
+    return version(body, "version");
+  }
+
+  /** An integer, or its digits as a string (a path segment as sent); else 400. */
+  static long version(JsonObject body, String field) {
+    Object raw = body.getValue(field);
     if (raw instanceof Number n && n.longValue() == n.doubleValue() && n.longValue() >= 0) {
       return n.longValue();
     }
     if (raw instanceof String s && s.matches("\\d{1,18}")) {
       return Long.parseLong(s);
     }
-    throw new ServiceException(400, BAD_VERSION);
+    throw new ServiceException(400, field + " must be a version number");
   }
 }

@@ -33,16 +33,21 @@ final class RevisionStore {
     return pool;
   }
 
-  /** The type's revisions, newest first, as list items (no blob). */
-  Future<JsonArray> list(long account, String type) {
+  /**
+   * The type's revisions, newest first, as list items: those below version {@code before} (null: all), at most
+   * {@code limit} (null: all), with their encrypted blob and nonce when {@code withBlobs}.
+   */
+  Future<JsonArray> list(long account, String type, Long before, Integer limit, boolean withBlobs) {
     return pool.preparedQuery("select version, blob_size_bytes, checksum, written_at, device_id, device_name, reason, "
-            + "kept_at, by_other_device, replaced_by_device_id, replaced_by_device_name from blob_revisions "
-            + "where account_id = $1 and data_type = $2 and " + live(3) + " order by version desc")
-        .execute(Tuple.of(account, type, days))
+            + "kept_at, by_other_device, replaced_by_device_id, replaced_by_device_name"
+            + (withBlobs ? ", encrypted_blob, nonce" : "") + " from blob_revisions "
+            + "where account_id = $1 and data_type = $2 and " + live(3) + " and ($4::bigint is null or version < $4) "
+            + "order by version desc limit $5::int")
+        .execute(Tuple.of(account, type, days, before, limit))
         .map(rows -> {
           JsonArray items = new JsonArray();
           for (Row r : rows) {
-            items.add(new JsonObject()
+            JsonObject item = new JsonObject()
                 .put("version", r.getLong("version"))
                 .put("blob_size_bytes", r.getInteger("blob_size_bytes"))
                 .put("checksum", r.getString("checksum"))
@@ -53,7 +58,11 @@ final class RevisionStore {
                 .put("kept_at", iso(r.getOffsetDateTime("kept_at")))
                 .put("replaced_by_other_device", r.getBoolean("by_other_device"))
                 .put("replaced_by_device_id", r.getString("replaced_by_device_id"))
-                .put("replaced_by_device_name", r.getString("replaced_by_device_name")));
+                .put("replaced_by_device_name", r.getString("replaced_by_device_name"));
+            if (withBlobs) {
+              item.put("encrypted_blob", r.getString("encrypted_blob")).put("nonce", r.getString("nonce"));
+            }
+            items.add(item);
           }
           return items;
         });
