@@ -19,19 +19,23 @@
 
   async function guard(r) { if (r.status === 401) { location.assign("/login"); } return r; }
 
-  async function overview() {
-    const r = await guard(await api("GET", "/api/web/overview"));
+  // the current data per type, and beside it what its earlier versions take (the revisions summary's answer)
+  async function overview(summary) {
+    const [r, h] = await Promise.all([api("GET", "/api/web/overview").then(guard), summary]);
     if (!r.ok) { notice(r.error); return; }
     const body = document.querySelector("#overview tbody");
     body.textContent = "";
     const items = {};
     (r.data.data || []).forEach((i) => { items[i.data_type] = i; });
+    const kept = {};
+    ((h.ok && h.data.types) || []).forEach((t) => { kept[t.type] = t; });
     TYPES.forEach((t) => {
       const i = items[t.name];
       const row = document.createElement("tr");
       row.dataset.type = t.name;
       cell(row, t.label); cell(row, i ? "yes" : "no"); cell(row, i ? bytes(i.blob_size_bytes) : "—");
       cell(row, i ? i.version : "—"); cell(row, i ? whenShort(i.updated_at) : "—");
+      cell(row, kept[t.name] && kept[t.name].revision_count > 0 ? bytes(kept[t.name].revision_bytes) : "—", "kept");
       body.appendChild(row);
     });
     text("device-count", r.data.device_count ?? "?");
@@ -159,6 +163,9 @@
     "key.set": "Encryption key stored",
     "key.rotated": "Encryption key changed",
     "config.changed": "Sync settings changed",
+    "revision.restored": "Earlier version restored",
+    "revisions.purged": "History deleted",
+    "data.overwritten": "Data replaced by another device",
     "rate_limit.hit": "Too many attempts: slowed down",
     "admin.account.deleted": "Admin deleted an account",
     "admin.account.password_reset": "Admin reset a password",
@@ -201,7 +208,10 @@
     });
   }
 
-  function refresh() { overview(); keyStatus(); devices(); audit(); }
+  function refresh() {
+    const summary = api("GET", "/api/web/data/revisions"); // for the overview and the history card
+    overview(summary); keyStatus(); devices(); audit(); revisions.show(TYPES, summary, refresh);
+  }
 
   document.getElementById("settings").addEventListener("change", async (e) => {
     const r = await api("PUT", "/api/web/config", { [e.target.name]: e.target.checked });

@@ -28,8 +28,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The pages' tables at a 1280 px window, measured in real headless Chromium: no table is wider than its card (nor
- * needs its scroll bar), no date cell wraps over more than two lines, and the recent activity reads as words
+ * The pages' tables at a 1280 px window (the dashboard's with a list of earlier versions of a type), measured in real
+ * headless Chromium: no table is wider than its card (nor needs its scroll bar), no date cell wraps over more than
+ * two lines, and the recent activity reads as words
  * (event labels, short IPv6 addresses), not as the server's internal names. Screenshots in target/screenshots.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -104,17 +105,23 @@ class PageLayoutBrowserTest {
   @Test
   void theDashboardsTablesFitTheirCardsAndItsActivityReadsAsWords() {
     String cookie = Pairing.register(client, OWNER);
-    Pairing.pairDevice(client, cookie, "Owner's laptop with a long name");
+    String laptop = Pairing.pairDevice(client, cookie, "Owner's laptop with a long name");
+    String desktop = Pairing.pairDevice(client, cookie, "Owner's desktop with a long name too");
+    RevisionsBrowserTest.put(client, laptop, "collection", "the laptop's collections");
+    RevisionsBrowserTest.put(client, desktop, "collection", "the desktop's collections");
     browser.manage().deleteAllCookies();
     signIn(OWNER);
     wait.until(ExpectedConditions.textToBe(By.id("who"), OWNER));
     wait.until(d -> d.findElements(By.cssSelector("#audit tbody tr")).size() >= 3
-        && !d.findElements(By.cssSelector("#devices li[data-id]")).isEmpty());
+        && !d.findElements(By.cssSelector("#devices li[data-id]")).isEmpty()
+        && !d.findElements(By.cssSelector("#history-collection tbody tr")).isEmpty());
     assertEquals(1280L, ((JavascriptExecutor) browser).executeScript("return window.outerWidth"));
     Chromium.shot(browser, "layout-dashboard-1280");
     ((JavascriptExecutor) browser).executeScript("document.getElementById('audit').scrollIntoView()");
     Chromium.shot(browser, "layout-dashboard-activity-1280");
-    for (String table : List.of("overview", "audit", "devices")) {
+    ((JavascriptExecutor) browser).executeScript("document.getElementById('history-card').scrollIntoView()");
+    Chromium.shot(browser, "layout-dashboard-history-1280");
+    for (String table : List.of("overview", "audit", "devices", "history-collection")) {
       assertFits(table);
     }
     List<WebElement> rows = browser.findElements(By.cssSelector("#audit tbody tr"));
