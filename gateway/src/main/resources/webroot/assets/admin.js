@@ -81,7 +81,8 @@
     if (a.is_admin) { email.appendChild(pill("admin")); }
     if (a.disabled) { email.appendChild(pill("disabled", true)); }
     cell(row, whenShort(a.created_at), "when"); cell(row, whenShort(a.last_seen_at), "when"); cell(row, a.devices);
-    cell(row, bytes(a.bytes) + " / " + (a.quota_bytes == null ? "default" : bytes(a.quota_bytes)), "usage");
+    cell(row, bytes(a.bytes) + (a.revision_bytes ? " + " + bytes(a.revision_bytes) + " history" : "") + " / "
+      + (a.quota_bytes == null ? "default" : bytes(a.quota_bytes)), "usage");
     const actions = cell(row, "", "actions-cell");
     const self = me && a.account_id === me.account_id;
     if (!self) {

@@ -188,8 +188,15 @@ class AdminApiTest {
     JsonObject a = listed("lister@example.com");
     assertEquals(1L, a.getLong("devices"));
     assertEquals(3000L, a.getLong("bytes"));
+    assertEquals(0L, a.getLong("revision_bytes"));
     assertNull(a.getValue("quota_bytes"));
     assertFalse(a.getBoolean("disabled"));
+    // another device's write keeps what it replaced: the history is shown apart from the current data
+    String other = Pairing.pairDevice(api, cookie, "Lister desktop");
+    assertEquals(200, upload(other, "history", 4000).status);
+    JsonObject after = listed("lister@example.com");
+    assertEquals(4000L, after.getLong("bytes"), after.encode());
+    assertEquals(3000L, after.getLong("revision_bytes"), after.encode());
     assertFalse(a.getBoolean("is_admin"));
     assertNotNull(a.getString("created_at"));
     Response all = admin(HttpMethod.GET, "/api/admin/accounts?limit=1", null);

@@ -62,7 +62,7 @@ public final class AdminRoutes {
         .put("limit", ctx.request().getParam("limit")).put("before", ctx.request().getParam("before"))));
   }
 
-  /** {accounts: [{account_id, email, created_at, disabled, is_admin, last_seen_at, devices, bytes, quota_bytes}], total}. */
+  /** {accounts: [{account_id, email, created_at, disabled, is_admin, last_seen_at, devices, bytes, revision_bytes, quota_bytes}], total}. */
   private void accounts(RoutingContext ctx) {
     RequestContext context = Contexts.get(ctx);
     JsonObject query = new JsonObject().put("q", ctx.request().getParam("q"))
@@ -84,7 +84,8 @@ public final class AdminRoutes {
           JsonObject u = used.getJsonObject("usage").getJsonObject(id, new JsonObject());
           JsonObject d = seen.getJsonObject(id, new JsonObject());
           a.put("last_seen_at", d.getValue("last_seen_at")).put("devices", d.getLong("devices", 0L))
-              .put("bytes", u.getLong("bytes", 0L)).put("quota_bytes", u.getValue("quota_bytes"));
+              .put("bytes", u.getLong("bytes", 0L)).put("revision_bytes", u.getLong("revision_bytes", 0L))
+              .put("quota_bytes", u.getValue("quota_bytes"));
         });
         return new JsonObject().put("accounts", accounts).put("total", page.getValue("total"))
             .put("default_quota_bytes", used.getValue("default_quota_bytes"));
