@@ -139,6 +139,7 @@ public class AuthVerticle extends VerticleBase {
     TwoFactorService twoFactor = new TwoFactorService(vertx, pool, secondStep, totp, recoveryCodes, accountStore,
         hasher, audit, policy);
     accounts.withSecondFactors(secondStep, twoFactor);
+    admins.requireSecondFactor(id -> twoFactor.adminMustEnroll(id, true));
     DeviceFlowService flow = new DeviceFlowService(vertx, pool, new TempTokenStore(pool), sessions, audit,
         settings.integer(Setting.TEMP_TOKEN_TTL_SECONDS), keys, keyStore);
 

@@ -63,6 +63,8 @@ public abstract class AuthServiceTestBase {
         .put("FLAMINGO_DB_URL", db.url())
         .put("FLAMINGO_JWT_SECRET", JWT_SECRET)
         .put("FLAMINGO_KEK", KEK)
+        // the admin tests act as admins with a password alone; AdminSecondFactorTest turns the requirement on
+        .put("FLAMINGO_ADMIN_2FA", "optional")
         .mergeIn(extraConfig());
     for (String address : List.of(Addresses.EVENT_SESSION_REVOKED, Addresses.EVENT_SESSION_CREATED,
         Addresses.EVENT_ACCOUNT_STAMP_CHANGED, Addresses.EVENT_AUDIT)) {
