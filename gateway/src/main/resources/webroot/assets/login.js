@@ -8,9 +8,12 @@
   // the password typed on the sign-in step of this page visit, kept in memory only for the claim (it opens
   // the account's encryption key for the new device), so the user is not asked twice; forgotten after it
   let typed = null;
+  // a right password for an account with a second factor: the step's token (no login cookie yet) and its method
+  let step = null;
+  let method = "totp";
 
   function only(id) {
-    ["signin", "authorize", "ended", "denied"].forEach((s) => show(s, s === id));
+    ["signin", "second", "authorize", "ended", "denied"].forEach((s) => show(s, s === id));
   }
 
   async function start() {
@@ -86,8 +89,44 @@
     if (!r.ok) { text("signin-error", r.error); show("signin-error", true); return; }
     document.getElementById("password").value = "";
     if (token) { typed = password; }
+    if (r.data.second_step) { secondStep(r.data.second_step); return; }
     signedIn(r.data);
   }
+
+  function secondStep(s) {
+    step = s.token;
+    method = s.methods.includes("totp") ? "totp" : "recovery_code";
+    show("second-switch", s.methods.includes("totp") && s.methods.includes("recovery_code"));
+    methodText();
+    only("second");
+    document.getElementById("second-code").focus();
+  }
+
+  function methodText() {
+    text("second-label", method === "totp" ? "The 6-digit code from your authenticator app" : "One of your recovery codes");
+    text("second-switch", method === "totp" ? "Use a recovery code instead" : "Use the authenticator app instead");
+  }
+
+  document.getElementById("second-switch").addEventListener("click", () => {
+    method = method === "totp" ? "recovery_code" : "totp";
+    methodText();
+    document.getElementById("second-code").focus();
+  });
+  document.getElementById("second-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const field = document.getElementById("second-code");
+    show("second-error", false);
+    const r = await api("POST", "/api/auth/login/second-step", { token: step, method, code: field.value.trim() });
+    field.value = "";
+    if (!r.ok) {
+      text("second-error", r.error); show("second-error", true);
+      // a step that ended (expired, too many tries): sign in again
+      if (r.status === 401 && /expired/.test(r.error)) { step = null; typed = null; only("signin"); notice(r.error); }
+      return;
+    }
+    step = null;
+    signedIn(r.data);
+  });
 
   document.getElementById("signin-form").addEventListener("submit", (e) => { e.preventDefault(); submit("/api/auth/login"); });
   document.getElementById("register-submit").addEventListener("click", () => submit("/api/auth/register"));

@@ -25,6 +25,13 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.outbox.Outbox;
 import dev.flamingo.sync.common.outbox.OutboxRelay;
+import dev.flamingo.sync.auth.twofactor.AdminPolicy;
+import dev.flamingo.sync.auth.twofactor.RecoveryCodes;
+import dev.flamingo.sync.auth.twofactor.SecondStep;
+import dev.flamingo.sync.auth.twofactor.TotpFactor;
+import dev.flamingo.sync.auth.twofactor.TwoFactorService;
+import dev.flamingo.sync.common.security.KekSource;
+import dev.flamingo.sync.common.security.KeyWrapper;
 import dev.flamingo.sync.common.security.SecretFiles;
 import dev.flamingo.sync.common.security.Tokens;
 import io.vertx.core.Future;
@@ -44,17 +51,39 @@ public class AuthVerticle extends VerticleBase {
   private long cleanupTimer = -1;
   private OutboxRelay relay;
   private ServiceConsumers consumers;
+  private KeyWrapper kek;
+  private static final java.util.concurrent.atomic.AtomicBoolean POLICY_SAID = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** FLAMINGO_ADMIN_2FA, once a process: optional is said loudly. */
+  private static void sayAdminPolicy(AdminPolicy policy) {
+    if (!POLICY_SAID.compareAndSet(false, true)) {
+      return;
+    }
+    if (policy.required()) {
+      LOG.info("Admins need a second factor ({}=required): an admin without one is sent to enroll", Setting.ADMIN_2FA.key());
+    } else {
+      LOG.warn("!!! {}=optional: admins may use the admin pages with a password alone; ASVS 4.3.1 wants a second "
+          + "factor for admin interfaces. Set it to required unless this is a small install that accepts the risk !!!",
+          Setting.ADMIN_2FA.key());
+    }
+  }
 
   @Override
   public Future<?> start() {
     Settings settings = new Settings(config());
+    AdminPolicy policy = AdminPolicy.of(settings);
+    sayAdminPolicy(policy);
     return vertx.executeBlocking(() -> jwtSecret(settings), false)
+        .compose(secret -> vertx.executeBlocking(() -> KekSource.load(settings), false).map(kek -> {
+          this.kek = kek;
+          return secret;
+        }))
         .compose(secret -> Database.open(vertx, settings, "auth").map(p -> {
           pool = p;
           return secret;
         }))
         .compose(secret -> seedAdmins(settings).map(secret))
-        .compose(secret -> wire(settings, secret));
+        .compose(secret -> wire(settings, secret, policy));
   }
 
   private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
@@ -79,7 +108,7 @@ public class AuthVerticle extends VerticleBase {
     });
   }
 
-  private Future<Void> wire(Settings settings, String secret) {
+  private Future<Void> wire(Settings settings, String secret, AdminPolicy policy) {
     Outbox audit = new Outbox();
     relay = OutboxRelay.startFor(vertx, pool, audit);
     BrowserTokens browserTokens = new BrowserTokens(vertx, secret, settings.number(Setting.BROWSER_LOGIN_HOURS) * 3600);
@@ -96,11 +125,26 @@ public class AuthVerticle extends VerticleBase {
         settings.integer(Setting.SESSION_TTL_DAYS));
     AdminService admin = new AdminService(vertx, pool, accountStore, admins, sessions, signups, audit, hasher);
     AccountDeletion deletion = new AccountDeletion(vertx, pool, accountStore, hasher, sessions, admin, audit);
+    RecoveryCodes recoveryCodes = new RecoveryCodes(pool);
+    TotpFactor totp = new TotpFactor(pool, kek);
+    // after a KEK rotation: the TOTP secrets move to the new KEK, so the old one can go
+    totp.resealUnderCurrentKek()
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("{} TOTP secret(s) sealed again under the current key-encryption key ({})", n, kek.currentId());
+          }
+        })
+        .onFailure(t -> LOG.warn("TOTP secrets could not be sealed again under the current KEK: {}", t.getMessage()));
+    SecondStep secondStep = new SecondStep(pool, audit, accounts::signedIn).with(totp).with(recoveryCodes);
+    TwoFactorService twoFactor = new TwoFactorService(vertx, pool, secondStep, totp, recoveryCodes, accountStore,
+        hasher, audit, policy);
+    accounts.withSecondFactors(secondStep, twoFactor);
+    admins.requireSecondFactor(id -> twoFactor.adminMustEnroll(id, true));
     DeviceFlowService flow = new DeviceFlowService(vertx, pool, new TempTokenStore(pool), sessions, audit,
         settings.integer(Setting.TEMP_TOKEN_TTL_SECONDS), keys, keyStore);
 
     long interval = settings.number(Setting.CLEANUP_INTERVAL_SECONDS) * 1000;
-    cleanupTimer = vertx.setPeriodic(interval, id -> Future.all(flow.cleanup(), sessions.cleanup(), accounts.cleanup())
+    cleanupTimer = vertx.setPeriodic(interval, id -> Future.all(flow.cleanup(), sessions.cleanup(), accounts.cleanup(), secondStep.cleanup())
         .onSuccess(r -> LOG.debug("cleanup: {} temp tokens, {} sessions, {} ended browser logins", r.resultAt(0),
             r.resultAt(1), r.resultAt(2)))
         .onFailure(t -> LOG.warn("cleanup failed: {}", t.getMessage())));
@@ -110,6 +154,12 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_PING, Database.ping(pool, "auth"))
         .on(Addresses.AUTH_REGISTER, accounts::register)
         .on(Addresses.AUTH_LOGIN, accounts::login)
+        .on(Addresses.AUTH_SECOND_STEP, twoFactor::secondStep)
+        .on(Addresses.AUTH_TWO_FACTOR_STATUS, twoFactor::status)
+        .on(Addresses.AUTH_TOTP_BEGIN, twoFactor::totpBegin)
+        .on(Addresses.AUTH_TOTP_CONFIRM, twoFactor::totpConfirm)
+        .on(Addresses.AUTH_TOTP_REMOVE, twoFactor::totpRemove)
+        .on(Addresses.AUTH_RECOVERY_CODES, twoFactor::newRecoveryCodes)
         .on(Addresses.AUTH_BROWSER_VALIDATE, accounts::validate)
         .on(Addresses.AUTH_BROWSER_LOGOUT, accounts::logout)
         .on(Addresses.AUTH_ACCOUNT_ME, accounts::me)

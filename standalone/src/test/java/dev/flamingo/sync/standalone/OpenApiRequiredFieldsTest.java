@@ -92,6 +92,8 @@ class OpenApiRequiredFieldsTest {
     samples.put("mode", "open");
     samples.put("quota_bytes", 1_000_000);
     samples.put("admin", false);
+    samples.put("token", "flm_2fa_" + "0".repeat(64)); // a second step's token (none such: 401)
+    samples.put("code", "123456");
     List<String> checked = new ArrayList<>();
     for (String path : doc.getJsonObject("paths").fieldNames()) {
       JsonObject ops = doc.getJsonObject("paths").getJsonObject(path);

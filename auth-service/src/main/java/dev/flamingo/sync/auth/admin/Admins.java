@@ -23,20 +23,36 @@ public final class Admins {
   /** pg_advisory_xact_lock key of every change that can take an admin's power away (one at a time). */
   private static final long ADMINS_LOCK = 0x466c61_41646d6eL;
 
+  public static final String ENROLL_FIRST = "Enroll a second factor (Dashboard, Security) before using the admin pages";
+
   private final AccountStore accounts;
+  private volatile java.util.function.LongFunction<Future<Boolean>> mustEnroll = id -> Future.succeededFuture(false);
 
   public Admins(AccountStore accounts) {
     this.accounts = accounts;
   }
 
-  /** The calling account, when it holds the admin role and is not disabled; else 403 "Admins only" (401 without one). */
+  /** FLAMINGO_ADMIN_2FA=required: whether an admin must still enroll a second factor (then 403 {@link #ENROLL_FIRST}). */
+  public void requireSecondFactor(java.util.function.LongFunction<Future<Boolean>> mustEnroll) {
+    this.mustEnroll = mustEnroll;
+  }
+
+  /**
+   * The calling account, when it holds the admin role, is not disabled and has a second factor when they are required;
+   * else 403 "Admins only" or {@link #ENROLL_FIRST} (401 without an account). The gateway checks the same first.
+   */
   public Future<Account> require(RequestContext ctx) {
     long id = ctx.requireAccount();
-    return accounts.byId(id).map(account -> {
+    return accounts.byId(id).compose(account -> {
       if (account == null || account.disabled() || !account.admin()) {
         throw new ServiceException(403, "Admins only");
       }
-      return account;
+      return mustEnroll.apply(id).map(must -> {
+        if (must) {
+          throw new ServiceException(403, ENROLL_FIRST);
+        }
+        return account;
+      });
     });
   }
 

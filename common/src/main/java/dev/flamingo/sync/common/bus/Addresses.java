@@ -108,13 +108,47 @@ public final class Addresses {
   public static final String AUTH_REGISTER = request("flamingo.auth.v1.account.register")
       .takes("email: string required", "password: string required", "invite: string")
       .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer");
+  /** An account with a second factor gets only {@code second_step} ({token, methods, expires_in}): see AUTH_SECOND_STEP. */
   public static final String AUTH_LOGIN = request("flamingo.auth.v1.account.login")
       .takes("email: string required", "password: string required")
+      .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer",
+          "second_step: object");
+  /**
+   * Finishes a login's second step with a code: method totp (the default) or recovery_code. 401 for a wrong code (the
+   * step takes a few tries) or a step that ended, 429 with Retry-After while the account or the address failed too
+   * often. Audited auth.second_step.failed, account.recovery_code.used, auth.login (with second_factor).
+   */
+  public static final String AUTH_SECOND_STEP = request("flamingo.auth.v1.account.second-step")
+      .takes("token: string required", "method: string", "code: string required")
       .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer");
+  /** The account's second factors, for Dashboard → Security; required: an admin who must have one. */
+  public static final String AUTH_TWO_FACTOR_STATUS = request("flamingo.auth.v1.two-factor.status")
+      .needs("account")
+      .replies("totp: boolean", "recovery_codes_left: integer", "methods: array", "required: boolean",
+          "reset_at: string|null");
+  /** A new TOTP secret waiting for its first code (409 when TOTP is on): the secret as text, its URI and QR code. */
+  public static final String AUTH_TOTP_BEGIN = request("flamingo.auth.v1.two-factor.totp.begin")
+      .needs("account")
+      .replies("secret: string", "otpauth_uri: string", "qr_svg: string");
+  /** The first right code turns TOTP on (account.totp.enrolled); the first factor brings ten recovery codes, shown once. */
+  public static final String AUTH_TOTP_CONFIRM = request("flamingo.auth.v1.two-factor.totp.confirm")
+      .needs("account")
+      .takes("code: string required")
+      .replies("recovery_codes: array|null");
+  /** With the account's password (400 when wrong): TOTP off (account.totp.removed). */
+  public static final String AUTH_TOTP_REMOVE = request("flamingo.auth.v1.two-factor.totp.remove")
+      .needs("account")
+      .takes("password: string required")
+      .repliesMessage();
+  /** With the account's password: ten new recovery codes, the earlier ones end (account.recovery_codes.regenerated). */
+  public static final String AUTH_RECOVERY_CODES = request("flamingo.auth.v1.two-factor.recovery-codes")
+      .needs("account")
+      .takes("password: string required")
+      .replies("recovery_codes: array");
   /** Fails 401. */
   public static final String AUTH_BROWSER_VALIDATE = request("flamingo.auth.v1.browser.validate")
       .takes("browser_token: string required")
-      .replies("account_id: integer", "email: string", "is_admin: boolean");
+      .replies("account_id: integer", "email: string", "is_admin: boolean", "admin_must_enroll: boolean");
   public static final String AUTH_ACCOUNT_ME = request("flamingo.auth.v1.account.me")
       .needs("account")
       .replies("account_id: integer", "email: string", "created_at: string", "is_admin: boolean");

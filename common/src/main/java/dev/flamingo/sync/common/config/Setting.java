@@ -111,6 +111,9 @@ public enum Setting {
       "upgrade only: the accounts named here (comma-separated) get the admin role once, at the first start of this"
           + " version; afterwards it grants nothing (a WARN line says so): use `admin grant EMAIL` (see"
           + " [operating](operating.md))"),
+  ADMIN_2FA("FLAMINGO_ADMIN_2FA", Kind.TEXT, "required", null,
+      "`required`: an admin without a second factor (an authenticator app or a passkey) is sent to enroll before any"
+          + " admin route works; `optional` (small installs) lets admins work without one, said loudly at start"),
   JWT_SECRET("FLAMINGO_JWT_SECRET", Kind.TEXT, (String) null, "created in the secrets dir",
       "HS256 key of the browser login cookie (≥ 32 chars)"),
   BROWSER_LOGIN_HOURS("FLAMINGO_BROWSER_LOGIN_HOURS", Kind.NUMBER, "12", null, "browser login lifetime"),
@@ -172,7 +175,8 @@ public enum Setting {
       "a JSON file whose keys are these settings' names; the environment wins over it (environment only)"),
   // data-service
   KEK("FLAMINGO_KEK", Kind.TEXT, (String) null, "created in the secrets dir",
-      "key-encryption key (base64 of 32 bytes) wrapping escrowed keys"),
+      "key-encryption key (base64 of 32 bytes) wrapping escrowed keys (data-service) and sealing TOTP secrets"
+          + " (auth-service): give both services the same one"),
   /** The id stored with every row wrapped under KEK; unset, the secrets dir's kek-id file, else this default. */
   KEK_ID("FLAMINGO_KEK_ID", Kind.TEXT, "k1", null,
       "the id of `FLAMINGO_KEK`, stored with every key it wraps (unset, with the kek file: its `kek-id` file's)"),
@@ -305,7 +309,8 @@ public enum Setting {
    * logback or the tests ({@code FLAMINGO_TEST_*}): present in a server's environment without being a mistake.
    */
   static final java.util.Set<String> SCRIPT_ONLY = java.util.Set.of("FLAMINGO_ACCESS_LOG_LEVEL",
-      "FLAMINGO_ADMIN_EMAIL", "FLAMINGO_ADMIN_PASSWORD", "FLAMINGO_ADMIN_SESSION_FILE", "FLAMINGO_ADMIN_URL",
+      "FLAMINGO_ADMIN_EMAIL", "FLAMINGO_ADMIN_OTP", "FLAMINGO_ADMIN_PASSWORD", "FLAMINGO_ADMIN_SESSION_FILE",
+      "FLAMINGO_ADMIN_URL",
       "FLAMINGO_BASE_IMAGE", "FLAMINGO_COMPOSE", "FLAMINGO_ENV_FILE", "FLAMINGO_TLS_CERT", "FLAMINGO_TLS_KEY",
       "FLAMINGO_TLS_PORT",
       "FLAMINGO_BUILD_IMAGE", "FLAMINGO_CERT_DAYS", "FLAMINGO_CLUSTER_CERTS", "FLAMINGO_IMAGE_PREFIX",
