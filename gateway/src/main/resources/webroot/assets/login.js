@@ -10,7 +10,7 @@
   let typed = null;
 
   function only(id) {
-    ["signin", "authorize", "ended", "denied"].forEach((s) => show(s, s === id));
+    ["signin", "passkey", "authorize", "ended", "denied"].forEach((s) => show(s, s === id));
   }
 
   async function start() {
@@ -86,10 +86,31 @@
     if (!r.ok) { text("signin-error", r.error); show("signin-error", true); return; }
     document.getElementById("password").value = "";
     if (token) { typed = password; }
+    if (r.data.second_step === "passkey") { passkeyStep(r.data.options); return; }
     signedIn(r.data);
   }
 
-  document.getElementById("signin-form").addEventListener("submit", (e) => { e.preventDefault(); submit("/api/auth/login"); });
+  // the second step: the account has a passkey; the browser signs the server's challenge with it
+  let pending = null;
+  function passkeyStep(options) {
+    pending = options;
+    only("passkey"); show("passkey-error", false);
+    document.getElementById("passkey-button").focus();
+  }
+  document.getElementById("passkey-button").addEventListener("click", async () => {
+    show("passkey-error", false);
+    const fail = (message) => { text("passkey-error", message); show("passkey-error", true); };
+    if (!pending) { fail("Sign in again."); return; }
+    let credential;
+    try { credential = await passkeys.get(pending); } catch (x) { fail("The passkey was not used: " + x.message); return; }
+    pending = null; // a challenge is good for one answer
+    const r = await api("POST", "/api/auth/passkey/finish", { credential });
+    if (!r.ok) { typed = null; fail(r.error + ". Sign in again."); return; }
+    signedIn(r.data);
+  });
+  document.getElementById("passkey-cancel").addEventListener("click", () => { pending = null; typed = null; only("signin"); });
+
+  document.getElementById("signin-form").addEventListener("submit", (e) => { e.preventDefault(); submit("/api/auth/passkey/begin"); });
   document.getElementById("register-submit").addEventListener("click", () => submit("/api/auth/register"));
   document.getElementById("authorize-form").addEventListener("submit", async (e) => {
     e.preventDefault();

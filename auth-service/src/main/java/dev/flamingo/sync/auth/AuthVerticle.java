@@ -13,6 +13,8 @@ import dev.flamingo.sync.auth.custody.AccountKeyStore;
 import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.deviceflow.DeviceFlowService;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
+import dev.flamingo.sync.auth.passkey.PasskeySignIn;
+import dev.flamingo.sync.auth.passkey.Passkeys;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.session.SessionStore;
 import dev.flamingo.sync.auth.signup.SignupPolicy;
@@ -98,6 +100,8 @@ public class AuthVerticle extends VerticleBase {
     AccountDeletion deletion = new AccountDeletion(vertx, pool, accountStore, hasher, sessions, admin, audit);
     DeviceFlowService flow = new DeviceFlowService(vertx, pool, new TempTokenStore(pool), sessions, audit,
         settings.integer(Setting.TEMP_TOKEN_TTL_SECONDS), keys, keyStore);
+    Passkeys passkeys = new Passkeys(vertx, pool, accountStore, hasher, audit, settings.publicUrl());
+    PasskeySignIn passkeySignIn = new PasskeySignIn(accounts, accountStore, browserTokens, passkeys.verifier());
 
     long interval = settings.number(Setting.CLEANUP_INTERVAL_SECONDS) * 1000;
     cleanupTimer = vertx.setPeriodic(interval, id -> Future.all(flow.cleanup(), sessions.cleanup(), accounts.cleanup())
@@ -146,6 +150,12 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_ADMIN_QUOTA_LOGGED, admin::quotaSet)
         .on(Addresses.AUTH_ACCOUNT_DELETE_BEGIN, deletion::begin)
         .on(Addresses.AUTH_ACCOUNT_DELETE_FINISH, deletion::finish)
+        .on(Addresses.AUTH_PASSKEY_REGISTER_OPTIONS, passkeys::registerOptions)
+        .on(Addresses.AUTH_PASSKEY_REGISTER, passkeys::register)
+        .on(Addresses.AUTH_PASSKEY_LIST, passkeys::list)
+        .on(Addresses.AUTH_PASSKEY_REMOVE, passkeys::remove)
+        .on(Addresses.AUTH_PASSKEY_SIGNIN_BEGIN, passkeySignIn::begin)
+        .on(Addresses.AUTH_PASSKEY_SIGNIN_FINISH, passkeySignIn::finish)
         .ready();
   }
 

@@ -303,6 +303,37 @@ public final class Addresses {
       .takes("account_id: integer required")
       .repliesMessage();
 
+  // passkeys (WebAuthn): the ceremonies' challenges live in auth-service's database, so one may span gateways
+  /** The options for navigator.credentials.create(): {options: PublicKeyCredentialCreationOptions as JSON}. */
+  public static final String AUTH_PASSKEY_REGISTER_OPTIONS = request("flamingo.auth.v1.passkey.register.options")
+      .needs("account")
+      .replies("options: object");
+  /** The created credential (PublicKeyCredential as JSON, base64url fields) under a name; 400 when not accepted. */
+  public static final String AUTH_PASSKEY_REGISTER = request("flamingo.auth.v1.passkey.register")
+      .needs("account")
+      .takes("name: string required", "credential: object required")
+      .replies("id: integer", "name: string", "created_at: string", "last_used_at: string");
+  public static final String AUTH_PASSKEY_LIST = request("flamingo.auth.v1.passkey.list")
+      .needs("account")
+      .repliesArrayOf("id: integer", "name: string", "created_at: string", "last_used_at: string");
+  /** 400 when the password is wrong; 404 for another account's or an unknown passkey. */
+  public static final String AUTH_PASSKEY_REMOVE = request("flamingo.auth.v1.passkey.remove")
+      .needs("account")
+      .takes("id: integer required", "password: string required")
+      .repliesMessage();
+  /**
+   * A password sign-in that asks for a passkey when the account has one: as {@link #AUTH_LOGIN} without one;
+   * with one, no browser token but {second_step: "passkey", options} for navigator.credentials.get().
+   */
+  public static final String AUTH_PASSKEY_SIGNIN_BEGIN = request("flamingo.auth.v1.passkey.signin.begin")
+      .takes("email: string required", "password: string required")
+      .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer",
+          "second_step: string", "options: object");
+  /** The assertion (PublicKeyCredential as JSON) for a challenge of signin.begin → as {@link #AUTH_LOGIN}; 401 otherwise. */
+  public static final String AUTH_PASSKEY_SIGNIN_FINISH = request("flamingo.auth.v1.passkey.signin.finish")
+      .takes("credential: object required")
+      .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer");
+
   /** A boolean sync switch per data type ({@code sync_history: boolean}, …: {@link DataType}), then {@code more}. */
   private static String[] syncSwitches(String... more) {
     return Stream.concat(DataType.configKeys().stream().map(key -> key + ": boolean"),
