@@ -260,6 +260,9 @@
     me = r.data;
     text("who", me.email);
     if (!me.is_admin) { show("forbidden", true); return; }
+    // FLAMINGO_ADMIN_2FA=required: an admin without a second factor is sent to set one up first
+    const gate = await api("GET", "/api/admin/signups");
+    if (gate.status === 403) { location.assign("/dashboard#two-factor"); return; }
     show("admin", true);
     figures(); signups(); invites(); accounts(); adminLog();
   })();

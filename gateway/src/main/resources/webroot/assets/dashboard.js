@@ -215,6 +215,7 @@
     const r = await api("POST", "/api/web/passkeys", { name, credential });
     if (!r.ok) { passkeyError(r.error); return; }
     e.target.reset(); notice("Passkey added: " + r.data.name + "."); passkeyList(); audit();
+    document.dispatchEvent(new CustomEvent("second-factor-changed", { detail: r.data }));
   });
   document.getElementById("passkey-remove-cancel").addEventListener("click", () => { removing = null; show("passkey-remove-form", false); });
   document.getElementById("passkey-remove-form").addEventListener("submit", async (e) => {
@@ -226,6 +227,7 @@
     if (!r.ok) { passkeyError(r.error); return; }
     removing = null; show("passkey-remove-form", false);
     notice("Passkey removed."); passkeyList(); audit();
+    document.dispatchEvent(new CustomEvent("second-factor-changed", { detail: {} }));
   });
 
   document.getElementById("settings").addEventListener("change", async (e) => {

@@ -8,9 +8,12 @@
   // the password typed on the sign-in step of this page visit, kept in memory only for the claim (it opens
   // the account's encryption key for the new device), so the user is not asked twice; forgotten after it
   let typed = null;
+  // a right password for an account with a second factor: the step's token (no login cookie yet) and its method
+  let step = null;
+  let method = "totp";
 
   function only(id) {
-    ["signin", "passkey", "authorize", "ended", "denied"].forEach((s) => show(s, s === id));
+    ["signin", "second", "passkey", "authorize", "ended", "denied"].forEach((s) => show(s, s === id));
   }
 
   async function start() {
@@ -86,31 +89,77 @@
     if (!r.ok) { text("signin-error", r.error); show("signin-error", true); return; }
     document.getElementById("password").value = "";
     if (token) { typed = password; }
-    if (r.data.second_step === "passkey") { passkeyStep(r.data.options); return; }
+    if (r.data.second_step) { secondStep(r.data.second_step); return; }
     signedIn(r.data);
   }
 
-  // the second step: the account has a passkey; the browser signs the server's challenge with it
-  let pending = null;
-  function passkeyStep(options) {
-    pending = options;
+  function secondStep(s) {
+    step = s.token;
+    if (s.methods.includes("passkey")) { passkeyStep(s.methods); return; }
+    codeStep(s.methods);
+  }
+
+  function codeStep(methods) {
+    method = methods.includes("totp") ? "totp" : "recovery_code";
+    show("second-switch", methods.includes("totp") && methods.includes("recovery_code"));
+    methodText();
+    only("second");
+    document.getElementById("second-code").focus();
+  }
+
+  function methodText() {
+    text("second-label", method === "totp" ? "The 6-digit code from your authenticator app" : "One of your recovery codes");
+    text("second-switch", method === "totp" ? "Use a recovery code instead" : "Use the authenticator app instead");
+  }
+
+  document.getElementById("second-switch").addEventListener("click", () => {
+    method = method === "totp" ? "recovery_code" : "totp";
+    methodText();
+    document.getElementById("second-code").focus();
+  });
+  document.getElementById("second-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const field = document.getElementById("second-code");
+    show("second-error", false);
+    const r = await api("POST", "/api/auth/login/second-step", { token: step, method, code: field.value.trim() });
+    field.value = "";
+    if (!r.ok) {
+      text("second-error", r.error); show("second-error", true);
+      // a step that ended (expired, too many tries): sign in again
+      if (r.status === 401 && /expired/.test(r.error)) { step = null; typed = null; only("signin"); notice(r.error); }
+      return;
+    }
+    step = null;
+    signedIn(r.data);
+  });
+
+  // the second step with a passkey: the browser signs the challenge of options made for this step
+  function passkeyStep(methods) {
     only("passkey"); show("passkey-error", false);
+    const codes = methods.filter((m) => m !== "passkey");
+    show("passkey-code", codes.length > 0);
+    document.getElementById("passkey-code").onclick = () => codeStep(codes);
     document.getElementById("passkey-button").focus();
   }
   document.getElementById("passkey-button").addEventListener("click", async () => {
     show("passkey-error", false);
     const fail = (message) => { text("passkey-error", message); show("passkey-error", true); };
-    if (!pending) { fail("Sign in again."); return; }
+    const o = await api("POST", "/api/auth/login/passkey/options", { token: step });
+    if (!o.ok) { fail(o.error); return; }
     let credential;
-    try { credential = await passkeys.get(pending); } catch (x) { fail("The passkey was not used: " + x.message); return; }
-    pending = null; // a challenge is good for one answer
-    const r = await api("POST", "/api/auth/passkey/finish", { credential });
-    if (!r.ok) { typed = null; fail(r.error + ". Sign in again."); return; }
+    try { credential = await passkeys.get(o.data.options); } catch (x) { fail("The passkey was not used: " + x.message); return; }
+    const r = await api("POST", "/api/auth/login/second-step/passkey", { token: step, credential });
+    if (!r.ok) {
+      fail(r.error);
+      if (r.status === 401 && /expired/.test(r.error)) { step = null; typed = null; only("signin"); notice(r.error); }
+      return;
+    }
+    step = null;
     signedIn(r.data);
   });
-  document.getElementById("passkey-cancel").addEventListener("click", () => { pending = null; typed = null; only("signin"); });
+  document.getElementById("passkey-cancel").addEventListener("click", () => { step = null; typed = null; only("signin"); });
 
-  document.getElementById("signin-form").addEventListener("submit", (e) => { e.preventDefault(); submit("/api/auth/passkey/begin"); });
+  document.getElementById("signin-form").addEventListener("submit", (e) => { e.preventDefault(); submit("/api/auth/login"); });
   document.getElementById("register-submit").addEventListener("click", () => submit("/api/auth/register"));
   document.getElementById("authorize-form").addEventListener("submit", async (e) => {
     e.preventDefault();

@@ -13,7 +13,7 @@ import dev.flamingo.sync.auth.custody.AccountKeyStore;
 import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.deviceflow.DeviceFlowService;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
-import dev.flamingo.sync.auth.passkey.PasskeySignIn;
+import dev.flamingo.sync.auth.passkey.PasskeySecondStep;
 import dev.flamingo.sync.auth.passkey.Passkeys;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.session.SessionStore;
@@ -27,6 +27,13 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.outbox.Outbox;
 import dev.flamingo.sync.common.outbox.OutboxRelay;
+import dev.flamingo.sync.auth.twofactor.AdminPolicy;
+import dev.flamingo.sync.auth.twofactor.RecoveryCodes;
+import dev.flamingo.sync.auth.twofactor.SecondStep;
+import dev.flamingo.sync.auth.twofactor.TotpFactor;
+import dev.flamingo.sync.auth.twofactor.TwoFactorService;
+import dev.flamingo.sync.common.security.KekSource;
+import dev.flamingo.sync.common.security.KeyWrapper;
 import dev.flamingo.sync.common.security.SecretFiles;
 import dev.flamingo.sync.common.security.Tokens;
 import io.vertx.core.Future;
@@ -46,17 +53,39 @@ public class AuthVerticle extends VerticleBase {
   private long cleanupTimer = -1;
   private OutboxRelay relay;
   private ServiceConsumers consumers;
+  private KeyWrapper kek;
+  private static final java.util.concurrent.atomic.AtomicBoolean POLICY_SAID = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** FLAMINGO_ADMIN_2FA, once a process: optional is said loudly. */
+  private static void sayAdminPolicy(AdminPolicy policy) {
+    if (!POLICY_SAID.compareAndSet(false, true)) {
+      return;
+    }
+    if (policy.required()) {
+      LOG.info("Admins need a second factor ({}=required): an admin without one is sent to enroll", Setting.ADMIN_2FA.key());
+    } else {
+      LOG.warn("!!! {}=optional: admins may use the admin pages with a password alone; ASVS 4.3.1 wants a second "
+          + "factor for admin interfaces. Set it to required unless this is a small install that accepts the risk !!!",
+          Setting.ADMIN_2FA.key());
+    }
+  }
 
   @Override
   public Future<?> start() {
     Settings settings = new Settings(config());
+    AdminPolicy policy = AdminPolicy.of(settings);
+    sayAdminPolicy(policy);
     return vertx.executeBlocking(() -> jwtSecret(settings), false)
+        .compose(secret -> vertx.executeBlocking(() -> KekSource.load(settings), false).map(kek -> {
+          this.kek = kek;
+          return secret;
+        }))
         .compose(secret -> Database.open(vertx, settings, "auth").map(p -> {
           pool = p;
           return secret;
         }))
         .compose(secret -> seedAdmins(settings).map(secret))
-        .compose(secret -> wire(settings, secret));
+        .compose(secret -> wire(settings, secret, policy));
   }
 
   private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
@@ -81,7 +110,7 @@ public class AuthVerticle extends VerticleBase {
     });
   }
 
-  private Future<Void> wire(Settings settings, String secret) {
+  private Future<Void> wire(Settings settings, String secret, AdminPolicy policy) {
     Outbox audit = new Outbox();
     relay = OutboxRelay.startFor(vertx, pool, audit);
     BrowserTokens browserTokens = new BrowserTokens(vertx, secret, settings.number(Setting.BROWSER_LOGIN_HOURS) * 3600);
@@ -98,13 +127,21 @@ public class AuthVerticle extends VerticleBase {
         settings.integer(Setting.SESSION_TTL_DAYS));
     AdminService admin = new AdminService(vertx, pool, accountStore, admins, sessions, signups, audit, hasher);
     AccountDeletion deletion = new AccountDeletion(vertx, pool, accountStore, hasher, sessions, admin, audit);
+    RecoveryCodes recoveryCodes = new RecoveryCodes(pool);
+    TotpFactor totp = new TotpFactor(pool, kek);
+    Passkeys passkeys = new Passkeys(vertx, pool, accountStore, hasher, audit, settings.publicUrl());
+    SecondStep secondStep = new SecondStep(pool, audit, accounts::signedIn).with(totp).with(recoveryCodes)
+        .with(passkeys.verifier());
+    passkeys.withSecondStep(secondStep, recoveryCodes);
+    PasskeySecondStep passkeyStep = new PasskeySecondStep(secondStep, passkeys.verifier());
+    TwoFactorService twoFactor = new TwoFactorService(vertx, pool, secondStep, totp, recoveryCodes, accountStore,
+        hasher, audit, policy);
+    accounts.withSecondFactors(secondStep, twoFactor);
     DeviceFlowService flow = new DeviceFlowService(vertx, pool, new TempTokenStore(pool), sessions, audit,
         settings.integer(Setting.TEMP_TOKEN_TTL_SECONDS), keys, keyStore);
-    Passkeys passkeys = new Passkeys(vertx, pool, accountStore, hasher, audit, settings.publicUrl());
-    PasskeySignIn passkeySignIn = new PasskeySignIn(accounts, accountStore, browserTokens, passkeys.verifier());
 
     long interval = settings.number(Setting.CLEANUP_INTERVAL_SECONDS) * 1000;
-    cleanupTimer = vertx.setPeriodic(interval, id -> Future.all(flow.cleanup(), sessions.cleanup(), accounts.cleanup())
+    cleanupTimer = vertx.setPeriodic(interval, id -> Future.all(flow.cleanup(), sessions.cleanup(), accounts.cleanup(), secondStep.cleanup())
         .onSuccess(r -> LOG.debug("cleanup: {} temp tokens, {} sessions, {} ended browser logins", r.resultAt(0),
             r.resultAt(1), r.resultAt(2)))
         .onFailure(t -> LOG.warn("cleanup failed: {}", t.getMessage())));
@@ -114,6 +151,12 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_PING, Database.ping(pool, "auth"))
         .on(Addresses.AUTH_REGISTER, accounts::register)
         .on(Addresses.AUTH_LOGIN, accounts::login)
+        .on(Addresses.AUTH_SECOND_STEP, twoFactor::secondStep)
+        .on(Addresses.AUTH_TWO_FACTOR_STATUS, twoFactor::status)
+        .on(Addresses.AUTH_TOTP_BEGIN, twoFactor::totpBegin)
+        .on(Addresses.AUTH_TOTP_CONFIRM, twoFactor::totpConfirm)
+        .on(Addresses.AUTH_TOTP_REMOVE, twoFactor::totpRemove)
+        .on(Addresses.AUTH_RECOVERY_CODES, twoFactor::newRecoveryCodes)
         .on(Addresses.AUTH_BROWSER_VALIDATE, accounts::validate)
         .on(Addresses.AUTH_BROWSER_LOGOUT, accounts::logout)
         .on(Addresses.AUTH_ACCOUNT_ME, accounts::me)
@@ -154,8 +197,8 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_PASSKEY_REGISTER, passkeys::register)
         .on(Addresses.AUTH_PASSKEY_LIST, passkeys::list)
         .on(Addresses.AUTH_PASSKEY_REMOVE, passkeys::remove)
-        .on(Addresses.AUTH_PASSKEY_SIGNIN_BEGIN, passkeySignIn::begin)
-        .on(Addresses.AUTH_PASSKEY_SIGNIN_FINISH, passkeySignIn::finish)
+        .on(Addresses.AUTH_SECOND_STEP_PASSKEY_OPTIONS, passkeyStep::options)
+        .on(Addresses.AUTH_SECOND_STEP_PASSKEY, passkeyStep::finish)
         .ready();
   }
 

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.TestInstance;
 public abstract class AuthServiceTestBase {
   protected static final String JWT_SECRET = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
   protected static final String PASSWORD = "correct horse battery";
+  /** The key-encryption key that seals TOTP secrets (base64 of 32 bytes). */
+  protected static final String KEK = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
   protected TestDatabase db;
   protected Vertx vertx;
@@ -60,6 +62,7 @@ public abstract class AuthServiceTestBase {
     config = new JsonObject()
         .put("FLAMINGO_DB_URL", db.url())
         .put("FLAMINGO_JWT_SECRET", JWT_SECRET)
+        .put("FLAMINGO_KEK", KEK)
         .mergeIn(extraConfig());
     for (String address : List.of(Addresses.EVENT_SESSION_REVOKED, Addresses.EVENT_SESSION_CREATED,
         Addresses.EVENT_ACCOUNT_STAMP_CHANGED, Addresses.EVENT_AUDIT)) {

@@ -6,8 +6,8 @@ import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.common.launch.NodeLauncher;
 import dev.flamingo.sync.data.key.KeyStore;
-import dev.flamingo.sync.data.key.KekSource;
-import dev.flamingo.sync.data.key.KeyWrapper;
+import dev.flamingo.sync.common.security.KekSource;
+import dev.flamingo.sync.common.security.KeyWrapper;
 import dev.flamingo.sync.data.key.Rewrap;
 import io.vertx.core.Vertx;
 

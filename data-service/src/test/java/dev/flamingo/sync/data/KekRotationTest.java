@@ -11,7 +11,7 @@ import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.common.db.Database;
 import dev.flamingo.sync.data.key.KeyStore;
-import dev.flamingo.sync.data.key.KeyWrapper;
+import dev.flamingo.sync.common.security.KeyWrapper;
 import dev.flamingo.sync.data.key.Rewrap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

@@ -17,7 +17,7 @@ import dev.flamingo.sync.common.security.KeyCustody;
 import dev.flamingo.sync.common.security.KeyCustody.AccountKey;
 import dev.flamingo.sync.data.key.KeyService;
 import dev.flamingo.sync.data.key.KeyStore;
-import dev.flamingo.sync.data.key.KeyWrapper;
+import dev.flamingo.sync.common.security.KeyWrapper;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;

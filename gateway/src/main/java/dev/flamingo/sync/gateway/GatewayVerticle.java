@@ -132,7 +132,7 @@ public class GatewayVerticle extends VerticleBase {
     AccountDeletions deletions = new AccountDeletions(bus);
     new WebRoutes(bus, accounts, deletions).mount(router, auth, sameOrigin, limits.perAccount(vertx, "export",
         settings.string(Setting.RATE_LIMIT_EXPORT), hit -> rateLimitHit(audit, hit)));
-    new PasskeyRoutes(bus, loginCookie).mount(router, sameOrigin, loginLimit,
+    new PasskeyRoutes(bus, accounts).mount(router, sameOrigin, loginLimit,
         limiter(audit, "passkey", settings.string(Setting.RATE_LIMIT_LOGIN)));
     new AdminRoutes(bus, publicUrl, deletions, requestRate).mount(router, auth, sameOrigin);
     new PageRoutes().mount(router, auth);

@@ -191,6 +191,8 @@ class PasskeyBrowserTest {
     WebElement added = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#passkeys li[data-id]")));
     assertEquals(name, added.findElement(By.className("name")).getText());
     assertEquals(1, authenticator.getCredentials().size(), "the authenticator holds the new credential");
+    visible("tf-codes"); // the account's first second factor brings its recovery codes, shown once
+    assertEquals(10, browser.findElements(By.cssSelector("#tf-code-list li")).size());
   }
 
   private static void signInWithPassword(String email) {

@@ -26,6 +26,8 @@ final class TestConfig {
         .put("FLAMINGO_KEK", Base64.getEncoder().encodeToString(Tokens.randomBytes(32)))
         .put("FLAMINGO_KEK_ID", "test")
         .put("FLAMINGO_AUDIT_FLUSH_MS", 100)
+        // the admin tests sign in with a password alone; TwoFactorFlowTest turns the requirement on
+        .put(Settings.ADMIN_2FA, "optional")
         .put(Settings.DB_POOL_SIZE, 4);
   }
 }

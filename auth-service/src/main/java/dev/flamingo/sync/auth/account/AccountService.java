@@ -6,6 +6,8 @@ import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
 import dev.flamingo.sync.auth.signup.SignupPolicy;
 import dev.flamingo.sync.auth.support.RequestFields;
+import dev.flamingo.sync.auth.twofactor.SecondStep;
+import dev.flamingo.sync.auth.twofactor.TwoFactorService;
 import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
@@ -38,6 +40,8 @@ public final class AccountService {
   private final Admins admins;
   private final AccountKeys keys;
   private final HashingGate gate;
+  private SecondStep secondStep;
+  private TwoFactorService twoFactor;
 
   public AccountService(Vertx vertx, Pool pool, AccountStore store, PasswordHasher hasher, BrowserTokens tokens,
       Outbox outbox, SignupPolicy signups, Admins admins, AccountKeys keys) {
@@ -51,6 +55,13 @@ public final class AccountService {
     this.outbox = outbox;
     this.signups = signups;
     this.admins = admins;
+  }
+
+  /** Second factors: a login of an account that has one answers with a second step instead of a sign-in. */
+  public AccountService withSecondFactors(SecondStep secondStep, TwoFactorService twoFactor) {
+    this.secondStep = secondStep;
+    this.twoFactor = twoFactor;
+    return this;
   }
 
   /**
@@ -85,7 +96,11 @@ public final class AccountService {
                 new JsonObject().put("invited", invite != null)).map(account)))));
   }
 
-  /** AUTH_LOGIN {email, password} → as register; 401 for an unknown email or a wrong password alike. */
+  /**
+   * AUTH_LOGIN {email, password} → as register; 401 for an unknown email or a wrong password alike. An account with
+   * a second factor gets {second_step: {token, methods, expires_in}} instead, and no browser token: the sign-in is
+   * finished by AUTH_SECOND_STEP (or another verifier of {@link SecondStep}).
+   */
   public Future<JsonObject> login(JsonObject body, RequestContext ctx) {
     String email = normalize(RequestFields.string(body, "email"));
     String password = RequestFields.string(body, "password");
@@ -114,8 +129,10 @@ public final class AccountService {
       }
       // an account from before key custody gets its account key now (the password is at hand)
       return keys.ensure(account.id(), password, ctx)
-          .compose(v -> outbox.audit(pool, "auth.login", ctx, account.id(), null, new JsonObject()))
-          .map(v -> signedIn(account));
+          .compose(v -> secondStep.methods(account.id()))
+          .compose(methods -> !methods.isEmpty()
+              ? secondStep.begin(account.id(), methods, ctx).map(Reply::data)
+              : outbox.audit(pool, "auth.login", ctx, account.id(), null, new JsonObject()).map(v -> signedIn(account)));
     }));
   }
 
@@ -127,12 +144,13 @@ public final class AccountService {
     }
     return tokens.verify(token)
         .recover(t -> Future.failedFuture(ServiceException.unauthorized()))
-        .compose(claims -> store.byIdWithLiveLogin(claims.accountId(), claims.loginId()).map(account -> {
+        .compose(claims -> store.byIdWithLiveLogin(claims.accountId(), claims.loginId()).compose(account -> {
           if (account == null || !Tokens.constantTimeEquals(bytes(account.securityStamp()), bytes(claims.stamp()))) {
             throw ServiceException.unauthorized();
           }
-          return Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email())
-              .put("is_admin", account.admin()));
+          return twoFactor.adminMustEnroll(account.id(), account.admin()).map(mustEnroll ->
+              Reply.data(new JsonObject().put("account_id", account.id()).put("email", account.email())
+                  .put("is_admin", account.admin()).put("admin_must_enroll", mustEnroll)));
         }));
   }
 
@@ -218,6 +236,19 @@ public final class AccountService {
   public Future<Void> newStamp(long accountId) {
     return store.changeStamp(accountId, Tokens.randomHex(16)).onSuccess(v -> vertx.eventBus()
         .publish(Addresses.EVENT_ACCOUNT_STAMP_CHANGED, new JsonObject().put("account_id", accountId)));
+  }
+
+  /** The sign-in of an account that finished its second step: 403 when it was disabled meanwhile. */
+  public Future<JsonObject> signedIn(long accountId) {
+    return store.byId(accountId).map(account -> {
+      if (account == null) {
+        throw ServiceException.unauthorized();
+      }
+      if (account.disabled()) {
+        throw new ServiceException(403, DISABLED);
+      }
+      return signedIn(account);
+    });
   }
 
   private JsonObject signedIn(Account account) {

@@ -40,7 +40,9 @@ import java.util.function.Function;
  *       a new security stamp and a NEW account key made from that password only: the old one was wrapped under the
  *       forgotten password and the sessions' tokens, so nobody can open it, the admin and the operator included. The
  *       master key stored under it is lost by design: devices paired again get 409 "the encryption key was lost…"
- *       for it until one rotates the key (docs/threat-model.md, "Key custody"). The token is used up.
+ *       for it until one rotates the key (docs/threat-model.md, "Key custody"). The token is used up. The account's
+ *       second factors (TOTP, passkeys, recovery codes) are removed too (audited, and shown on Dashboard → Security):
+ *       the owner who lost them gets back in, and sets them up again.
  * </ol>
  * The devices' sign-outs reach device-service through the outbox either way.
  */
@@ -183,7 +185,8 @@ public final class PasswordReset {
                           .execute(Tuple.of(Buffer.buffer(hash), id))
                           .compose(used -> used.rowCount() == 0 ? Future.failedFuture(ServiceException.badRequest(USED))
                               : keys.replace(tx, id, derived))
-                          .compose(akId -> sessions.revokeAccount(tx, id, "password_reset"))
+                          .compose(akId -> SecondFactorsReset.remove(tx, id, ctx, outbox))
+                          .compose(v -> sessions.revokeAccount(tx, id, "password_reset"))
                           .compose(revoked -> outbox.audit(tx, "account.password_reset", ctx, id, null, new JsonObject()
                                   .put("sessions_revoked", revoked.getJsonArray("session_ids").size()))
                               .map(v -> new Completed(updated.iterator().next().getString("email"), revoked)))))))

@@ -113,6 +113,8 @@ public final class AdminService {
   }
 
   /** A body with a password: an admin does not choose the owner's password any more (issue 21). */
+  public static final String ADMIN_RESET = "An admin's password is reset with the operator's command "
+      + "(java -jar auth-service.jar reset-password EMAIL): the reset also removes the admin's second factors";
   public static final String NO_PASSWORD = "An admin does not choose the password: the reset answers a one-time link for the owner";
 
   /**
@@ -127,7 +129,11 @@ public final class AdminService {
     // who asks first: a non-admin learns nothing about the body's rules
     return other(ctx, target).compose(admin -> body.getValue("password") != null
             ? Future.failedFuture(ServiceException.badRequest(NO_PASSWORD))
-            : reset.beginById(target, admin.id(), ctx, tx -> logged(tx, ctx, admin, "account.password_reset", target)))
+            // a reset removes the account's second factors: an admin's takes the operator's command
+            : accounts.byId(target).compose(t -> t != null && t.admin()
+                ? Future.failedFuture(new ServiceException(403, ADMIN_RESET))
+                : Future.succeededFuture(admin)))
+        .compose(admin -> reset.beginById(target, admin.id(), ctx, tx -> logged(tx, ctx, admin, "account.password_reset", target)))
         .map(done -> Reply.data(new JsonObject().put("account_id", target).put("reset_token", done.token())
                 .put("expires_at", done.expiresAt().toInstant().toString())
                 .put("sessions_revoked", sessions.announce(done.revoked())))

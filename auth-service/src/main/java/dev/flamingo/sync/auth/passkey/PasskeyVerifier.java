@@ -1,5 +1,6 @@
 package dev.flamingo.sync.auth.passkey;
 
+import dev.flamingo.sync.auth.twofactor.SecondFactor;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.outbox.Outbox;
@@ -17,7 +18,8 @@ import java.util.List;
  * challenge, origin and relying party, the signature under the stored public key, and a signature counter
  * that grows. Audited: passkey.used, passkey.failed.
  */
-public final class PasskeyVerifier {
+public final class PasskeyVerifier implements SecondFactor {
+  public static final String METHOD = "passkey";
   static final long TTL_SECONDS = 300;
   static final String SIGN_IN = "sign_in";
 
@@ -35,8 +37,14 @@ public final class PasskeyVerifier {
     this.provider = site.provider(new CountingStorage());
   }
 
-  /** Whether the account has a passkey (so a sign-in asks for one). */
-  public Future<Boolean> required(long accountId) {
+  @Override
+  public String method() {
+    return METHOD;
+  }
+
+  /** Whether the account has a passkey (so a sign-in asks for a second step). */
+  @Override
+  public Future<Boolean> enrolled(long accountId) {
     return store.any(accountId);
   }
 

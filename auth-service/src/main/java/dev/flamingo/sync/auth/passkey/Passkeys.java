@@ -4,6 +4,9 @@ import dev.flamingo.sync.auth.account.AccountStore;
 import dev.flamingo.sync.auth.account.HashingGate;
 import dev.flamingo.sync.auth.account.PasswordHasher;
 import dev.flamingo.sync.auth.support.RequestFields;
+import dev.flamingo.sync.auth.twofactor.RecoveryCodes;
+import dev.flamingo.sync.auth.twofactor.SecondStep;
+import dev.flamingo.sync.common.bus.Addresses;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
@@ -11,6 +14,7 @@ import dev.flamingo.sync.common.outbox.Outbox;
 import dev.flamingo.sync.common.text.DisplayText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.webauthn4j.Authenticator;
 import io.vertx.ext.auth.webauthn4j.CredentialStorage;
@@ -20,7 +24,8 @@ import java.util.List;
 /**
  * An account's passkeys, from the dashboard: add one (a registration ceremony whose challenge is kept as a hash
  * in the database), list them, remove one with the password typed again. Audited: passkey.added,
- * passkey.removed.
+ * passkey.removed. The account's first second factor brings its ten recovery codes (shown once); its last one
+ * takes them away, as for TOTP. After each change the gateways forget the account's cached logins.
  */
 public final class Passkeys {
   static final String REGISTER = "register";
@@ -35,8 +40,12 @@ public final class Passkeys {
   private final Outbox outbox;
   private final WebAuthnSite site;
   private final PasskeyVerifier verifier;
+  private final Vertx vertx;
+  private SecondStep step;
+  private RecoveryCodes codes;
 
   public Passkeys(Vertx vertx, Pool pool, AccountStore accounts, PasswordHasher hasher, Outbox outbox, String publicUrl) {
+    this.vertx = vertx;
     this.pool = pool;
     this.store = new PasskeyStore(pool);
     this.accounts = accounts;
@@ -45,6 +54,13 @@ public final class Passkeys {
     this.outbox = outbox;
     this.site = new WebAuthnSite(vertx, publicUrl);
     this.verifier = new PasskeyVerifier(pool, store, outbox, site);
+  }
+
+  /** The second step ({@code step}: whether the account has a second factor) and its recovery codes. */
+  public Passkeys withSecondStep(SecondStep step, RecoveryCodes codes) {
+    this.step = step;
+    this.codes = codes;
+    return this;
   }
 
   /** The second step of a sign-in with a passkey. */
@@ -87,12 +103,19 @@ public final class Passkeys {
       }
       return site.provider(registered).authenticate(site.credentials(id, challenge, credential))
           .recover(t -> Future.failedFuture(ServiceException.badRequest(WebAuthnSite.NOT_ACCEPTED)));
-    }).compose(user -> pool.withTransaction(tx -> store.insert(tx, id, name, registered.created)
+    }).compose(user -> codes.left(id)).compose(left -> pool.withTransaction(tx -> store.insert(tx, id, name,
+            registered.created)
         .compose(row -> row == null
             ? Future.failedFuture(new ServiceException(409, "This passkey is registered already"))
             : outbox.audit(tx, "passkey.added", ctx, id, null, new JsonObject().put("passkey_id", row.getLong("id"))
-                .put("name", name)).map(row))))
-        .map(Reply::data);
+                .put("name", name)).map(row))
+        // the first second factor: its recovery codes, shown this once
+        .compose(row -> left > 0 ? Future.succeededFuture(row) : codes.replace(tx, id)
+            .map(fresh -> row.put("recovery_codes", new JsonArray(fresh))))))
+        .map(row -> {
+          changed(id);
+          return Reply.data(row);
+        });
   }
 
   /** AUTH_PASSKEY_LIST → [{id, name, created_at, last_used_at}], oldest first. */
@@ -121,7 +144,18 @@ public final class Passkeys {
               : outbox.audit(tx, "passkey.removed", ctx, id, null, new JsonObject().put("passkey_id", number.longValue())
                   .put("name", name))));
         })
-        .map(v -> Reply.message("Passkey removed"));
+        // the last second factor takes the recovery codes with it
+        .compose(v -> step.has(id))
+        .compose(still -> still ? Future.succeededFuture() : pool.withTransaction(tx -> codes.remove(tx, id)))
+        .map(v -> {
+          changed(id);
+          return Reply.message("Passkey removed");
+        });
+  }
+
+  /** The gateways forget the account's cached logins: the next request sees the new second-factor state. */
+  private void changed(long account) {
+    vertx.eventBus().publish(Addresses.EVENT_ACCOUNT_STAMP_CHANGED, new JsonObject().put("account_id", account));
   }
 
   /** The account's credentials for the ceremony; keeps what a registration created for the caller to store. */

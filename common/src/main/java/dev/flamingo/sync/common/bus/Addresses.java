@@ -108,13 +108,47 @@ public final class Addresses {
   public static final String AUTH_REGISTER = request("flamingo.auth.v1.account.register")
       .takes("email: string required", "password: string required", "invite: string")
       .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer");
+  /** An account with a second factor gets only {@code second_step} ({token, methods, expires_in}): see AUTH_SECOND_STEP. */
   public static final String AUTH_LOGIN = request("flamingo.auth.v1.account.login")
       .takes("email: string required", "password: string required")
+      .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer",
+          "second_step: object");
+  /**
+   * Finishes a login's second step with a code: method totp (the default) or recovery_code. 401 for a wrong code (the
+   * step takes a few tries) or a step that ended, 429 with Retry-After while the account or the address failed too
+   * often. Audited auth.second_step.failed, account.recovery_code.used, auth.login (with second_factor).
+   */
+  public static final String AUTH_SECOND_STEP = request("flamingo.auth.v1.account.second-step")
+      .takes("token: string required", "method: string", "code: string required")
       .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer");
+  /** The account's second factors, for Dashboard → Security; required: an admin who must have one. */
+  public static final String AUTH_TWO_FACTOR_STATUS = request("flamingo.auth.v1.two-factor.status")
+      .needs("account")
+      .replies("totp: boolean", "recovery_codes_left: integer", "methods: array", "required: boolean",
+          "reset_at: string|null");
+  /** A new TOTP secret waiting for its first code (409 when TOTP is on): the secret as text, its URI and QR code. */
+  public static final String AUTH_TOTP_BEGIN = request("flamingo.auth.v1.two-factor.totp.begin")
+      .needs("account")
+      .replies("secret: string", "otpauth_uri: string", "qr_svg: string");
+  /** The first right code turns TOTP on (account.totp.enrolled); the first factor brings ten recovery codes, shown once. */
+  public static final String AUTH_TOTP_CONFIRM = request("flamingo.auth.v1.two-factor.totp.confirm")
+      .needs("account")
+      .takes("code: string required")
+      .replies("recovery_codes: array|null");
+  /** With the account's password (400 when wrong): TOTP off (account.totp.removed). */
+  public static final String AUTH_TOTP_REMOVE = request("flamingo.auth.v1.two-factor.totp.remove")
+      .needs("account")
+      .takes("password: string required")
+      .repliesMessage();
+  /** With the account's password: ten new recovery codes, the earlier ones end (account.recovery_codes.regenerated). */
+  public static final String AUTH_RECOVERY_CODES = request("flamingo.auth.v1.two-factor.recovery-codes")
+      .needs("account")
+      .takes("password: string required")
+      .replies("recovery_codes: array");
   /** Fails 401. */
   public static final String AUTH_BROWSER_VALIDATE = request("flamingo.auth.v1.browser.validate")
       .takes("browser_token: string required")
-      .replies("account_id: integer", "email: string", "is_admin: boolean");
+      .replies("account_id: integer", "email: string", "is_admin: boolean", "admin_must_enroll: boolean");
   public static final String AUTH_ACCOUNT_ME = request("flamingo.auth.v1.account.me")
       .needs("account")
       .replies("account_id: integer", "email: string", "created_at: string", "is_admin: boolean");
@@ -308,11 +342,14 @@ public final class Addresses {
   public static final String AUTH_PASSKEY_REGISTER_OPTIONS = request("flamingo.auth.v1.passkey.register.options")
       .needs("account")
       .replies("options: object");
-  /** The created credential (PublicKeyCredential as JSON, base64url fields) under a name; 400 when not accepted. */
+  /**
+   * The created credential (PublicKeyCredential as JSON, base64url fields) under a name; 400 when not accepted. The
+   * account's first second factor also answers its ten recovery codes (shown once), else recovery_codes is absent.
+   */
   public static final String AUTH_PASSKEY_REGISTER = request("flamingo.auth.v1.passkey.register")
       .needs("account")
       .takes("name: string required", "credential: object required")
-      .replies("id: integer", "name: string", "created_at: string", "last_used_at: string");
+      .replies("id: integer", "name: string", "created_at: string", "last_used_at: string", "recovery_codes: array");
   public static final String AUTH_PASSKEY_LIST = request("flamingo.auth.v1.passkey.list")
       .needs("account")
       .repliesArrayOf("id: integer", "name: string", "created_at: string", "last_used_at: string");
@@ -322,16 +359,19 @@ public final class Addresses {
       .takes("id: integer required", "password: string required")
       .repliesMessage();
   /**
-   * A password sign-in that asks for a passkey when the account has one: as {@link #AUTH_LOGIN} without one;
-   * with one, no browser token but {second_step: "passkey", options} for navigator.credentials.get().
+   * The options for navigator.credentials.get() for a login's second step (its token, as for AUTH_SECOND_STEP);
+   * 401 when the step ended, 429 over its limits, 400 for an account without a passkey.
    */
-  public static final String AUTH_PASSKEY_SIGNIN_BEGIN = request("flamingo.auth.v1.passkey.signin.begin")
-      .takes("email: string required", "password: string required")
-      .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer",
-          "second_step: string", "options: object");
-  /** The assertion (PublicKeyCredential as JSON) for a challenge of signin.begin → as {@link #AUTH_LOGIN}; 401 otherwise. */
-  public static final String AUTH_PASSKEY_SIGNIN_FINISH = request("flamingo.auth.v1.passkey.signin.finish")
-      .takes("credential: object required")
+  public static final String AUTH_SECOND_STEP_PASSKEY_OPTIONS = request("flamingo.auth.v1.account.second-step.passkey-options")
+      .takes("token: string required")
+      .replies("options: object");
+  /**
+   * Finishes a login's second step with a passkey: the browser's answer (PublicKeyCredential as JSON) to a challenge
+   * of the options above. 401 "The passkey was not accepted" (counted as a wrong code) or a step that ended; 429.
+   * Audited passkey.used / passkey.failed, auth.second_step.failed, auth.login (second_factor passkey).
+   */
+  public static final String AUTH_SECOND_STEP_PASSKEY = request("flamingo.auth.v1.account.second-step.passkey")
+      .takes("token: string required", "credential: object required")
       .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer");
 
   /** A boolean sync switch per data type ({@code sync_history: boolean}, …: {@link DataType}), then {@code more}. */

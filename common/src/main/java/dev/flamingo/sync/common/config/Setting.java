@@ -69,8 +69,8 @@ public enum Setting {
   /** Per client IP on GET /api/server: the unauthenticated self-description. */
   RATE_LIMIT_SERVER("FLAMINGO_RATE_LIMIT_SERVER", Kind.RATE, "60/60", null,
       "on `GET /api/server` (what `bin/flamingo-doctor` reads: version, time, the client address the server sees)"),
-  RATE_LIMIT_LOGIN("FLAMINGO_RATE_LIMIT_LOGIN", Kind.RATE, "10/60", null, "on `POST /api/auth/login` and `/api/auth/passkey/begin`; apart, the same on"
-      + " `/api/auth/passkey/finish`"),
+  RATE_LIMIT_LOGIN("FLAMINGO_RATE_LIMIT_LOGIN", Kind.RATE, "10/60", null, "on `POST /api/auth/login`; apart, the same on a"
+      + " passkey's second step (`/api/auth/login/passkey/options`, `/api/auth/login/second-step/passkey`)"),
   RATE_LIMIT_REGISTER("FLAMINGO_RATE_LIMIT_REGISTER", Kind.RATE, "10/3600", null, "on `POST /api/auth/register`"),
   /**
    * Failed logins per e-mail address, across all client addresses. Generous on purpose: anyone can fail logins
@@ -106,6 +106,9 @@ public enum Setting {
       "upgrade only: the accounts named here (comma-separated) get the admin role once, at the first start of this"
           + " version; afterwards it grants nothing (a WARN line says so): use `admin grant EMAIL` (see"
           + " [operating](operating.md))"),
+  ADMIN_2FA("FLAMINGO_ADMIN_2FA", Kind.TEXT, "required", null,
+      "`required`: an admin without a second factor (an authenticator app or a passkey) is sent to enroll before any"
+          + " admin route works; `optional` (small installs) lets admins work without one, said loudly at start"),
   JWT_SECRET("FLAMINGO_JWT_SECRET", Kind.TEXT, (String) null, "created in the secrets dir",
       "HS256 key of the browser login cookie (≥ 32 chars)"),
   BROWSER_LOGIN_HOURS("FLAMINGO_BROWSER_LOGIN_HOURS", Kind.NUMBER, "12", null, "browser login lifetime"),
@@ -168,7 +171,8 @@ public enum Setting {
       "a JSON file whose keys are these settings' names; the environment wins over it (environment only)"),
   // data-service
   KEK("FLAMINGO_KEK", Kind.TEXT, (String) null, "created in the secrets dir",
-      "key-encryption key (base64 of 32 bytes) wrapping escrowed keys"),
+      "key-encryption key (base64 of 32 bytes) wrapping escrowed keys (data-service) and sealing TOTP secrets"
+          + " (auth-service): both services need the same one"),
   /** The id stored with every row wrapped under KEK; unset, the secrets dir's kek-id file, else this default. */
   KEK_ID("FLAMINGO_KEK_ID", Kind.TEXT, "k1", null,
       "the id of `FLAMINGO_KEK`, stored with every key it wraps (unset, with the kek file: its `kek-id` file's)"),

@@ -48,6 +48,7 @@ public final class Settings {
   public static final String SIGNUP_MODE = Setting.SIGNUP_MODE.key();
   public static final String ADMIN_EMAILS = Setting.ADMIN_EMAILS.key();
   public static final String JWT_SECRET = Setting.JWT_SECRET.key();
+  public static final String ADMIN_2FA = Setting.ADMIN_2FA.key();
   public static final String BROWSER_LOGIN_HOURS = Setting.BROWSER_LOGIN_HOURS.key();
   public static final String TEMP_TOKEN_TTL_SECONDS = Setting.TEMP_TOKEN_TTL_SECONDS.key();
   public static final String SESSION_TTL_DAYS = Setting.SESSION_TTL_DAYS.key();

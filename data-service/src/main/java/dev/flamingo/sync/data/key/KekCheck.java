@@ -1,5 +1,6 @@
 package dev.flamingo.sync.data.key;
 
+import dev.flamingo.sync.common.security.KeyWrapper;
 import io.vertx.core.Future;
 import java.util.List;
 

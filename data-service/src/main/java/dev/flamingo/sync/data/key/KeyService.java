@@ -1,5 +1,6 @@
 package dev.flamingo.sync.data.key;
 
+import dev.flamingo.sync.common.security.KeyWrapper;
 import dev.flamingo.sync.common.bus.Reply;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.data.key;
 
-import dev.flamingo.sync.data.key.KeyWrapper.Wrapped;
+import dev.flamingo.sync.common.security.KeyWrapper;
+import dev.flamingo.sync.common.security.KeyWrapper.Wrapped;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;

@@ -1,5 +1,6 @@
 package dev.flamingo.sync.data.key;
 
+import dev.flamingo.sync.common.security.KeyWrapper;
 import io.vertx.core.Future;
 
 /** Re-wraps every stored key under the current KEK (after a KEK rotation), in batches. */

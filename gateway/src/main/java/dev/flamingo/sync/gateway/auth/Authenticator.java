@@ -26,6 +26,9 @@ public final class Authenticator {
   private static final int RACE_RETRIES = 1;
   /** Routing-context key: whether the browser login is an admin's. */
   static final String ADMIN = "flamingo.admin";
+  /** Set for an admin who must enroll a second factor first (FLAMINGO_ADMIN_2FA=required). */
+  static final String MUST_ENROLL = "flamingo.admin.must-enroll";
+  public static final String ENROLL_FIRST = "Enroll a second factor (Dashboard, Security) before using the admin pages";
 
   private final Vertx vertx;
   private final BusForwarder bus;
@@ -106,11 +109,18 @@ public final class Authenticator {
    * the login, from the admin role stored on the account), else 403. auth-service checks again on its own admin addresses.
    */
   public static void requireAdmin(RoutingContext ctx) {
-    if (Boolean.TRUE.equals(ctx.get(ADMIN))) {
-      ctx.next();
-    } else {
+    if (!Boolean.TRUE.equals(ctx.get(ADMIN))) {
       Envelope.error(ctx, 403, "Admins only");
+    } else if (Boolean.TRUE.equals(ctx.get(MUST_ENROLL))) {
+      Envelope.error(ctx, 403, ENROLL_FIRST);
+    } else {
+      ctx.next();
     }
+  }
+
+  private static void putAdmin(RoutingContext ctx, JsonObject validated) {
+    ctx.put(ADMIN, Boolean.TRUE.equals(validated.getBoolean("is_admin")));
+    ctx.put(MUST_ENROLL, Boolean.TRUE.equals(validated.getBoolean("admin_must_enroll")));
   }
 
   /** Page handler: a valid browser-login cookie, else a redirect to the sign-in page. */
@@ -129,7 +139,7 @@ public final class Authenticator {
     long now = System.currentTimeMillis();
     JsonObject cached = browsers.get(key, now);
     if (cached != null) {
-      ctx.put(ADMIN, Boolean.TRUE.equals(cached.getBoolean("is_admin")));
+      putAdmin(ctx, cached);
       continueAs(ctx, cached.getLong("account_id"), null, null);
       return;
     }
@@ -147,7 +157,7 @@ public final class Authenticator {
             raced(ctx, retries, () -> validateBrowser(ctx, jwt, key, refuse, retries - 1));
             return;
           }
-          ctx.put(ADMIN, Boolean.TRUE.equals(data.getBoolean("is_admin")));
+          putAdmin(ctx, data);
           continueAs(ctx, account, null, null);
         })
         .onFailure(t -> {

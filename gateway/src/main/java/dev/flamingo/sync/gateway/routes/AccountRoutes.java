@@ -35,12 +35,24 @@ public final class AccountRoutes {
         .handler(ctx -> signIn(ctx, Addresses.AUTH_REGISTER));
     router.post("/api/auth/login").handler(sameOrigin).handler(loginLimit)
         .handler(ctx -> signIn(ctx, Addresses.AUTH_LOGIN));
+    // an account with a second factor: the login answered {second_step: {token, methods}} and no cookie; the code
+    // (TOTP or a recovery code) with that token finishes it, and only then is the cookie set
+    router.post("/api/auth/login/second-step").handler(sameOrigin).handler(loginLimit)
+        .handler(ctx -> {
+          JsonObject body = JsonBodies.object(ctx);
+          signIn(ctx, Addresses.AUTH_SECOND_STEP, new JsonObject().put("token", body.getValue("token"))
+              .put("method", body.getValue("method")).put("code", body.getValue("code")));
+        });
     router.post("/api/auth/logout").handler(sameOrigin).handler(ctx -> logout(ctx, auth));
     // the owner's side of a one-time reset link (/reset?token=…): the token is the credential, limited like a sign-in
     router.post("/api/auth/reset-password").handler(sameOrigin).handler(loginLimit)
         .handler(ctx -> bus.forward(ctx, Addresses.AUTH_PASSWORD_RESET_COMPLETE, JsonBodies.object(ctx)));
     // deleting one's account checks the password: limited like a sign-in (WebRoutes answers it)
     router.post("/api/web/account/delete").handler(loginLimit);
+    // so do removing a second factor and new recovery codes, and a TOTP code that confirms an enrollment
+    router.post("/api/web/security/totp/remove").handler(loginLimit);
+    router.post("/api/web/security/recovery-codes").handler(loginLimit);
+    router.post("/api/web/security/totp/confirm").handler(loginLimit);
     // whether the sign-in page offers sign-up: {mode} only (open, invite-only or closed); with ?invite=TOKEN (an
     // invite link's page) also {invite_open}: whether that invite could admit a sign-up now
     router.get("/api/auth/signups").handler(ctx -> {
@@ -62,9 +74,19 @@ public final class AccountRoutes {
   }
 
   private void signIn(RoutingContext ctx, String address) {
-    JsonObject body = JsonBodies.object(ctx);
+    signIn(ctx, address, JsonBodies.object(ctx));
+  }
+
+  /** Sets the login cookie from a sign-in reply; a reply that asks for a second step is passed on without one. */
+  public void signIn(RoutingContext ctx, String address, JsonObject body) {
     bus.request(ctx, address, body, reply -> {
       JsonObject data = reply.getJsonObject("data");
+      JsonObject second = data.getJsonObject("second_step");
+      if (second != null) {
+        Envelope.ok(ctx, new JsonObject().put("second_step", new JsonObject().put("token", second.getString("token"))
+            .put("methods", second.getJsonArray("methods")).put("expires_in", second.getValue("expires_in"))));
+        return;
+      }
       ctx.response().addCookie(cookie.issue(data.getString("browser_token"), data.getLong("browser_token_max_age", 43_200L)));
       Envelope.ok(ctx, new JsonObject().put("account_id", data.getValue("account_id")).put("email", data.getString("email")));
     });

@@ -61,6 +61,15 @@ public final class WebRoutes {
         .put("limit", ctx.request().getParam("limit")).put("before", ctx.request().getParam("before"))
         .put("event_type", ctx.request().getParam("event_type"))));
     router.post("/api/web/account/delete").handler(this::deleteAccount);
+    // Dashboard → Security: second factors (removing one, or new recovery codes, takes the password again)
+    router.get("/api/web/security").handler(ctx -> bus.forward(ctx, Addresses.AUTH_TWO_FACTOR_STATUS, new JsonObject()));
+    router.post("/api/web/security/totp").handler(ctx -> bus.forward(ctx, Addresses.AUTH_TOTP_BEGIN, new JsonObject()));
+    router.post("/api/web/security/totp/confirm").handler(ctx -> bus.forward(ctx, Addresses.AUTH_TOTP_CONFIRM,
+        new JsonObject().put("code", JsonBodies.object(ctx).getValue("code"))));
+    router.post("/api/web/security/totp/remove").handler(ctx -> bus.forward(ctx, Addresses.AUTH_TOTP_REMOVE,
+        new JsonObject().put("password", JsonBodies.object(ctx).getValue("password"))));
+    router.post("/api/web/security/recovery-codes").handler(ctx -> bus.forward(ctx, Addresses.AUTH_RECOVERY_CODES,
+        new JsonObject().put("password", JsonBodies.object(ctx).getValue("password"))));
     router.get(EXPORT_PATH).handler(exportLimit).handler(ctx -> new AccountExport(bus).export(ctx));
     router.post("/api/web/sign-out-everywhere").handler(ctx ->
         bus.request(ctx, Addresses.AUTH_SIGN_OUT_EVERYWHERE, new JsonObject(), reply -> {

@@ -1,9 +1,7 @@
-package dev.flamingo.sync.data.key;
+package dev.flamingo.sync.common.security;
 
 import dev.flamingo.sync.common.config.Setting;
 import dev.flamingo.sync.common.config.Settings;
-import dev.flamingo.sync.common.security.SecretFiles;
-import dev.flamingo.sync.common.security.Tokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +33,7 @@ public final class KekSource {
     String dir = s.string(Setting.SECRETS_DIR);
     if (kek == null) {
       if (dir == null) {
-        throw new IllegalStateException("data-service needs a key-encryption key: set " + Settings.KEK
+        throw new IllegalStateException("This service needs a key-encryption key: set " + Settings.KEK
             + " (base64 of 32 bytes, e.g. openssl rand -base64 32) or " + Settings.SECRETS_DIR
             + " (a directory where the kek file is kept)");
       }

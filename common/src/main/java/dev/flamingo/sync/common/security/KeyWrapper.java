@@ -1,6 +1,5 @@
-package dev.flamingo.sync.data.key;
+package dev.flamingo.sync.common.security;
 
-import dev.flamingo.sync.common.security.Tokens;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HashMap;
@@ -40,27 +39,43 @@ public final class KeyWrapper {
   }
 
   public Wrapped wrap(long account, byte[] key) {
-    byte[] iv = Tokens.randomBytes(12);
-    return new Wrapped(crypt(Cipher.ENCRYPT_MODE, keks.get(currentId), iv, account, key), iv, currentId);
+    return wrap(null, account, key);
   }
 
   public byte[] unwrap(long account, Wrapped wrapped) {
+    return unwrap(null, account, wrapped);
+  }
+
+  /**
+   * Seals another per-account secret ({@code purpose}, e.g. "totp", is part of the associated data, so a row of one
+   * kind moved into another's place does not open).
+   */
+  public Wrapped wrap(String purpose, long account, byte[] key) {
+    byte[] iv = Tokens.randomBytes(12);
+    return new Wrapped(crypt(Cipher.ENCRYPT_MODE, keks.get(currentId), iv, aad(purpose, account), key), iv, currentId);
+  }
+
+  public byte[] unwrap(String purpose, long account, Wrapped wrapped) {
     byte[] kek = keks.get(wrapped.kekId());
     if (kek == null) {
       throw new IllegalStateException("The key of account " + account + " is wrapped with KEK '" + wrapped.kekId()
           + "', which is not configured (add it to FLAMINGO_KEK_PREVIOUS)");
     }
-    return crypt(Cipher.DECRYPT_MODE, kek, wrapped.iv(), account, wrapped.ciphertext());
+    return crypt(Cipher.DECRYPT_MODE, kek, wrapped.iv(), aad(purpose, account), wrapped.ciphertext());
   }
 
-  private static byte[] crypt(int mode, byte[] kek, byte[] iv, long account, byte[] input) {
+  private static String aad(String purpose, long account) {
+    return purpose == null ? Long.toString(account) : purpose + ":" + account;
+  }
+
+  private static byte[] crypt(int mode, byte[] kek, byte[] iv, String aad, byte[] input) {
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(mode, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, iv));
-      cipher.updateAAD(Long.toString(account).getBytes(StandardCharsets.US_ASCII));
+      cipher.updateAAD(aad.getBytes(StandardCharsets.US_ASCII));
       return cipher.doFinal(input);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Key wrapping failed for account " + account, e);
+      throw new IllegalStateException("Key wrapping failed (" + aad + ")", e);
     }
   }
 }
