@@ -92,6 +92,8 @@ class OpenApiRequiredFieldsTest {
     samples.put("mode", "open");
     samples.put("quota_bytes", 1_000_000);
     samples.put("admin", false);
+    samples.put("token", "flm_2fa_not-a-live-step"); // a login's second step (the passkey's answer: refused, not 400)
+    samples.put("credential", PasskeyApiTest.answer("no-challenge-of-the-server"));
     List<String> checked = new ArrayList<>();
     for (String path : doc.getJsonObject("paths").fieldNames()) {
       JsonObject ops = doc.getJsonObject("paths").getJsonObject(path);

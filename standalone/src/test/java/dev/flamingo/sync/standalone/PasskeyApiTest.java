@@ -53,12 +53,12 @@ class PasskeyApiTest {
     expect(400, "credential is required", add(cookie, new JsonObject().put("name", "Key").put("credential", "x")));
     expect(400, "The passkey answer is malformed", add(cookie, new JsonObject().put("name", "Key")
         .put("credential", new JsonObject().put("response", new JsonObject().put("clientDataJSON", "!!")))));
-    expect(400, "This passkey request has expired, try again",
+    expect(409, "This passkey request has expired, try again",
         add(cookie, new JsonObject().put("name", "Key").put("credential", answer("a-challenge-never-made"))));
     // the server's own challenge with a made-up answer: taken (single use), then refused
     JsonObject forged = answer(o.getString("challenge"));
     expect(400, "The passkey was not accepted", add(cookie, new JsonObject().put("name", "Key").put("credential", forged)));
-    expect(400, "This passkey request has expired, try again",
+    expect(409, "This passkey request has expired, try again",
         add(cookie, new JsonObject().put("name", "Key").put("credential", forged)));
   }
 
@@ -66,7 +66,7 @@ class PasskeyApiTest {
   void removalChecksThePasswordAndTheOwner() {
     String cookie = Pairing.register(api, "remover@example.com");
     String password = Pairing.passwordOf("remover@example.com");
-    expect(400, "id is required", remove(cookie, "abc", password));
+    expect(404, "Passkey not found", remove(cookie, "abc", password));
     expect(400, "The password is wrong", remove(cookie, "1", "not the password"));
     expect(404, "Passkey not found", remove(cookie, "999999", password));
   }
@@ -79,6 +79,8 @@ class PasskeyApiTest {
         "/api/auth/login/second-step/passkey", null, ORIGIN, new JsonObject().put("token", "nope").put("credential", answer("c"))));
     expect(400, "credential is required", api.web(HttpMethod.POST, "/api/auth/login/second-step/passkey", null, ORIGIN,
         new JsonObject().put("token", "nope")));
+    expect(400, "token is required", api.web(HttpMethod.POST, "/api/auth/login/passkey/options", null, ORIGIN,
+        new JsonObject()));
   }
 
   private static Response add(String cookie, JsonObject body) {
@@ -91,7 +93,7 @@ class PasskeyApiTest {
   }
 
   /** A browser-shaped answer over {@code challenge} that no authenticator signed. */
-  private static JsonObject answer(String challenge) {
+  static JsonObject answer(String challenge) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     String clientData = b64.encodeToString(new JsonObject().put("type", "webauthn.create").put("challenge", challenge)
         .put("origin", ORIGIN).encode().getBytes(StandardCharsets.UTF_8));

@@ -24,7 +24,7 @@ public final class PasskeySecondStep {
 
   /** AUTH_SECOND_STEP_PASSKEY_OPTIONS {token} → {options}; 401 when the step ended, 429 over its limits. */
   public Future<JsonObject> options(JsonObject body, RequestContext ctx) {
-    return step.open(RequestFields.string(body, "token"), ctx)
+    return step.open(token(body), ctx)
         .compose(pending -> verifier.enrolled(pending.accountId()).compose(has -> has
             ? verifier.options(pending.accountId())
             : Future.failedFuture(ServiceException.badRequest("This account has no passkey"))))
@@ -33,8 +33,9 @@ public final class PasskeySecondStep {
 
   /** AUTH_SECOND_STEP_PASSKEY {token, credential} → the sign-in; 401 (counted) when the passkey is not accepted. */
   public Future<JsonObject> finish(JsonObject body, RequestContext ctx) {
+    String token = token(body);
     JsonObject credential = WebAuthnSite.credential(body);
-    return step.open(RequestFields.string(body, "token"), ctx).compose(pending ->
+    return step.open(token, ctx).compose(pending ->
         verifier.verify(pending.accountId(), credential, ctx).transform(ar -> {
           if (ar.succeeded()) {
             return step.complete(pending.id(), pending.accountId(), PasskeyVerifier.METHOD, ctx);
@@ -46,5 +47,13 @@ public final class PasskeySecondStep {
           }
           return Future.failedFuture(ar.cause());
         }));
+  }
+
+  private static String token(JsonObject body) {
+    String token = RequestFields.string(body, "token");
+    if (token == null || token.isEmpty()) {
+      throw ServiceException.badRequest("token is required");
+    }
+    return token;
   }
 }

@@ -31,6 +31,9 @@ public final class Passkeys {
   static final String REGISTER = "register";
   /** Passkeys an account may hold. */
   static final int MAX_PER_ACCOUNT = 20;
+  /** A registration whose challenge is unknown, used or expired: no ceremony in progress to finish. */
+  static final String NOT_FOUND = "Passkey not found";
+  static final String EXPIRED = "This passkey request has expired, try again";
 
   private final Pool pool;
   private final PasskeyStore store;
@@ -94,7 +97,7 @@ public final class Passkeys {
     Registered registered = new Registered(id);
     return store.take(REGISTER, WebAuthnSite.hash(challenge)).compose(account -> {
       if (account == null || account != id) {
-        throw ServiceException.badRequest("This passkey request has expired, try again");
+        throw new ServiceException(409, EXPIRED);
       }
       return store.list(id);
     }).compose(existing -> {
@@ -128,11 +131,14 @@ public final class Passkeys {
     long id = ctx.requireAccount();
     Object passkey = body.getValue("id");
     String password = RequestFields.string(body, "password");
-    if (!(passkey instanceof Number number) || number.longValue() != number.doubleValue()) {
-      throw ServiceException.badRequest("id is required");
-    }
     if (password == null || password.isEmpty()) {
       throw ServiceException.badRequest("password is required");
+    }
+    if (passkey instanceof String) {
+      throw ServiceException.notFound(NOT_FOUND); // a path's id that is no number names no passkey
+    }
+    if (!(passkey instanceof Number number) || number.longValue() != number.doubleValue()) {
+      throw ServiceException.badRequest("id is required");
     }
     return accounts.byId(id).compose(account -> gate.run(() -> account != null && hasher.verify(password, account.passwordHash())))
         .compose(ok -> {
@@ -140,7 +146,7 @@ public final class Passkeys {
             throw ServiceException.badRequest("The password is wrong");
           }
           return pool.withTransaction(tx -> store.delete(tx, id, number.longValue()).compose(name -> name == null
-              ? Future.failedFuture(ServiceException.notFound("Passkey not found"))
+              ? Future.failedFuture(ServiceException.notFound(NOT_FOUND))
               : outbox.audit(tx, "passkey.removed", ctx, id, null, new JsonObject().put("passkey_id", number.longValue())
                   .put("name", name))));
         })
