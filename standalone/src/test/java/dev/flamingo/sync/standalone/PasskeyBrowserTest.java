@@ -95,13 +95,7 @@ class PasskeyBrowserTest {
     assertNull(browser.manage().getCookieNamed("flamingo_login"), "no login cookie before the second step");
     Chromium.shot(browser, "passkey-second-step");
     browser.findElement(By.id("passkey-button")).click();
-    try {
-      wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
-    } catch (RuntimeException e) {
-      Chromium.shot(browser, "passkey-debug");
-      browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).forEach(l -> System.out.println("CONSOLE " + l));
-      throw e;
-    }
+    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
     WebElement used = wait.until(ExpectedConditions.visibilityOfElementLocated(
         By.cssSelector("#audit tr[data-type='passkey.used']")));
     assertTrue(used.getText().contains("Signed in with a passkey"), used.getText());
