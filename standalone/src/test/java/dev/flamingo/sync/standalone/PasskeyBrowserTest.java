@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -86,6 +87,7 @@ class PasskeyBrowserTest {
   @Test
   void addAPasskeySignOutSignInWithItAndPairADevice() throws Exception {
     registerAndAddPasskey("passkey@example.com", "Virtual key");
+    ((JavascriptExecutor) browser).executeScript("document.getElementById('two-factor').scrollIntoView()");
     Chromium.shot(browser, "passkey-added");
 
     browser.findElement(By.id("signout")).click();
