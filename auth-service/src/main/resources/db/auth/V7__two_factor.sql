@@ -14,9 +14,11 @@ create table totp_factors (
   created_at    timestamptz not null default now()
 );
 
--- ten one-time recovery codes per account, shown once; used_at set when one is spent
+-- ten one-time recovery codes per account (about 79 random bits each), shown once: SHA-256 of a random 128-bit salt
+-- and the code; used_at set when one is spent
 create table recovery_codes (
   account_id bigint not null references accounts(id) on delete cascade,
+  salt       bytea not null,
   code_hash  bytea not null,
   used_at    timestamptz,
   primary key (account_id, code_hash)

@@ -129,6 +129,14 @@ public class AuthVerticle extends VerticleBase {
     AccountDeletion deletion = new AccountDeletion(vertx, pool, accountStore, hasher, sessions, admin, audit);
     RecoveryCodes recoveryCodes = new RecoveryCodes(pool);
     TotpFactor totp = new TotpFactor(pool, kek);
+    // after a KEK rotation: the TOTP secrets move to the new KEK, so the old one can go
+    totp.resealUnderCurrentKek()
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("{} TOTP secret(s) sealed again under the current key-encryption key ({})", n, kek.currentId());
+          }
+        })
+        .onFailure(t -> LOG.warn("TOTP secrets could not be sealed again under the current KEK: {}", t.getMessage()));
     Passkeys passkeys = new Passkeys(vertx, pool, accountStore, hasher, audit, settings.publicUrl());
     SecondStep secondStep = new SecondStep(pool, audit, accounts::signedIn).with(totp).with(recoveryCodes)
         .with(passkeys.verifier());

@@ -21,6 +21,7 @@ import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
 import dev.flamingo.sync.testing.TestCluster;
 import dev.flamingo.sync.testing.TestDatabase;
+import dev.flamingo.sync.testing.TotpCodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
@@ -82,12 +83,14 @@ class KeyCustodyProofTest {
     String token1;
     String token2;
     int version;
+    String totpSecret; // the account's authenticator app (issue 24): sealed with the KEK, so not in a dump
     try (TestDatabase original = TestDatabase.create(); TestDatabase stolen = TestDatabase.create()) {
       // 1. the real server: an account, two devices paired by cookie claims with the password, one key
       JsonObject settings = settings(original, secrets);
       Server server = start(settings);
       try (ApiClient api = new ApiClient(server.vertx(), server.port())) {
         String cookie = register(api, email, password);
+        totpSecret = enrollTotp(api, cookie);
         token1 = pair(api, cookie, password, "Laptop");
         token2 = pair(api, cookie, password, "Desktop");
         Response put = api.put("/api/sync/key", token1, new JsonObject().put("master_key", b64(masterKey)));
@@ -135,6 +138,10 @@ class KeyCustodyProofTest {
         assertKeyAbsent("the pg_dump of the whole database (a grant key)", dumpBytes, KeyCustody.grantKey(token));
       }
       assertFalse(dumpText.contains(password), "the password is in the dump");
+      // the TOTP secret neither: a dump alone computes no code (the KEK seals it, the account id bound in)
+      assertTrue(dumpText.contains("totp_factors"), "the dump holds the TOTP table");
+      assertFalse(dumpText.toUpperCase().contains(totpSecret), "the TOTP secret (base32) is in the dump");
+      assertKeyAbsent("the pg_dump of the whole database (the TOTP secret)", dumpBytes, TotpCodes.base32(totpSecret));
 
       // ... and the stolen KEK opens only the outer layer of data.master_keys: inside is another ciphertext
       long account;
@@ -531,6 +538,18 @@ class KeyCustodyProofTest {
   }
 
   // ---- what the desktop client and the browser do (the claim sends the password) ----
+
+  /** Turns TOTP on for the cookie's account; its base32 secret. */
+  static String enrollTotp(ApiClient api, String cookie) {
+    Response offer = api.web(HttpMethod.POST, "/api/web/security/totp", cookie, "http://flamingo.test", new JsonObject());
+    assertEquals(200, offer.status, offer.toString());
+    String secret = offer.data().getString("secret");
+    TotpCodes.freshStep(5);
+    Response on = api.web(HttpMethod.POST, "/api/web/security/totp/confirm", cookie, "http://flamingo.test",
+        new JsonObject().put("code", TotpCodes.now(secret)));
+    assertEquals(200, on.status, on.toString());
+    return secret;
+  }
 
   static String register(ApiClient api, String email, String password) {
     Response r = api.post("/api/auth/register", null, new JsonObject().put("email", email).put("password", password));

@@ -84,7 +84,7 @@ class TwoFactorFlowTest {
     assertEquals(new JsonArray().add("totp").add("recovery_code"), step.getJsonArray("methods"));
     assertNull(password.data().getValue("account_id"));
 
-    Response wrong = second(step.getString("token"), "recovery_code", "aaaaa-aaaaa");
+    Response wrong = second(step.getString("token"), "recovery_code", "aaaa-aaaa-aaaa-aaaa");
     assertEquals(401, wrong.status, wrong.toString());
     assertNoCookie(wrong);
     Response noStep = second("flm_2fa_" + "0".repeat(64), "totp", "123456");
@@ -110,11 +110,11 @@ class TwoFactorFlowTest {
       if (i % 5 == 0) {
         token = login(email).data().getJsonObject("second_step").getString("token");
       }
-      Response wrong = second(token, "recovery_code", "aaaaa-aaaaa");
+      Response wrong = second(token, "recovery_code", "aaaa-aaaa-aaaa-aaaa");
       assertEquals(401, wrong.status, wrong.toString());
     }
     Response last = second(login(email).data().getJsonObject("second_step").getString("token"), "recovery_code",
-        "aaaaa-aaaaa");
+        "aaaa-aaaa-aaaa-aaaa");
     assertNoCookie(last);
     assertEquals(429, last.status, last.toString());
     assertNotNull(last.header("Retry-After"), last.toString());

@@ -54,7 +54,8 @@ public final class TotpCodes {
     }
   }
 
-  static byte[] base32(String s) {
+  /** The raw bytes of a base32 secret. */
+  public static byte[] base32(String s) {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int buffer = 0;

@@ -6,14 +6,17 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Ten one-time recovery codes per account ({@code xxxxx-xxxxx}, 50 random bits each, shown once): only their SHA-256
- * is stored; one finishes a second step once. New codes replace all earlier ones.
+ * Ten one-time recovery codes per account ({@code xxxx-xxxx-xxxx-xxxx}, about 79 random bits each, shown once): only
+ * SHA-256 of a random 128-bit salt and the code is stored (ASVS 2.6.2); one finishes a second step once. New codes
+ * replace all earlier ones.
  */
 public final class RecoveryCodes implements SecondFactor {
   public static final String METHOD = "recovery_code";
@@ -50,10 +53,11 @@ public final class RecoveryCodes implements SecondFactor {
     for (int i = 0; i < COUNT; i++) {
       String code = newCode();
       codes.add(code);
-      rows.add(Tuple.of(account, Buffer.buffer(hash(code))));
+      byte[] salt = Tokens.randomBytes(16);
+      rows.add(Tuple.of(account, Buffer.buffer(salt), Buffer.buffer(hash(salt, code))));
     }
     return remove(tx, account)
-        .compose(v -> tx.preparedQuery("insert into recovery_codes (account_id, code_hash) values ($1, $2)")
+        .compose(v -> tx.preparedQuery("insert into recovery_codes (account_id, salt, code_hash) values ($1, $2, $3)")
             .executeBatch(rows))
         .map(codes);
   }
@@ -67,15 +71,24 @@ public final class RecoveryCodes implements SecondFactor {
     if (code == null || code.length() > 64) {
       return Future.succeededFuture(false);
     }
-    return tx.preparedQuery("update recovery_codes set used_at = now() where account_id = $1 and code_hash = $2 "
-            + "and used_at is null")
-        .execute(Tuple.of(account, Buffer.buffer(hash(code)))).map(r -> r.rowCount() == 1);
+    // the account's unused codes (ten at most), each with its salt; the row lock keeps a code from being spent twice
+    return tx.preparedQuery("select salt, code_hash from recovery_codes where account_id = $1 and used_at is null for update")
+        .execute(Tuple.of(account)).compose(rows -> {
+          for (var row : rows) {
+            byte[] stored = row.getBuffer("code_hash").getBytes();
+            if (Tokens.constantTimeEquals(stored, hash(row.getBuffer("salt").getBytes(), code))) {
+              return tx.preparedQuery("update recovery_codes set used_at = now() where account_id = $1 and code_hash = $2")
+                  .execute(Tuple.of(account, Buffer.buffer(stored))).map(r -> r.rowCount() == 1);
+            }
+          }
+          return Future.succeededFuture(false);
+        });
   }
 
   static String newCode() {
     StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 10; i++) {
-      if (i == 5) {
+    for (int i = 0; i < 16; i++) {
+      if (i > 0 && i % 4 == 0) {
         s.append('-');
       }
       s.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
@@ -83,8 +96,14 @@ public final class RecoveryCodes implements SecondFactor {
     return s.toString();
   }
 
-  /** The hash of a code as typed: case, spaces and dashes do not matter. */
-  static byte[] hash(String code) {
-    return Tokens.sha256(code.toLowerCase(Locale.ROOT).replaceAll("[\\s-]", ""));
+  /** The salted hash of a code as typed: case, spaces and dashes do not matter. */
+  static byte[] hash(byte[] salt, String code) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(salt);
+      return sha.digest(code.toLowerCase(Locale.ROOT).replaceAll("[\\s-]", "").getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

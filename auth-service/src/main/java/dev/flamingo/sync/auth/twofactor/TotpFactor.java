@@ -9,6 +9,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An account's TOTP authenticator as stored: the secret sealed with the key-encryption key (purpose "totp", the
@@ -71,6 +73,29 @@ public final class TotpFactor implements SecondFactor {
   public Future<Boolean> remove(SqlClient tx, long account) {
     return tx.preparedQuery("delete from totp_factors where account_id = $1").execute(Tuple.of(account))
         .map(r -> r.rowCount() == 1);
+  }
+
+  /**
+   * Seals again, under the current KEK, every secret sealed under an older one that is still configured (after a KEK
+   * rotation, FLAMINGO_KEK_PREVIOUS): run at start, so that the old KEK can be dropped; how many.
+   */
+  public Future<Integer> resealUnderCurrentKek() {
+    return pool.preparedQuery("select * from totp_factors where kek_id <> $1").execute(Tuple.of(kek.currentId()))
+        .compose(rows -> {
+          List<Tuple> resealed = new ArrayList<>();
+          for (Row r : rows) {
+            if (!kek.knows(r.getString("kek_id"))) {
+              continue; // not openable here: it stays as it is (its owner resets it)
+            }
+            long account = r.getLong("account_id");
+            Wrapped sealed = kek.wrap(PURPOSE, account, open(account, r).secret().getBytes(StandardCharsets.US_ASCII));
+            resealed.add(Tuple.of(account, Buffer.buffer(sealed.ciphertext()), Buffer.buffer(sealed.iv()), sealed.kekId(),
+                r.getString("kek_id")));
+          }
+          return resealed.isEmpty() ? Future.succeededFuture(0)
+              : pool.preparedQuery("update totp_factors set secret_sealed = $2, secret_iv = $3, kek_id = $4 "
+                  + "where account_id = $1 and kek_id = $5").executeBatch(resealed).map(resealed.size());
+        });
   }
 
   private Stored open(long account, Row r) {

@@ -55,7 +55,7 @@ class AccountsTest extends AuthServiceTestBase {
 
     JsonObject validated = validateBrowser(data.getString("browser_token"));
     assertEquals(new JsonObject().put("account_id", data.getLong("account_id")).put("email", "alice.register@example.com")
-        .put("is_admin", false),
+        .put("is_admin", false).put("admin_must_enroll", false),
         validated);
   }
 

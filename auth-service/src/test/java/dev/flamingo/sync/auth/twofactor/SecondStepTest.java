@@ -128,12 +128,12 @@ class SecondStepTest extends AuthServiceTestBase {
     String email = account.getString("email");
     String token = stepToken(email);
     for (int i = 0; i < SecondStep.MAX_ATTEMPTS; i++) {
-      assertFails(401, SecondStep.WRONG, Addresses.AUTH_SECOND_STEP, second(token, "recovery_code", "aaaaa-aaaaa"), anon());
+      assertFails(401, SecondStep.WRONG, Addresses.AUTH_SECOND_STEP, second(token, "recovery_code", "aaaa-aaaa-aaaa-aaaa"), anon());
     }
-    assertFails(401, SecondStep.ENDED, Addresses.AUTH_SECOND_STEP, second(token, "recovery_code", "aaaaa-aaaaa"), anon());
+    assertFails(401, SecondStep.ENDED, Addresses.AUTH_SECOND_STEP, second(token, "recovery_code", "aaaa-aaaa-aaaa-aaaa"), anon());
     String next = stepToken(email);
     for (int i = SecondStep.MAX_ATTEMPTS; i < SecondStep.PER_ACCOUNT; i++) {
-      assertFails(401, SecondStep.WRONG, Addresses.AUTH_SECOND_STEP, second(next, "recovery_code", "aaaaa-aaaaa"), anon());
+      assertFails(401, SecondStep.WRONG, Addresses.AUTH_SECOND_STEP, second(next, "recovery_code", "aaaa-aaaa-aaaa-aaaa"), anon());
     }
     // over the account's limit even with a right code, from another address too
     RequestContext elsewhere = RequestContext.anonymous("t", "10.9.8.7", "ua");
@@ -181,5 +181,38 @@ class SecondStepTest extends AuthServiceTestBase {
     assertFails(401, SecondStep.WRONG, Addresses.AUTH_SECOND_STEP, second(stepToken(email), "recovery_code", old), anon());
     assertEquals(id, data(Addresses.AUTH_SECOND_STEP, second(stepToken(email), "recovery_code", fresh.getString(0)), anon())
         .getLong("account_id"));
+  }
+
+  long admin() {
+    long id = register().getLong("account_id");
+    sql("update auth.accounts set admin_since = now() where id = ?", id);
+    return id;
+  }
+
+  @Test
+  void aPasswordResetRemovesTheSecondFactorsAndTheOwnerSeesIt() {
+    JsonObject account = enrolled();
+    long id = account.getLong("account_id");
+    String link = data(Addresses.AUTH_ADMIN_PASSWORD_RESET, new JsonObject().put("account_id", id), as(admin()))
+        .getString("reset_token");
+    // until the owner uses the link, the factors stay
+    assertTrue(data(Addresses.AUTH_TWO_FACTOR_STATUS, new JsonObject(), as(id)).getBoolean("totp"));
+    String fresh = "a brand new reset password " + id;
+    call(Addresses.AUTH_PASSWORD_RESET_COMPLETE, new JsonObject().put("token", link).put("password", fresh), anon());
+    JsonObject status = data(Addresses.AUTH_TWO_FACTOR_STATUS, new JsonObject(), as(id));
+    assertFalse(status.getBoolean("totp"), status.encode());
+    assertEquals(0, status.getInteger("recovery_codes_left"));
+    assertNotNull(status.getString("reset_at"), "the owner sees when the reset removed them");
+    assertNotNull(data(Addresses.AUTH_LOGIN, new JsonObject().put("email", account.getString("email"))
+        .put("password", fresh), anon()).getString("browser_token"), "the new password alone signs in");
+    awaitEvent(Addresses.EVENT_AUDIT, e -> "account.second_factors_removed".equals(e.getString("event_type"))
+        && e.getLong("account_id") == id);
+  }
+
+  @Test
+  void anAdminsPasswordIsResetOnlyWithTheOperatorsCommand() {
+    long other = admin();
+    assertFails(403, dev.flamingo.sync.auth.admin.AdminService.ADMIN_RESET, Addresses.AUTH_ADMIN_PASSWORD_RESET,
+        new JsonObject().put("account_id", other), as(admin()));
   }
 }

@@ -172,7 +172,7 @@ public enum Setting {
   // data-service
   KEK("FLAMINGO_KEK", Kind.TEXT, (String) null, "created in the secrets dir",
       "key-encryption key (base64 of 32 bytes) wrapping escrowed keys (data-service) and sealing TOTP secrets"
-          + " (auth-service): both services need the same one"),
+          + " (auth-service): give both services the same one"),
   /** The id stored with every row wrapped under KEK; unset, the secrets dir's kek-id file, else this default. */
   KEK_ID("FLAMINGO_KEK_ID", Kind.TEXT, "k1", null,
       "the id of `FLAMINGO_KEK`, stored with every key it wraps (unset, with the kek file: its `kek-id` file's)"),
@@ -297,7 +297,8 @@ public enum Setting {
    * logback or the tests ({@code FLAMINGO_TEST_*}): present in a server's environment without being a mistake.
    */
   static final java.util.Set<String> SCRIPT_ONLY = java.util.Set.of("FLAMINGO_ACCESS_LOG_LEVEL",
-      "FLAMINGO_ADMIN_EMAIL", "FLAMINGO_ADMIN_PASSWORD", "FLAMINGO_ADMIN_SESSION_FILE", "FLAMINGO_ADMIN_URL",
+      "FLAMINGO_ADMIN_EMAIL", "FLAMINGO_ADMIN_OTP", "FLAMINGO_ADMIN_PASSWORD", "FLAMINGO_ADMIN_SESSION_FILE",
+      "FLAMINGO_ADMIN_URL",
       "FLAMINGO_BASE_IMAGE", "FLAMINGO_COMPOSE", "FLAMINGO_ENV_FILE", "FLAMINGO_TLS_CERT", "FLAMINGO_TLS_KEY",
       "FLAMINGO_TLS_PORT",
       "FLAMINGO_BUILD_IMAGE", "FLAMINGO_CERT_DAYS", "FLAMINGO_CLUSTER_CERTS", "FLAMINGO_IMAGE_PREFIX",
