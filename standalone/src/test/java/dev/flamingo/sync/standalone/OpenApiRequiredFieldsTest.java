@@ -94,6 +94,7 @@ class OpenApiRequiredFieldsTest {
     samples.put("admin", false);
     samples.put("token", "flm_2fa_not-a-live-step"); // a login's second step (the passkey's answer: refused, not 400)
     samples.put("credential", PasskeyApiTest.answer("no-challenge-of-the-server"));
+    samples.put("code", "000000"); // a TOTP or recovery code that is wrong: refused, not 400
     List<String> checked = new ArrayList<>();
     for (String path : doc.getJsonObject("paths").fieldNames()) {
       JsonObject ops = doc.getJsonObject("paths").getJsonObject(path);
