@@ -92,9 +92,9 @@ class OpenApiRequiredFieldsTest {
     samples.put("mode", "open");
     samples.put("quota_bytes", 1_000_000);
     samples.put("admin", false);
-    samples.put("token", "flm_2fa_not-a-live-step"); // a login's second step (the passkey's answer: refused, not 400)
-    samples.put("credential", PasskeyApiTest.answer("no-challenge-of-the-server"));
-    samples.put("code", "000000"); // a TOTP or recovery code that is wrong: refused, not 400
+    samples.put("token", "flm_2fa_" + "0".repeat(64)); // a second step's token (none such: 401)
+    samples.put("code", "123456");
+    samples.put("credential", PasskeyApiTest.answer("no-challenge-of-the-server")); // a passkey's answer: refused
     List<String> checked = new ArrayList<>();
     for (String path : doc.getJsonObject("paths").fieldNames()) {
       JsonObject ops = doc.getJsonObject("paths").getJsonObject(path);

@@ -61,9 +61,13 @@ public final class TwoFactorService {
     if (code == null || code.isBlank()) {
       throw ServiceException.badRequest("code is required");
     }
+    String token = RequestFields.string(body, "token");
+    if (token == null || token.isBlank()) {
+      throw ServiceException.badRequest("token is required");
+    }
     String m = method;
     String typed = code.trim();
-    return step.open(RequestFields.string(body, "token"), ctx).compose(pending -> TotpFactor.METHOD.equals(m)
+    return step.open(token, ctx).compose(pending -> TotpFactor.METHOD.equals(m)
         ? byTotp(pending, typed, ctx) : byRecoveryCode(pending, typed, ctx));
   }
 
@@ -138,11 +142,14 @@ public final class TwoFactorService {
   public Future<JsonObject> totpConfirm(JsonObject body, RequestContext ctx) {
     long account = ctx.requireAccount();
     String code = RequestFields.string(body, "code");
+    if (code == null || code.isBlank()) {
+      throw ServiceException.badRequest("code is required");
+    }
     return totp.find(account).compose(stored -> {
       if (stored == null || stored.confirmed()) {
         return Future.failedFuture(new ServiceException(409, "Start the set-up of an authenticator app first"));
       }
-      return Totp.check(stored.secret(), code == null ? null : code.trim()).compose(right -> {
+      return Totp.check(stored.secret(), code.trim()).compose(right -> {
         if (!right) {
           return Future.failedFuture(ServiceException.badRequest(WRONG_CODE));
         }
