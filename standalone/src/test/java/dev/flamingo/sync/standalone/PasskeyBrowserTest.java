@@ -87,7 +87,7 @@ class PasskeyBrowserTest {
   @Test
   void addAPasskeySignOutSignInWithItAndPairADevice() throws Exception {
     registerAndAddPasskey("passkey@example.com", "Virtual key");
-    ((JavascriptExecutor) browser).executeScript("document.getElementById('two-factor').scrollIntoView()");
+    ((JavascriptExecutor) browser).executeScript("document.getElementById('passkeys').scrollIntoView({block: 'center'})");
     Chromium.shot(browser, "passkey-added");
 
     browser.findElement(By.id("signout")).click();
