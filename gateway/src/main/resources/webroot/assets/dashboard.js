@@ -157,6 +157,10 @@
     "account.recovery_codes.regenerated": "New recovery codes made",
     "account.second_factors_removed": "Second factors removed by a password reset",
     "auth.logout": "Signed out",
+    "passkey.added": "Passkey added",
+    "passkey.removed": "Passkey removed",
+    "passkey.used": "Signed in with a passkey",
+    "passkey.failed": "Passkey refused",
     "session.revoked": "Signed out everywhere",
     "session.rotated": "Session renewed",
     "sync.init": "Device asked to connect",
@@ -218,6 +222,59 @@
     const summary = api("GET", "/api/web/data/revisions"); // for the overview and the history card
     overview(summary); keyStatus(); devices(); audit(); revisions.show(TYPES, summary, refresh);
   }
+
+  // Passkeys: list, add (the browser creates one for this server), remove (the password typed again)
+  let removing = null;
+  const passkeyError = (message) => { text("passkey-error", message || ""); show("passkey-error", !!message); };
+  async function passkeyList() {
+    const r = await guard(await api("GET", "/api/web/passkeys"));
+    const list = document.getElementById("passkeys");
+    list.textContent = "";
+    if (!r.ok) { passkeyError(r.error); return; }
+    if (r.data.length === 0) { const li = document.createElement("li"); li.textContent = "No passkeys yet."; list.appendChild(li); }
+    r.data.forEach((p) => {
+      const li = document.createElement("li");
+      li.dataset.id = p.id;
+      const name = document.createElement("strong"); name.className = "name"; name.textContent = p.name;
+      const meta = document.createElement("div"); meta.className = "meta";
+      meta.textContent = "added " + whenShort(p.created_at) + " · last used " + whenShort(p.last_used_at);
+      const remove = document.createElement("button"); remove.type = "button"; remove.textContent = "Remove";
+      remove.className = "danger remove"; remove.setAttribute("aria-label", "Remove " + p.name);
+      remove.addEventListener("click", () => {
+        removing = p; text("passkey-remove-name", p.name); show("passkey-remove-form", true);
+        document.getElementById("passkey-remove-password").focus();
+      });
+      li.append(name, meta, remove);
+      list.appendChild(li);
+    });
+  }
+  document.getElementById("passkey-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    passkeyError(null);
+    const name = document.getElementById("passkey-name").value.trim();
+    if (!name) { passkeyError("Give the passkey a name."); return; }
+    if (!passkeys.supported()) { passkeyError("This browser cannot make passkeys."); return; }
+    const o = await api("POST", "/api/web/passkeys/options", {});
+    if (!o.ok) { passkeyError(o.error); return; }
+    let credential;
+    try { credential = await passkeys.create(o.data.options); } catch (x) { passkeyError("No passkey was made: " + x.message); return; }
+    const r = await api("POST", "/api/web/passkeys", { name, credential });
+    if (!r.ok) { passkeyError(r.error); return; }
+    e.target.reset(); notice("Passkey added: " + r.data.name + "."); passkeyList(); audit();
+    document.dispatchEvent(new CustomEvent("second-factor-changed", { detail: r.data }));
+  });
+  document.getElementById("passkey-remove-cancel").addEventListener("click", () => { removing = null; show("passkey-remove-form", false); });
+  document.getElementById("passkey-remove-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    passkeyError(null);
+    const field = document.getElementById("passkey-remove-password");
+    const r = await api("POST", "/api/web/passkeys/" + removing.id + "/remove", { password: field.value });
+    field.value = "";
+    if (!r.ok) { passkeyError(r.error); return; }
+    removing = null; show("passkey-remove-form", false);
+    notice("Passkey removed."); passkeyList(); audit();
+    document.dispatchEvent(new CustomEvent("second-factor-changed", { detail: {} }));
+  });
 
   document.getElementById("settings").addEventListener("change", async (e) => {
     const r = await api("PUT", "/api/web/config", { [e.target.name]: e.target.checked });
@@ -296,6 +353,6 @@
     text("who", me.data.email);
     show("admin-link", !!me.data.is_admin); show("admin-sep", !!me.data.is_admin);
     await types();
-    refresh(); settings();
+    refresh(); settings(); passkeyList();
   })();
 })();

@@ -13,7 +13,7 @@
   let method = "totp";
 
   function only(id) {
-    ["signin", "second", "authorize", "ended", "denied"].forEach((s) => show(s, s === id));
+    ["signin", "second", "passkey", "authorize", "ended", "denied"].forEach((s) => show(s, s === id));
   }
 
   async function start() {
@@ -95,8 +95,13 @@
 
   function secondStep(s) {
     step = s.token;
-    method = s.methods.includes("totp") ? "totp" : "recovery_code";
-    show("second-switch", s.methods.includes("totp") && s.methods.includes("recovery_code"));
+    if (s.methods.includes("passkey")) { passkeyStep(s.methods); return; }
+    codeStep(s.methods);
+  }
+
+  function codeStep(methods) {
+    method = methods.includes("totp") ? "totp" : "recovery_code";
+    show("second-switch", methods.includes("totp") && methods.includes("recovery_code"));
     methodText();
     only("second");
     document.getElementById("second-code").focus();
@@ -127,6 +132,32 @@
     step = null;
     signedIn(r.data);
   });
+
+  // the second step with a passkey: the browser signs the challenge of options made for this step
+  function passkeyStep(methods) {
+    only("passkey"); show("passkey-error", false);
+    const codes = methods.filter((m) => m !== "passkey");
+    show("passkey-code", codes.length > 0);
+    document.getElementById("passkey-code").onclick = () => codeStep(codes);
+    document.getElementById("passkey-button").focus();
+  }
+  document.getElementById("passkey-button").addEventListener("click", async () => {
+    show("passkey-error", false);
+    const fail = (message) => { text("passkey-error", message); show("passkey-error", true); };
+    const o = await api("POST", "/api/auth/login/passkey/options", { token: step });
+    if (!o.ok) { fail(o.error); return; }
+    let credential;
+    try { credential = await passkeys.get(o.data.options); } catch (x) { fail("The passkey was not used: " + x.message); return; }
+    const r = await api("POST", "/api/auth/login/second-step/passkey", { token: step, credential });
+    if (!r.ok) {
+      fail(r.error);
+      if (r.status === 401 && /expired/.test(r.error)) { step = null; typed = null; only("signin"); notice(r.error); }
+      return;
+    }
+    step = null;
+    signedIn(r.data);
+  });
+  document.getElementById("passkey-cancel").addEventListener("click", () => { step = null; typed = null; only("signin"); });
 
   document.getElementById("signin-form").addEventListener("submit", (e) => { e.preventDefault(); submit("/api/auth/login"); });
   document.getElementById("register-submit").addEventListener("click", () => submit("/api/auth/register"));

@@ -11,11 +11,16 @@
       text("tf-reset", "Your second factors were removed by a password reset on " + when(s.reset_at) + ". Set them up again.");
       show("tf-reset", s.methods.length === 0);
     }
-    text("tf-state", s.totp ? "On: an authenticator app. Recovery codes left: " + s.recovery_codes_left + "."
+    const passkey = s.methods.includes("passkey");
+    const on = [s.totp ? "an authenticator app" : null, passkey ? "passkeys" : null].filter((x) => x);
+    text("tf-state", on.length ? "On: " + on.join(" and ") + ". Recovery codes left: " + s.recovery_codes_left + "."
       : "Off: your password alone signs you in.");
     show("tf-off", !s.totp);
-    show("tf-manage", s.totp);
+    show("tf-manage", on.length > 0);
+    show("tf-remove", s.totp);
   }
+  // a passkey added or removed (dashboard.js), maybe with the first recovery codes
+  document.addEventListener("second-factor-changed", (e) => { showCodes(e.detail && e.detail.recovery_codes); status(); });
 
   function showCodes(codes) {
     if (!codes) { return; }

@@ -13,6 +13,8 @@ import dev.flamingo.sync.auth.custody.AccountKeyStore;
 import dev.flamingo.sync.auth.custody.AccountKeys;
 import dev.flamingo.sync.auth.deviceflow.DeviceFlowService;
 import dev.flamingo.sync.auth.deviceflow.TempTokenStore;
+import dev.flamingo.sync.auth.passkey.PasskeySecondStep;
+import dev.flamingo.sync.auth.passkey.Passkeys;
 import dev.flamingo.sync.auth.session.SessionService;
 import dev.flamingo.sync.auth.session.SessionStore;
 import dev.flamingo.sync.auth.signup.SignupPolicy;
@@ -135,7 +137,11 @@ public class AuthVerticle extends VerticleBase {
           }
         })
         .onFailure(t -> LOG.warn("TOTP secrets could not be sealed again under the current KEK: {}", t.getMessage()));
-    SecondStep secondStep = new SecondStep(pool, audit, accounts::signedIn).with(totp).with(recoveryCodes);
+    Passkeys passkeys = new Passkeys(vertx, pool, accountStore, hasher, audit, settings.publicUrl());
+    SecondStep secondStep = new SecondStep(pool, audit, accounts::signedIn).with(totp).with(recoveryCodes)
+        .with(passkeys.verifier());
+    passkeys.withSecondStep(secondStep, recoveryCodes);
+    PasskeySecondStep passkeyStep = new PasskeySecondStep(secondStep, passkeys.verifier());
     TwoFactorService twoFactor = new TwoFactorService(vertx, pool, secondStep, totp, recoveryCodes, accountStore,
         hasher, audit, policy);
     accounts.withSecondFactors(secondStep, twoFactor);
@@ -196,6 +202,12 @@ public class AuthVerticle extends VerticleBase {
         .on(Addresses.AUTH_ADMIN_QUOTA_LOGGED, admin::quotaSet)
         .on(Addresses.AUTH_ACCOUNT_DELETE_BEGIN, deletion::begin)
         .on(Addresses.AUTH_ACCOUNT_DELETE_FINISH, deletion::finish)
+        .on(Addresses.AUTH_PASSKEY_REGISTER_OPTIONS, passkeys::registerOptions)
+        .on(Addresses.AUTH_PASSKEY_REGISTER, passkeys::register)
+        .on(Addresses.AUTH_PASSKEY_LIST, passkeys::list)
+        .on(Addresses.AUTH_PASSKEY_REMOVE, passkeys::remove)
+        .on(Addresses.AUTH_SECOND_STEP_PASSKEY_OPTIONS, passkeyStep::options)
+        .on(Addresses.AUTH_SECOND_STEP_PASSKEY, passkeyStep::finish)
         .ready();
   }
 

@@ -29,6 +29,7 @@ import dev.flamingo.sync.gateway.routes.DeviceRoutes;
 import dev.flamingo.sync.gateway.routes.HealthRoutes;
 import dev.flamingo.sync.gateway.routes.PageRoutes;
 import dev.flamingo.sync.gateway.routes.RevisionRoutes;
+import dev.flamingo.sync.gateway.routes.PasskeyRoutes;
 import dev.flamingo.sync.gateway.routes.ServerRoutes;
 import dev.flamingo.sync.gateway.routes.SyncRoutes;
 import dev.flamingo.sync.gateway.routes.WebRoutes;
@@ -117,11 +118,11 @@ public class GatewayVerticle extends VerticleBase {
         .handler(JsonContentType::require);
 
     AccountRoutes accounts = new AccountRoutes(bus, loginCookie);
+    LimitChain loginLimit = new LimitChain(limiter(audit, "login", settings.string(Setting.RATE_LIMIT_LOGIN)),
+        limits.perLoginEmail(vertx, "login_email", settings.string(Setting.RATE_LIMIT_LOGIN_EMAIL),
+            hit -> rateLimitHit(audit, hit)));
     accounts.mount(router, auth, sameOrigin,
-        limiter(audit, "register", settings.string(Setting.RATE_LIMIT_REGISTER)),
-        new LimitChain(limiter(audit, "login", settings.string(Setting.RATE_LIMIT_LOGIN)),
-            limits.perLoginEmail(vertx, "login_email", settings.string(Setting.RATE_LIMIT_LOGIN_EMAIL),
-                hit -> rateLimitHit(audit, hit))));
+        limiter(audit, "register", settings.string(Setting.RATE_LIMIT_REGISTER)), loginLimit);
     new SyncRoutes(bus, publicUrl).mount(router, auth, sameOrigin,
         limiter(audit, "init", settings.string(Setting.RATE_LIMIT_INIT)),
         limiter(audit, "token", settings.string(Setting.RATE_LIMIT_TOKEN)),
@@ -140,6 +141,8 @@ public class GatewayVerticle extends VerticleBase {
     new WebRoutes(bus, accounts, deletions).mount(router, auth, sameOrigin, limits.perAccount(vertx, "export",
         settings.string(Setting.RATE_LIMIT_EXPORT), hit -> rateLimitHit(audit, hit)));
     revisions.mountWeb(router); // behind WebRoutes' same-origin and login guard
+    new PasskeyRoutes(bus, accounts).mount(router, sameOrigin, loginLimit,
+        limiter(audit, "passkey", settings.string(Setting.RATE_LIMIT_LOGIN)));
     new AdminRoutes(bus, publicUrl, deletions, requestRate).mount(router, auth, sameOrigin);
     new PageRoutes().mount(router, auth);
 

@@ -94,6 +94,7 @@ class OpenApiRequiredFieldsTest {
     samples.put("admin", false);
     samples.put("token", "flm_2fa_" + "0".repeat(64)); // a second step's token (none such: 401)
     samples.put("code", "123456");
+    samples.put("credential", PasskeyApiTest.answer("no-challenge-of-the-server")); // a passkey's answer: refused
     List<String> checked = new ArrayList<>();
     for (String path : doc.getJsonObject("paths").fieldNames()) {
       JsonObject ops = doc.getJsonObject("paths").getJsonObject(path);

@@ -13,7 +13,7 @@ import io.vertx.sqlclient.Tuple;
  * account.second_factors_removed. A new kind of factor adds its table to {@link #TABLES}.
  */
 final class SecondFactorsReset {
-  static final String[] TABLES = {"totp_factors", "recovery_codes"};
+  static final String[] TABLES = {"totp_factors", "recovery_codes", "passkeys"};
 
   private SecondFactorsReset() {}
 

@@ -337,6 +337,43 @@ public final class Addresses {
       .takes("account_id: integer required")
       .repliesMessage();
 
+  // passkeys (WebAuthn): the ceremonies' challenges live in auth-service's database, so one may span gateways
+  /** The options for navigator.credentials.create(): {options: PublicKeyCredentialCreationOptions as JSON}. */
+  public static final String AUTH_PASSKEY_REGISTER_OPTIONS = request("flamingo.auth.v1.passkey.register.options")
+      .needs("account")
+      .replies("options: object");
+  /**
+   * The created credential (PublicKeyCredential as JSON, base64url fields) under a name; 400 when not accepted. The
+   * account's first second factor also answers its ten recovery codes (shown once), else recovery_codes is absent.
+   */
+  public static final String AUTH_PASSKEY_REGISTER = request("flamingo.auth.v1.passkey.register")
+      .needs("account")
+      .takes("name: string required", "credential: object required")
+      .replies("id: integer", "name: string", "created_at: string", "last_used_at: string", "recovery_codes: array");
+  public static final String AUTH_PASSKEY_LIST = request("flamingo.auth.v1.passkey.list")
+      .needs("account")
+      .repliesArrayOf("id: integer", "name: string", "created_at: string", "last_used_at: string");
+  /** 400 when the password is wrong; 404 for another account's or an unknown passkey. */
+  public static final String AUTH_PASSKEY_REMOVE = request("flamingo.auth.v1.passkey.remove")
+      .needs("account")
+      .takes("id: integer required", "password: string required")
+      .repliesMessage();
+  /**
+   * The options for navigator.credentials.get() for a login's second step (its token, as for AUTH_SECOND_STEP);
+   * 401 when the step ended, 429 over its limits, 400 for an account without a passkey.
+   */
+  public static final String AUTH_SECOND_STEP_PASSKEY_OPTIONS = request("flamingo.auth.v1.account.second-step.passkey-options")
+      .takes("token: string required")
+      .replies("options: object");
+  /**
+   * Finishes a login's second step with a passkey: the browser's answer (PublicKeyCredential as JSON) to a challenge
+   * of the options above. 401 "The passkey was not accepted" (counted as a wrong code) or a step that ended; 429.
+   * Audited passkey.used / passkey.failed, auth.second_step.failed, auth.login (second_factor passkey).
+   */
+  public static final String AUTH_SECOND_STEP_PASSKEY = request("flamingo.auth.v1.account.second-step.passkey")
+      .takes("token: string required", "credential: object required")
+      .replies("account_id: integer", "email: string", "browser_token: string", "browser_token_max_age: integer");
+
   /** A boolean sync switch per data type ({@code sync_history: boolean}, …: {@link DataType}), then {@code more}. */
   private static String[] syncSwitches(String... more) {
     return Stream.concat(DataType.configKeys().stream().map(key -> key + ": boolean"),

@@ -75,7 +75,8 @@ public enum Setting {
   /** Per client IP on GET /api/server: the unauthenticated self-description. */
   RATE_LIMIT_SERVER("FLAMINGO_RATE_LIMIT_SERVER", Kind.RATE, "60/60", null,
       "on `GET /api/server` (what `bin/flamingo-doctor` reads: version, time, the client address the server sees)"),
-  RATE_LIMIT_LOGIN("FLAMINGO_RATE_LIMIT_LOGIN", Kind.RATE, "10/60", null, "on `POST /api/auth/login`"),
+  RATE_LIMIT_LOGIN("FLAMINGO_RATE_LIMIT_LOGIN", Kind.RATE, "10/60", null, "on `POST /api/auth/login`; apart, the same on a"
+      + " passkey's second step (`/api/auth/login/passkey/options`, `/api/auth/login/second-step/passkey`)"),
   RATE_LIMIT_REGISTER("FLAMINGO_RATE_LIMIT_REGISTER", Kind.RATE, "10/3600", null, "on `POST /api/auth/register`"),
   /**
    * Failed logins per e-mail address, across all client addresses. Generous on purpose: anyone can fail logins

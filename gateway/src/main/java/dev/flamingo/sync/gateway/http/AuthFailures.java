@@ -8,8 +8,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>a wrong password: login's 401 "Invalid email or password", the claim's, the password change's and the
- *       account deletion's 400 "The password is wrong" / "The current password is wrong" (a wrong second factor
- *       belongs here too; this server has none yet);</li>
+ *       account deletion's 400 "The password is wrong" / "The current password is wrong"; a passkey refused at a
+ *       login's second step (401 "The passkey was not accepted");</li>
  *   <li>a guessed or expired temp token: 400 "Invalid token" / "Token has expired. Restart sync." (token, claim);
  *       likewise a guessed or expired password-reset link;</li>
  *   <li>an unknown, revoked or expired bearer token: 401 on a request that sent {@code Authorization: Bearer}.</li>
@@ -26,6 +26,8 @@ public final class AuthFailures {
       "Invalid email or password",
       "The password is wrong",
       "The current password is wrong",
+      // a passkey's answer refused at a login's second step (a cloned key, a forged signature)
+      "The passkey was not accepted",
       "Invalid token",
       "Token has expired. Restart sync.",
       // a guessed or expired password-reset link (auth-service PasswordReset; a used one is its owner's second click)
