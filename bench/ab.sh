@@ -6,6 +6,8 @@
 #
 # Usage: bench/ab.sh JAR_A JAR_B [rounds] [seconds] [connections] [accounts]   (defaults 3 10 16 100)
 # The accounts are made once, through B. Needs wrk, psql, python3; the database it makes is dropped.
+# AB_PROFILE=DIR records with settings=profile instead (CPU samples, allocation by site; throughput drops) and
+# keeps each round's recording as DIR/<round>-<A|B>.jfr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/lib/harness.sh
@@ -23,6 +25,8 @@ http=$(free_ports 1)
 base="http://127.0.0.1:$http"
 jwt=$(openssl rand -hex 32); kek=$(openssl rand -base64 32)
 tokens=$work/tokens
+jfr_settings=default
+if [ -n "${AB_PROFILE:-}" ]; then jfr_settings=profile; fi
 start() {  # start JAR
   # shellcheck disable=SC2086
   env FLAMINGO_DB_URL="postgresql://postgres@127.0.0.1:5432/$db" FLAMINGO_JWT_SECRET="$jwt" FLAMINGO_KEK="$kek" \
@@ -46,7 +50,7 @@ for r in $(seq 1 "$rounds"); do
   for which in $order; do
     if [ "$which" = A ]; then start "$jar_a"; else start "$jar_b"; fi
     mix 10 "$work/warm.wrk"
-    jcmd "${pid[server]}" JFR.start name=ab settings=default filename="$work/ab.jfr" > /dev/null
+    jcmd "${pid[server]}" JFR.start name=ab settings="$jfr_settings" filename="$work/ab.jfr" > /dev/null
     c0=$(python3 bench/report.py cpu "${pid[server]}")
     mix "$secs" "$work/run.wrk"
     c1=$(python3 bench/report.py cpu "${pid[server]}")
@@ -54,6 +58,7 @@ for r in $(seq 1 "$rounds"); do
     read -r rps p50 p99 requests errors < <(python3 bench/report.py wrk "$work/run.wrk")
     jfr print --json --events jdk.ThreadAllocationStatistics,jdk.GarbageCollection "$work/ab.jfr" > "$work/ab.json"
     read -r bytes gc pauses full < <(python3 bench/report.py jfr "$work/ab.json" "$requests")
+    if [ -n "${AB_PROFILE:-}" ]; then mkdir -p "$AB_PROFILE"; cp "$work/ab.jfr" "$AB_PROFILE/$r-$which.jfr"; fi
     cpu_req=$(( (c1 - c0) / (requests > 0 ? requests : 1) ))
     printf '%s %s %s %s %s %s %s %s\n' "$which" "$rps" "$p50" "$p99" "$bytes" "$gc" "$cpu_req" "$errors" >> "$work/results"
     log "round $r $which: $rps req/s, p50 $p50 ms, p99 $p99 ms, $bytes B/req, GC $gc %, $cpu_req µs CPU/req, $errors errors"
