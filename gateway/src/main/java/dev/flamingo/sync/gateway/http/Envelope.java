@@ -93,7 +93,12 @@ public final class Envelope {
     // written (or failed)
     ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer(SUCCESS_START.length + data.length() + 1);
     out.writeBytes(SUCCESS_START).writeBytes(((BufferInternal) data).getByteBuf()).writeByte('}');
-    response.end(BufferInternal.buffer(out)).onComplete(ar -> out.release());
+    try {
+      response.end(BufferInternal.buffer(out)).onComplete(ar -> out.release());
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
+    }
   }
 
   private static final byte[] SUCCESS_START = "{\"success\":true,\"data\":".getBytes(StandardCharsets.US_ASCII);
