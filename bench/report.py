@@ -11,6 +11,9 @@
                                        COMMIT is one), else flamingo_db_statements_total (every service's own
                                        count, the outbox relays' polling left out), else "none 0"
   report.py memory URL              -> heap, non-heap, metaspace and direct memory the JVM reports
+  report.py jfr JSON REQUESTS       -> "bytes_per_request gc_pause_percent pauses full_gcs" from `jfr print --json
+                                       --events jdk.ThreadAllocationStatistics,jdk.GarbageCollection` of a
+                                       recording (settings=default) that spanned the measured run
   report.py table ROWS META [--write RESULTS.md]
 """
 import os, re, sys, urllib.request
@@ -115,6 +118,43 @@ def memory(url):
             f"the longest of the last minutes {pause_max * 1000:.0f} ms")
 
 
+def seconds(iso):
+    """An ISO-8601 duration as JFR prints it (PT0.0123S, PT1M2.5S) in seconds."""
+    m = re.match(r"PT(?:([\d.]+)H)?(?:([\d.]+)M)?(?:([\d.]+)S)?$", iso)
+    h, mi, sec = (float(x) if x else 0.0 for x in m.groups())
+    return h * 3600 + mi * 60 + sec
+
+
+def instant(iso):
+    from datetime import datetime
+    whole, _, frac = iso.rstrip("Z").partition(".")
+    return datetime.fromisoformat(whole).timestamp() + (float("0." + frac) if frac else 0.0)
+
+
+def jfr_figures(text, requests):
+    """Bytes allocated a request: each thread's growth between the recording's first ThreadAllocationStatistics
+    (at its start) and its last (at its end); a thread first seen later was born inside the window and counts
+    from 0. And the GC pauses' share of that wall time, the pauses and how many were full collections."""
+    import json
+    samples, pause, pauses, full = {}, 0.0, 0, 0
+    for e in json.loads(text)["recording"]["events"]:
+        v = e["values"]
+        if e["type"] == "jdk.ThreadAllocationStatistics":
+            samples.setdefault(v["thread"]["javaThreadId"], []).append((instant(v["startTime"]), v["allocated"]))
+        elif e["type"] == "jdk.GarbageCollection":
+            pause += seconds(v["sumOfPauses"])
+            pauses += 1
+            full += 1 if "Full" in v["name"] else 0
+    times = [t for s in samples.values() for t, _ in s]
+    t0, t1 = (min(times), max(times)) if times else (0.0, 0.0)
+    grown = 0
+    for s in samples.values():
+        s.sort()
+        grown += s[-1][1] - (s[0][1] if s[0][0] - t0 < 0.5 else 0)
+    share = 100.0 * pause / (t1 - t0) if t1 > t0 else 0.0
+    return f"{grown // max(requests, 1)} {share:.2f} {pauses} {full}"
+
+
 def fmt(value, digits=0):
     if value in (None, "", "-"):
         return "—"
@@ -146,6 +186,8 @@ def table(rows_path, meta_path):
     out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     labels = [("pgbench", "pgbench, the same mix in SQL (`bench/pgbench`)"),
               ("mix-standalone", "one JVM (`bin/standalone`, access log on)"),
+              ("mix-norev", "revisions off (`FLAMINGO_REVISIONS_KEEP=0`)"),
+              ("mix-bare", "bare Vert.x (`bench/bare`: the same routes and tables; no bus, metrics or access log)"),
               ("mix-cluster", "cluster: gateway, auth, data, device JVMs, bus on mutual TLS")]
     for key, label in labels:
         r = by.get(key)
@@ -159,6 +201,25 @@ def table(rows_path, meta_path):
         out.append("")
         out.append(f"Cluster ÷ one JVM: **{float(cl) / float(one):.3f}** (target ≥ 0.75). "
                    f"One JVM ÷ pgbench: **{float(one) / float(pg):.3f}** (target ≥ 0.60)." if pg else "")
+    bare = f("mix-bare", 2)
+    if one and bare:
+        out.append("")
+        out.append(f"One JVM ÷ bare: {float(one) / float(bare):.2f} (target ≥ 0.85)  ")
+        out.append(f"p99 ÷ bare: {float(f('mix-standalone', 4)) / float(f('mix-bare', 4)):.2f} (target ≤ 2)")
+    if meta.get("jfr_standalone"):
+        b, share, pauses, full = meta["jfr_standalone"].split()
+        out.append("")
+        out.append(f"One JVM during the mix (JFR, settings=default): {int(b) / 1000:.1f} KB allocated a request; "
+                   f"GC pauses {share} % of wall time ({pauses} pauses, {full} full).")
+    if meta.get("revisions"):
+        out.append("")
+        out.append(f"Revisions: {meta['revisions']}")
+    if meta.get("revisions_storage"):
+        puts, before, after = (int(x) for x in meta["revisions_storage"].split())
+        out.append("")
+        out.append(f"Revisions' storage: {puts:,} PUTs of a 4 KiB blob (revisions on, the defaults): data-service's "
+                   f"tables grew by {(after - before) // 1024:,} KiB (from {before // 1024:,} KiB to {after // 1024:,} KiB; "
+                   "`pg_total_relation_size` of every table in its schema).")
     out.append("")
     out.append(f"pgbench's p50/p99 are not measured (it reports an average: {fmt(f('pgbench', 9), 2)} ms; one statement a transaction). "
                "RSS: after the run, of the JVM (cluster: the four JVMs together). CPU µs/req: utime+stime of "
@@ -265,6 +326,8 @@ if __name__ == "__main__":
         print(memory(args[0]))
     elif cmd == "statements":
         print(statements(args))
+    elif cmd == "jfr":
+        print(jfr_figures(open(args[0]).read(), int(args[1])))
     elif cmd == "table":
         generated = table(args[0], args[1])
         print(generated)

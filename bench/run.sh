@@ -13,7 +13,12 @@
 # PostgreSQL at 127.0.0.1:5432 (user postgres, trust). Every process it starts is stopped at the end and the
 # databases it creates are dropped. Env: BENCH_NODE_JAVA_OPTS (the cluster JVMs' options, default: the same
 # as bin/standalone's defaults), JAVA_OPTS (passed to bin/standalone as usual), BENCH_PGBENCH_DIR, BENCH_JFR=DIR
-# (a JFR profile of every server JVM during the mix runs, DIR/<run>-<pid>.jfr).
+# (a JFR profile of every server JVM during the mix runs, DIR/<run>-<pid>.jfr), BENCH_CLUSTER=no (the one JVM and
+# the bare server only: no cluster, scale-out or compose rows), BENCH_COMPOSE=no (no compose rows).
+# The one JVM's mix also runs with a JFR recording (settings=default) for bytes allocated a request and the GC
+# pauses' share of wall time; then the revisions rows (the mix with FLAMINGO_REVISIONS_KEEP=0, the storage 1,000
+# PUTs leave with the defaults; skipped when the server does not know the setting) and the bare Vert.x server
+# (bench/bare, built offline, never shipped) on the same data: `One JVM ÷ bare` and `p99 ÷ bare`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/lib/harness.sh
@@ -57,6 +62,10 @@ for j in "${jars[@]}"; do
   if [ ! -f "$j" ] || [ -n "$(find . -path '*/target' -prune -o \( -name '*.java' -o -name '*.sql' -o -name 'pom.xml' -o -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.xml' \) -newer "$j" -print -quit)" ]; then stale=yes; fi
 done
 if [ "$stale" = yes ]; then log "building the jars (mvn -DskipTests package)"; mvn -B -q -DskipTests package; fi
+bare_jar=bench/bare/target/bare.jar   # the yardstick: its own Maven project, outside the reactor
+if [ ! -f "$bare_jar" ] || [ -n "$(find bench/bare/src bench/bare/pom.xml -newer "$bare_jar" -print -quit)" ]; then
+  log "building the bare server (mvn -o -f bench/bare/pom.xml package)"; mvn -o -B -q -f bench/bare/pom.xml -DskipTests package
+fi
 
 # --- run facts
 meta=$work/meta.tsv
@@ -108,6 +117,9 @@ measure() {  # measure KEY SCRIPT SECONDS URL...: one wrk per URL, the connectio
       jcmd "$p" JFR.start name=bench duration="${dur}s" settings=profile filename="$(realpath "$BENCH_JFR")/$key-$p.jfr" >/dev/null || true
     done
   fi
+  if [ "$key" = mix-standalone ]; then   # bytes allocated a request and GC pauses, at JFR's default (low) overhead
+    jcmd "${server_pids[0]}" JFR.start name=alloc settings=default filename="$work/alloc.jfr" >/dev/null || true
+  fi
   cpu0=$(report cpu "${server_pids[@]}")
   read -r src st0 < <(report statements "${metric_urls[@]}")
   for url in "$@"; do
@@ -121,6 +133,12 @@ measure() {  # measure KEY SCRIPT SECONDS URL...: one wrk per URL, the connectio
   cpu1=$(report cpu "${server_pids[@]}")
   read -r src st1 < <(report statements "${metric_urls[@]}")
   read -r rps p50 p99 requests errors < <(report wrk "${files[@]}")
+  if [ "$key" = mix-standalone ] && jcmd "${server_pids[0]}" JFR.stop name=alloc >/dev/null 2>&1 \
+      && jfr print --json --events jdk.ThreadAllocationStatistics,jdk.GarbageCollection "$work/alloc.jfr" > "$work/alloc.json"; then
+    local jfr_figures; jfr_figures=$(report jfr "$work/alloc.json" "$requests")
+    printf 'jfr_standalone\t%s\n' "$jfr_figures" >> "$meta"
+    log "$key (JFR): bytes allocated a request, GC pause % of wall time, pauses, full GCs: $jfr_figures"
+  fi
   local cpu_req stmt_req
   cpu_req=$(python3 -c "print(round(($cpu1 - $cpu0) / max($requests, 1), 1))")
   [ ${#server_pids[@]} -gt 0 ] || cpu_req=-
@@ -198,7 +216,60 @@ server_pids=("${pid[standalone]}")
 metric_urls=("$base/metrics")
 scenarios standalone "one JVM" 20 "$base" "$work/standalone.log"
 log "one JVM: RSS $(report rss "${pid[standalone]}") MiB; $(report memory "$base/metrics" || echo 'no JVM memory metrics')"
+
+# ---------------------------------------------------------------- 2b. revisions on (above) and off; their storage
+data_bytes() { psql -h 127.0.0.1 -U postgres -tAc "select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c
+  join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'data' and c.relkind in ('r', 'p')" "$db"; }
+if python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1])
+sys.exit(0 if any(b"FLAMINGO_REVISIONS_KEEP" in z.read(n) for n in z.namelist() if n.endswith("config/Setting.class")) else 1)' \
+    standalone/target/standalone-0.1.0-SNAPSHOT-fat.jar; then
+  vacuum
+  before=$(data_bytes)
+  puts=$(python3 bench/puts.py "$base" "$tokens" 1000)
+  vacuum
+  after=$(data_bytes)
+  printf 'revisions_storage\t%s %s %s\n' "$puts" "$before" "$after" >> "$meta"
+  log "revisions: $puts PUTs of a 4 KiB blob with the defaults: data-service's tables $before -> $after bytes"
+  stop "${pid[standalone]}"; unset 'pid[standalone]'
+  log "revisions off: bin/standalone with FLAMINGO_REVISIONS_KEEP=0, the mix ${secs}s"
+  env "${common_env[@]}" FLAMINGO_HTTP_PORT="$http" FLAMINGO_PUBLIC_URL="$base" FLAMINGO_REVISIONS_KEEP=0 \
+    bin/standalone > "$work/standalone-norev.log" 2>&1 &
+  pid[standalone]=$!
+  await "$base/health/ready" 120 "${pid[standalone]}"
+  server_pids=("${pid[standalone]}")
+  warm mix.lua 20 "$base"
+  measure mix-norev mix.lua "$secs" "$base"
+else
+  printf 'revisions\t%s\n' "skipped: the server does not know FLAMINGO_REVISIONS_KEEP (branch w23/revisions-data not merged)" >> "$meta"
+  log "revisions rows skipped: the server does not know FLAMINGO_REVISIONS_KEEP (branch w23/revisions-data not merged)"
+fi
 stop "${pid[standalone]}"; unset 'pid[standalone]'
+
+# ---------------------------------------------------------------- 2c. the bare Vert.x server on the same data
+log "bare: bench/bare on the same database (JAVA options: $node_opts)"
+# shellcheck disable=SC2086
+BARE_PORT="$http" BARE_DB_URL="postgresql://postgres@127.0.0.1:5432/$db" java $node_opts -jar "$bare_jar" > "$work/bare.log" 2>&1 &
+pid[bare]=$!
+await_bare() { for _ in $(seq 1 120); do grep -q 'listening' "$work/bare.log" && return 0; sleep 0.5; done; return 1; }
+await_bare || { echo "bench: the bare server did not start" >&2; exit 1; }
+server_pids=("${pid[bare]}")
+metric_urls=()
+warm mix.lua 20 "$base"
+measure mix-bare mix.lua "$secs" "$base"
+stop "${pid[bare]}"; unset 'pid[bare]'
+python3 - "$rows" <<'PY'
+import sys
+by = {r.split("\t")[0]: r.split("\t") for r in open(sys.argv[1]) if r.strip()}
+one, bare = by["mix-standalone"], by["mix-bare"]
+print(f"One JVM ÷ bare: {float(one[2]) / float(bare[2]):.2f}")
+print(f"p99 ÷ bare: {float(one[4]) / float(bare[4]):.2f}")
+PY
+if [ "${BENCH_CLUSTER:-yes}" = no ]; then
+  log "BENCH_CLUSTER=no: no cluster, scale-out or compose rows"
+  echo
+  if [ "$write" = yes ]; then report table "$rows" "$meta" --write bench/RESULTS.md; else report table "$rows" "$meta"; fi
+  exit 0
+fi
 
 # ---------------------------------------------------------------- 3. the cluster: four JVMs, bus on mutual TLS
 bin/cluster-certs "$work/certs" >/dev/null

@@ -83,6 +83,79 @@ class MetricsTest(unittest.TestCase):
         self.assertEqual("none 0", report.statements([base + "/a", "http://127.0.0.1:1/metrics"]))
 
 
+def jfr_json(events):
+    import json
+    return json.dumps({"recording": {"events": events}})
+
+
+def alloc(thread_id, when, allocated):
+    return {"type": "jdk.ThreadAllocationStatistics",
+            "values": {"startTime": when, "allocated": allocated, "thread": {"javaThreadId": thread_id}}}
+
+
+def gc(name, when, pauses):
+    return {"type": "jdk.GarbageCollection", "values": {"startTime": when, "name": name, "sumOfPauses": pauses}}
+
+
+class JfrTest(unittest.TestCase):
+    def test_allocation_is_each_threads_growth_over_the_window_per_request(self):
+        text = jfr_json([alloc(1, "2026-12-07T19:00:00Z", 1000), alloc(2, "2026-12-07T19:00:00Z", 50),
+                         alloc(1, "2026-12-07T19:00:10Z", 301000), alloc(2, "2026-12-07T19:00:10Z", 100050),
+                         alloc(3, "2026-12-07T19:00:10Z", 99000)])  # thread 3 started inside the window
+        bytes_per_request, _, _, _ = report.jfr_figures(text, 1000).split()
+        self.assertEqual("499", bytes_per_request)
+
+    def test_gc_share_is_the_pauses_over_the_windows_wall_time_and_full_gcs_are_counted(self):
+        text = jfr_json([alloc(1, "2026-12-07T19:00:00Z", 0), alloc(1, "2026-12-07T19:00:20Z", 10),
+                         gc("G1New", "2026-12-07T19:00:05Z", "PT0.1S"), gc("G1New", "2026-12-07T19:00:06Z", "PT0.3S"),
+                         gc("G1Full", "2026-12-07T19:00:07Z", "PT1M0.0S")])
+        self.assertEqual("1 302.00 3 1", report.jfr_figures(text, 10))
+
+
+def rows_file(directory, rows):
+    path = os.path.join(directory, "rows.tsv")
+    with open(path, "w") as f:
+        for key, rps_, p50, p99 in rows:
+            f.write(f"{key}\t-\t{rps_}\t{p50}\t{p99}\t250\t100\t1.0\t0\t\n")
+    return path
+
+
+def meta_file(directory, extra):
+    path = os.path.join(directory, "meta.tsv")
+    base = {"when": "now", "args": "20 16 1000", "commit": "abc", "cores": "2", "cpu": "x", "mem": "1 GiB", "os": "y",
+            "pg": "15", "java": "17", "conns": "16", "secs": "20", "ssecs": "10", "accounts": "1000",
+            "storm_workers": "4"}
+    base.update(extra)
+    with open(path, "w") as f:
+        f.write("".join(f"{k}\t{v}\n" for k, v in base.items()))
+    return path
+
+
+class TableTest(unittest.TestCase):
+    def test_the_one_jvm_is_compared_with_the_bare_server_of_the_same_run(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = report.table(rows_file(d, [("mix-standalone", "5000.0", "2.80", "20.60"),
+                                             ("mix-bare", "10000.0", "1.50", "5.00")]),
+                               meta_file(d, {"jfr_standalone": "63000 3.10 80 0"}))
+        self.assertIn("One JVM ÷ bare: 0.50", out)
+        self.assertIn("p99 ÷ bare: 4.12", out)
+        self.assertIn("| bare Vert.x", out)
+        self.assertIn("63.0 KB allocated a request", out)
+        self.assertIn("GC pauses 3.10 % of wall time (80 pauses, 0 full)", out)
+
+    def test_revisions_rows_show_off_against_on_or_why_they_were_skipped(self):
+        with tempfile.TemporaryDirectory() as d:
+            on_off = report.table(rows_file(d, [("mix-standalone", "5000.0", "2.80", "20.60"),
+                                                ("mix-norev", "5500.0", "2.50", "18.00")]),
+                                  meta_file(d, {"revisions_storage": "1000 4194304 8388608"}))
+            skipped = report.table(rows_file(d, [("mix-standalone", "5000.0", "2.80", "20.60")]),
+                                   meta_file(d, {"revisions": "skipped: the server does not know FLAMINGO_REVISIONS_KEEP"}))
+        self.assertIn("| revisions off (`FLAMINGO_REVISIONS_KEEP=0`) | 5,500 |", on_off)
+        self.assertIn("1,000 PUTs of a 4 KiB blob (revisions on, the defaults): data-service's tables grew by 4,096 KiB"
+                      " (from 4,096 KiB to 8,192 KiB;", on_off)
+        self.assertIn("Revisions: skipped: the server does not know FLAMINGO_REVISIONS_KEEP", skipped)
+
+
 class WriteTest(unittest.TestCase):
     def test_only_the_generated_section_is_replaced(self):
         with tempfile.TemporaryDirectory() as d:

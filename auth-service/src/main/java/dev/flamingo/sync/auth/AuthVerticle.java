@@ -114,8 +114,8 @@ public class AuthVerticle extends VerticleBase {
     Outbox audit = new Outbox();
     relay = OutboxRelay.startFor(vertx, pool, audit);
     BrowserTokens browserTokens = new BrowserTokens(vertx, secret, settings.number(Setting.BROWSER_LOGIN_HOURS) * 3600);
-    HashingGate.of(vertx, settings); // every Argon2id run below goes through it
-    PasswordHasher hasher = new PasswordHasher();
+    // every Argon2id run below goes through the gate, and reuses the memory of the runs before it
+    PasswordHasher hasher = new PasswordHasher(HashingGate.of(vertx, settings).memory());
     AccountKeyStore keyStore = new AccountKeyStore();
     AccountKeys keys = new AccountKeys(vertx, pool, keyStore, hasher);
     AccountStore accountStore = new AccountStore(pool);

@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
  * more waiting (default: twice the cores), and any further one refused at once with 503 and
  * {@code Retry-After} ({@link #BUSY}). So a storm of sign-ups, sign-ins or claims costs a bounded amount of
  * memory and leaves the worker pool and the other cores to everything else. One gate per Vert.x instance,
- * shared by every auth-service verticle in it (the first one's settings count).
+ * shared by every auth-service verticle in it (the first one's settings count). Its {@link #memory()} keeps the
+ * blocks of the runs it lets through for the next ones, so a storm does not allocate 19 MiB a hash.
  */
 public final class HashingGate implements Shareable {
   public static final String BUSY = "The server is busy, try again shortly";
@@ -30,12 +31,21 @@ public final class HashingGate implements Shareable {
   private final int concurrency;
   private final int queue;
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private final Argon2Memory memory;
   private int running;
 
   HashingGate(Vertx vertx, int concurrency, int queue) {
     this.vertx = vertx;
     this.concurrency = Math.max(1, concurrency);
     this.queue = Math.max(0, queue);
+    // the blocks of `concurrency` runs (what they hold at once anyway), but never more than a quarter of the heap
+    long quarterHeap = Runtime.getRuntime().maxMemory() / 4 / Argon2Memory.BLOCK_BYTES;
+    this.memory = new Argon2Memory((int) Math.min(Argon2Memory.blocksFor(this.concurrency), quarterHeap));
+  }
+
+  /** Argon2id's memory for the runs through this gate: give it to the {@link PasswordHasher}s that run here. */
+  public Argon2Memory memory() {
+    return memory;
   }
 
   /** The gate of {@code vertx}, made with {@code settings} (FLAMINGO_HASHING_CONCURRENCY, _QUEUE) if it has none yet. */

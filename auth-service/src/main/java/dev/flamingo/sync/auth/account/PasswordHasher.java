@@ -21,12 +21,24 @@ public final class PasswordHasher {
   private final int parallelism;
   /** Verified against when the account does not exist, so that timing does not tell. */
   private final String dummy;
+  /** Where Argon2id takes its blocks from and returns them (null: new ones for each derivation). */
+  private final Argon2BytesGenerator.BlockPool memory;
 
   public PasswordHasher() {
-    this(19_456, 2, 1);
+    this(19_456, 2, 1, null);
+  }
+
+  /** With the blocks of {@code memory} reused from one derivation to the next ({@link HashingGate#memory()}). */
+  public PasswordHasher(Argon2BytesGenerator.BlockPool memory) {
+    this(19_456, 2, 1, memory);
   }
 
   public PasswordHasher(int memoryKiB, int iterations, int parallelism) {
+    this(memoryKiB, iterations, parallelism, null);
+  }
+
+  private PasswordHasher(int memoryKiB, int iterations, int parallelism, Argon2BytesGenerator.BlockPool memory) {
+    this.memory = memory;
     this.memoryKiB = memoryKiB;
     this.iterations = iterations;
     this.parallelism = parallelism;
@@ -98,10 +110,11 @@ public final class PasswordHasher {
     return mtp;
   }
 
-  private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
-    Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+  private byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+    Argon2Parameters.Builder builder = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
         .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(m).withIterations(t).withParallelism(p).withSalt(salt).build();
+        .withMemoryAsKB(m).withIterations(t).withParallelism(p).withSalt(salt);
+    Argon2Parameters params = (memory == null ? builder : builder.withBlockPool(memory)).build();
     Argon2BytesGenerator generator = new Argon2BytesGenerator();
     generator.init(params);
     byte[] out = new byte[length];

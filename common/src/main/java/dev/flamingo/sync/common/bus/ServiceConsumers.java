@@ -75,7 +75,7 @@ public final class ServiceConsumers {
             message.reply(text.toJson()); // the JsonObject contract, for a sender that asked for no text form
           } else if (reply instanceof TextReply text) {
             TextReply asked = text.as(message.headers());
-            message.reply(asked.body(), asked.deliveryOptions());
+            message.reply(asked.body(), LocalBuffers.use(vertx, asked.deliveryOptions(), asked.body()));
           } else {
             message.reply(reply == null ? Reply.data(null) : reply);
           }

@@ -7,10 +7,13 @@ import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.bus.TextReply;
 import dev.flamingo.sync.common.bus.WireFormat;
 import dev.flamingo.sync.data.support.Versions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -109,25 +112,42 @@ public final class BlobWire {
    */
   static Buffer data(BlobItem item) {
     String blob = item.blob();
-    Buffer out = Buffer.buffer(blob.length() + item.nonce().length() + 256);
-    out.appendBytes(DATA_START).appendString(Json.encode(item.dataType()));
-    out.appendString(",\"encrypted_blob\":");
+    // one heap buffer, written from the strings directly (no byte[] of the 4 KiB string first), wrapped at the end
+    ByteBuf out = Unpooled.buffer(blob.length() + item.nonce().length() + 256);
+    out.writeBytes(DATA_START);
+    ascii(out, Json.encode(item.dataType()));
+    ascii(out, ",\"encrypted_blob\":");
     base64String(out, blob);
-    out.appendString(",\"nonce\":");
+    ascii(out, ",\"nonce\":");
     base64String(out, item.nonce());
-    out.appendString(",\"version\":").appendString(Long.toString(item.version()));
-    out.appendString(",\"checksum\":").appendString(item.checksum() == null ? "null" : Json.encode(item.checksum()));
-    out.appendString(",\"blob_size_bytes\":").appendString(Integer.toString(item.size()));
-    out.appendString(",\"updated_at\":\"").appendString(item.updatedAt().toString()).appendString("\"}");
-    return out;
+    ascii(out, ",\"version\":");
+    ascii(out, Long.toString(item.version()));
+    ascii(out, ",\"checksum\":");
+    utf8(out, item.checksum() == null ? "null" : Json.encode(item.checksum()));
+    ascii(out, ",\"blob_size_bytes\":");
+    ascii(out, Integer.toString(item.size()));
+    ascii(out, ",\"updated_at\":\"");
+    ascii(out, item.updatedAt().toString());
+    ascii(out, "\"}");
+    return BufferInternal.buffer(out);
   }
 
-  private static void base64String(Buffer out, String value) {
+  private static void base64String(ByteBuf out, String value) {
     if (BlobBody.isStandardBase64(value)) {
-      out.appendByte((byte) '"').appendBytes(value.getBytes(StandardCharsets.ISO_8859_1)).appendByte((byte) '"');
+      out.writeByte('"');
+      ascii(out, value);
+      out.writeByte('"');
     } else {
-      out.appendString(Json.encode(value));
+      utf8(out, Json.encode(value));
     }
+  }
+
+  private static void ascii(ByteBuf out, String value) {
+    out.writeCharSequence(value, StandardCharsets.US_ASCII);
+  }
+
+  private static void utf8(ByteBuf out, String value) {
+    out.writeCharSequence(value, StandardCharsets.UTF_8);
   }
 
   /** {data_type, version, blob_size_bytes} (the envelope's data). */

@@ -1,6 +1,7 @@
 package dev.flamingo.sync.gateway.http;
 
 import dev.flamingo.sync.common.bus.Failures;
+import dev.flamingo.sync.common.bus.LocalBuffers;
 import dev.flamingo.sync.common.bus.RequestContext;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.bus.WireFormat;
@@ -98,7 +99,7 @@ public final class BusForwarder {
       Map<String, String> headers) {
     DeliveryOptions options = context.toDeliveryOptions(timeoutMs).addHeader(WireFormat.H_ACCEPT, WireFormat.DATA);
     headers.forEach(options::addHeader);
-    return vertx.eventBus().request(address, body, options)
+    return vertx.eventBus().request(address, body, LocalBuffers.use(vertx, options, body))
         .recover(t -> Future.failedFuture(Failures.fromThrowable(t)));
   }
 

@@ -3,12 +3,16 @@ package dev.flamingo.sync.gateway.http;
 import dev.flamingo.sync.common.bus.Failures;
 import dev.flamingo.sync.common.bus.ServiceException;
 import dev.flamingo.sync.common.bus.TextReply;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -66,9 +70,8 @@ public final class Envelope {
 
   /**
    * A reply in the text form ({@link dev.flamingo.sync.common.bus.WireFormat#DATA}): {@code data} is the JSON of
-   * the envelope's data, written inside the success envelope without a copy
-   * ({@link TextReply#envelope}); {@code status} and {@code headers} (name, value
-   * pairs) go onto the response.
+   * the envelope's data, written inside the success envelope (the same bytes as {@link TextReply#envelope}) in
+   * one pooled direct buffer; {@code status} and {@code headers} (name, value pairs) go onto the response.
    */
   public static void data(RoutingContext ctx, int status, Iterable<Map.Entry<String, String>> headers,
       Buffer data) {
@@ -82,8 +85,23 @@ public final class Envelope {
       response.end();
       return;
     }
-    write(response, TextReply.envelope(data));
+    response.putHeader(CONTENT_TYPE, JSON_UTF8);
+    response.putHeader(CACHE_CONTROL, NO_STORE);
+    // one pooled direct buffer, the envelope written around the data as it goes to the socket: a joined (composite)
+    // heap buffer was merged into a new array and then copied again to direct memory on every write (8 % of the
+    // mix's allocated bytes); Vert.x does not release a buffer it did not allocate, so it is released here once
+    // written (or failed)
+    ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer(SUCCESS_START.length + data.length() + 1);
+    out.writeBytes(SUCCESS_START).writeBytes(((BufferInternal) data).getByteBuf()).writeByte('}');
+    try {
+      response.end(BufferInternal.buffer(out)).onComplete(ar -> out.release());
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
+    }
   }
+
+  private static final byte[] SUCCESS_START = "{\"success\":true,\"data\":".getBytes(StandardCharsets.US_ASCII);
 
   /** The error envelope of a service's failure, with its {@code Retry-After} when it says one. */
   public static void error(RoutingContext ctx, ServiceException e) {

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A/B of two builds of the one-JVM server on the same data, interleaved (A B B A A B …), for changes to the hot
+# path: each round starts a build with bin/standalone's default JVM options, warms it (10 s of the mix), measures
+# the mix (bench/mix.lua) with a JFR recording (settings=default: bytes allocated a request, GC pause share) and
+# stops it. Prints one line a round and each build's median req/s, p99 and bytes a request.
+#
+# Usage: bench/ab.sh JAR_A JAR_B [rounds] [seconds] [connections] [accounts]   (defaults 3 10 16 100)
+# The accounts are made once, through B. Needs wrk, psql, python3; the database it makes is dropped.
+# AB_PROFILE=DIR records with settings=profile instead (CPU samples, allocation by site; throughput drops) and
+# keeps each round's recording as DIR/<round>-<A|B>.jfr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bin/lib/harness.sh
+harness_init ab
+jar_a=$(realpath "$1"); jar_b=$(realpath "$2")
+rounds=${3:-3}; secs=${4:-10}; conns=${5:-16}; accounts=${6:-100}
+default_java_opts="-Xms64m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=128m -XX:+UseG1GC"
+work=$(mktemp -d /tmp/flamingo-ab.XXXXXX)
+db=flamingo_ab_$$
+dbs=("$db")
+trap harness_cleanup EXIT
+trap 'exit 130' INT TERM
+psql_admin -c "drop database if exists $db with (force)" -c "create database $db"
+http=$(free_ports 1)
+base="http://127.0.0.1:$http"
+jwt=$(openssl rand -hex 32); kek=$(openssl rand -base64 32)
+tokens=$work/tokens
+jfr_settings=default
+if [ -n "${AB_PROFILE:-}" ]; then jfr_settings=profile; fi
+start() {  # start JAR
+  # shellcheck disable=SC2086
+  env FLAMINGO_DB_URL="postgresql://postgres@127.0.0.1:5432/$db" FLAMINGO_JWT_SECRET="$jwt" FLAMINGO_KEK="$kek" \
+    FLAMINGO_SECRETS_DIR="$work/secrets" "${unlimited_rates[@]}" FLAMINGO_HTTP_PORT="$http" FLAMINGO_PUBLIC_URL="$base" \
+    java $default_java_opts -jar "$1" >> "$work/server.log" 2>&1 &
+  pid[server]=$!
+  await "$base/health/ready" 120 "${pid[server]}"
+}
+mix() {  # mix SECONDS OUT
+  BENCH_TOKENS="$tokens" BENCH_BLOB="$tokens.blob" BENCH_TYPES="$tokens.types" \
+    wrk -t2 -c"$conns" -d"$1s" --latency -s bench/mix.lua "$base" > "$2"
+}
+start "$jar_b"
+log "setup: $accounts accounts through B"
+python3 bench/setup.py "$base" "$accounts" "$tokens" > /dev/null
+stop "${pid[server]}"; unset 'pid[server]'
+psql -q -h 127.0.0.1 -U postgres -c "vacuum analyze" "$db"
+: > "$work/results"
+for r in $(seq 1 "$rounds"); do
+  if [ $(( r % 2 )) -eq 1 ]; then order="A B"; else order="B A"; fi
+  for which in $order; do
+    if [ "$which" = A ]; then start "$jar_a"; else start "$jar_b"; fi
+    mix 10 "$work/warm.wrk"
+    jcmd "${pid[server]}" JFR.start name=ab settings="$jfr_settings" filename="$work/ab.jfr" > /dev/null
+    c0=$(python3 bench/report.py cpu "${pid[server]}")
+    mix "$secs" "$work/run.wrk"
+    c1=$(python3 bench/report.py cpu "${pid[server]}")
+    jcmd "${pid[server]}" JFR.stop name=ab > /dev/null
+    read -r rps p50 p99 requests errors < <(python3 bench/report.py wrk "$work/run.wrk")
+    jfr print --json --events jdk.ThreadAllocationStatistics,jdk.GarbageCollection "$work/ab.jfr" > "$work/ab.json"
+    read -r bytes gc pauses full < <(python3 bench/report.py jfr "$work/ab.json" "$requests")
+    if [ -n "${AB_PROFILE:-}" ]; then mkdir -p "$AB_PROFILE"; cp "$work/ab.jfr" "$AB_PROFILE/$r-$which.jfr"; fi
+    cpu_req=$(( (c1 - c0) / (requests > 0 ? requests : 1) ))
+    printf '%s %s %s %s %s %s %s %s\n' "$which" "$rps" "$p50" "$p99" "$bytes" "$gc" "$cpu_req" "$errors" >> "$work/results"
+    log "round $r $which: $rps req/s, p50 $p50 ms, p99 $p99 ms, $bytes B/req, GC $gc %, $cpu_req µs CPU/req, $errors errors"
+    stop "${pid[server]}"; unset 'pid[server]'
+  done
+done
+python3 - "$work/results" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+for which in ("A", "B"):
+    r = [x for x in rows if x[0] == which]
+    med = lambda i: statistics.median(float(x[i]) for x in r)
+    print(f"{which}: median {med(1):,.0f} req/s, p99 {med(3):.2f} ms, {med(4):,.0f} B/req, GC {med(5):.2f} %, "
+          f"{med(6):.0f} µs CPU/req ({len(r)} rounds)")
+PY
