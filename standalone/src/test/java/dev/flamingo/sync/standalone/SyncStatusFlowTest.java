@@ -48,7 +48,10 @@ class SyncStatusFlowTest {
         laptopRow = named(devices.body.getJsonArray("data"), "Laptop A");
         desktopRow = named(devices.body.getJsonArray("data"), "Desktop B");
         JsonArray sync = laptopRow.getJsonArray("sync");
-        if (sync != null && sync.size() == 2) {
+        // each gateway instance reports on its own flush: wait until every report has arrived
+        if (sync != null && sync.size() == 2 && sync.getJsonObject(0).getValue("last_upload_at") != null
+            && sync.getJsonObject(0).getValue("last_download_at") != null
+            && sync.getJsonObject(1).getValue("last_refused_at") != null) {
           break;
         }
         Thread.sleep(100);
