@@ -180,6 +180,11 @@ final class BrowserSession implements BeforeAllCallback, AfterAllCallback, Befor
     signIn(email, password, "signin-submit");
   }
 
+  /** Opens /login, signs in an account {@link Pairing#register} made and waits for the dashboard. */
+  void signIn(String email) {
+    signIn(email, Pairing.passwordOf(email));
+  }
+
   /** What the browser's console said of a Content Security Policy since it was last read. */
   List<String> cspViolations() {
     return browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
