@@ -1,6 +1,7 @@
 package dev.flamingo.sync.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
@@ -183,6 +184,20 @@ final class BrowserSession implements BeforeAllCallback, AfterAllCallback, Befor
   /** Opens /login, signs in an account {@link Pairing#register} made and waits for the dashboard. */
   void signIn(String email) {
     signIn(email, Pairing.passwordOf(email));
+  }
+
+  /**
+   * On the login page after this visit's sign-in and second step: Authorize asks no password again (the assertion's
+   * message is {@code why}); shoots {@code authorizeShot}, authorizes, waits for /complete and shoots
+   * {@code completeShot}.
+   */
+  void authorizeWithoutThePasswordAgain(String why, String authorizeShot, String completeShot) {
+    visible("authorize");
+    assertFalse(find("confirm").isDisplayed(), why);
+    shot(authorizeShot);
+    find("authorize-button").click();
+    wait.until(ExpectedConditions.urlToBe(base + "/complete"));
+    shot(completeShot);
   }
 
   /** What the browser's console said of a Content Security Policy since it was last read. */

@@ -1,7 +1,6 @@
 package dev.flamingo.sync.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,12 +77,8 @@ class PasskeyBrowserTest {
     web.visible("passkey");
     web.shot("passkey-pairing-second-step");
     web.find("passkey-button").click();
-    web.visible("authorize");
-    assertFalse(web.find("confirm").isDisplayed(), "the password typed at sign-in is reused");
-    web.shot("passkey-pairing-authorize");
-    web.find("authorize-button").click();
-    web.until(ExpectedConditions.urlToBe(web.base() + "/complete"));
-    web.shot("passkey-pairing-complete");
+    web.authorizeWithoutThePasswordAgain("the password typed at sign-in is reused", "passkey-pairing-authorize",
+        "passkey-pairing-complete");
     String session = web.pollToken(loginUrl);
     Response grant = web.client().get("/api/sync/key", session);
     assertEquals(200, grant.status, "the paired device got its key grant: " + grant);

@@ -1,7 +1,6 @@
 package dev.flamingo.sync.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,12 +57,7 @@ class TwoFactorBrowserTest {
     TotpCodes.freshStep(31); // the enrollment took this step's code
     web.find("second-code").sendKeys(TotpCodes.now(secret));
     web.find("second-submit").click();
-    web.visible("authorize");
-    assertFalse(web.find("confirm").isDisplayed(), "the password of the sign-in step is reused");
-    web.shot("totp-authorize");
-    web.find("authorize-button").click();
-    web.until(ExpectedConditions.urlToBe(web.base() + "/complete"));
-    web.shot("totp-complete");
+    web.authorizeWithoutThePasswordAgain("the password of the sign-in step is reused", "totp-authorize", "totp-complete");
 
     String temp = init.data().getString("temp_token");
     Response token = web.client().post("/api/sync/token", null, new JsonObject().put("temp_token", temp));
