@@ -34,11 +34,9 @@ class RevisionsBrowserTest {
   /** Laptop A's environments, overwritten by Desktop B, restored from the dashboard: the app's GET returns A's. */
   @Test
   void aVersionRestoredFromTheDashboardIsWhatTheAppDownloads() {
-    String cookie = Pairing.register(web.client(), "restore@example.com");
-    String laptop = Pairing.pairDevice(web.client(), cookie, "Laptop A");
-    String desktop = Pairing.pairDevice(web.client(), cookie, "Desktop B");
-    put(web.client(), laptop, "environment", "A's environments");
-    put(web.client(), desktop, "environment", "B's environments");
+    Devices devices = laptopAndDesktop("restore@example.com");
+    put(web.client(), devices.laptop(), "environment", "A's environments");
+    put(web.client(), devices.desktop(), "environment", "B's environments");
 
     web.signIn("restore@example.com");
     WebElement row = web.until(d -> firstRow("environment"));
@@ -51,7 +49,7 @@ class RevisionsBrowserTest {
     web.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "next sync"));
     web.shot("revisions-restored");
 
-    Response current = web.client().get("/api/sync/data/environment", desktop);
+    Response current = web.client().get("/api/sync/data/environment", devices.desktop());
     assertEquals(200, current.status, current.toString());
     assertEquals(blob("A's environments"), current.data().getString("encrypted_blob"), "A's content is current again");
     assertEquals(3L, current.data().getLong("version"), "a restore is a new version, so every device syncs it");
@@ -61,12 +59,11 @@ class RevisionsBrowserTest {
   /** A version that another device replaced carries the badge, and the week's overwrites are told in words. */
   @Test
   void aChangeReplacedByAnotherDeviceIsBadgedAndCounted() {
-    String cookie = Pairing.register(web.client(), "badge@example.com");
-    String laptop = Pairing.pairDevice(web.client(), cookie, "Laptop A");
-    String desktop = Pairing.pairDevice(web.client(), cookie, "Desktop B");
-    put(web.client(), laptop, "collection", "A's first collections");
-    put(web.client(), laptop, "collection", "A's collections"); // keeps the first: no revision kept yet to coalesce with
-    put(web.client(), desktop, "collection", "B's collections");
+    Devices devices = laptopAndDesktop("badge@example.com");
+    put(web.client(), devices.laptop(), "collection", "A's first collections");
+    // keeps the first: no revision kept yet to coalesce with
+    put(web.client(), devices.laptop(), "collection", "A's collections");
+    put(web.client(), devices.desktop(), "collection", "B's collections");
 
     web.signIn("badge@example.com");
     web.until(d -> d.findElements(By.cssSelector("#history-collection tbody tr[data-version]")).size() == 2);
@@ -84,11 +81,9 @@ class RevisionsBrowserTest {
   /** "Delete history" for a type, confirmed, empties its list on the page and on the server. */
   @Test
   void deleteHistoryEmptiesTheList() {
-    String cookie = Pairing.register(web.client(), "purge@example.com");
-    String laptop = Pairing.pairDevice(web.client(), cookie, "Laptop A");
-    String desktop = Pairing.pairDevice(web.client(), cookie, "Desktop B");
-    put(web.client(), laptop, "secret", "A's secrets");
-    put(web.client(), desktop, "secret", "B's secrets");
+    Devices devices = laptopAndDesktop("purge@example.com");
+    put(web.client(), devices.laptop(), "secret", "A's secrets");
+    put(web.client(), devices.desktop(), "secret", "B's secrets");
 
     web.signIn("purge@example.com");
     WebElement row = web.until(d -> firstRow("secret"));
@@ -101,10 +96,10 @@ class RevisionsBrowserTest {
     web.until(d -> d.findElements(By.cssSelector("#history-secret tbody tr")).isEmpty());
     web.shot("revisions-history-deleted");
 
-    Response list = web.client().get("/api/sync/data/secret/revisions", laptop);
+    Response list = web.client().get("/api/sync/data/secret/revisions", devices.laptop());
     assertEquals(200, list.status, list.toString());
     assertEquals(0, list.data().getInteger("count"), list.toString());
-    assertEquals(blob("B's secrets"), web.client().get("/api/sync/data/secret", laptop).data().getString("encrypted_blob"),
+    assertEquals(blob("B's secrets"), web.client().get("/api/sync/data/secret", devices.laptop()).data().getString("encrypted_blob"),
         "the current version stays");
   }
 
@@ -132,6 +127,17 @@ class RevisionsBrowserTest {
   }
 
   // --- steps -----------------------------------------------------------------------------------
+
+  /** The session tokens of an account's two devices. */
+  record Devices(String laptop, String desktop) {
+  }
+
+  /** A new account ({@link Pairing#register}) with two devices paired, "Laptop A" and "Desktop B". */
+  static Devices laptopAndDesktop(String email) {
+    String cookie = Pairing.register(web.client(), email);
+    return new Devices(Pairing.pairDevice(web.client(), cookie, "Laptop A"),
+        Pairing.pairDevice(web.client(), cookie, "Desktop B"));
+  }
 
   /** The first row of {@code type}'s list of earlier versions, or null while there is none. */
   static WebElement firstRow(String type) {
