@@ -5,27 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Settings;
-import dev.flamingo.sync.testing.ApiClient;
-import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The pages' tables at a 1280 px window (the dashboard's with a list of earlier versions of a type), measured in real
@@ -70,61 +62,40 @@ class PageLayoutBrowserTest {
         page: document.documentElement.scrollWidth, inner: document.documentElement.clientWidth};
       """;
 
-  static OneBoxServer server;
-  static ApiClient client;
-  static String base;
-  static WebDriver browser;
-  static WebDriverWait wait;
+  @RegisterExtension
+  static final BrowserSession web = BrowserSession.with(new JsonObject()
+          .put(Settings.RATE_LIMIT_LOGIN, "1000/60").put(Settings.RATE_LIMIT_REGISTER, "1000/60"))
+      .downloads(Path.of("target", "downloads-layout")).width(1280).ignoringStale();
 
   @BeforeAll
-  static void start() throws Exception {
-    Chromium.require();
-    int port = TestCluster.freePort();
-    base = "http://localhost:" + port;
-    server = OneBoxServer.start(port, new JsonObject()
-        .put(Settings.PUBLIC_URL, base).put(Settings.GATEWAY_INSTANCES, 1)
-        .put(Settings.RATE_LIMIT_LOGIN, "1000/60").put(Settings.RATE_LIMIT_REGISTER, "1000/60"));
-    client = server.api();
-    Pairing.register(client, ADMIN);
-    server.grantAdmin(ADMIN);
-    browser = Chromium.start(Path.of("target", "downloads-layout"), 1280);
-    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    wait.ignoring(StaleElementReferenceException.class);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (server != null) {
-      server.close();
-    }
+  static void anAdmin() {
+    Pairing.register(web.client(), ADMIN);
+    web.server().grantAdmin(ADMIN);
   }
 
   @Test
   void theDashboardsTablesFitTheirCardsAndItsActivityReadsAsWords() {
-    String cookie = Pairing.register(client, OWNER);
-    String laptop = Pairing.pairDevice(client, cookie, "Owner's laptop with a long name");
-    String desktop = Pairing.pairDevice(client, cookie, "Owner's desktop with a long name too");
-    RevisionsBrowserTest.put(client, laptop, "collection", "the laptop's collections");
-    RevisionsBrowserTest.put(client, desktop, "collection", "the desktop's collections");
-    browser.manage().deleteAllCookies();
-    signIn(OWNER);
-    wait.until(ExpectedConditions.textToBe(By.id("who"), OWNER));
-    wait.until(d -> d.findElements(By.cssSelector("#audit tbody tr")).size() >= 3
+    String cookie = Pairing.register(web.client(), OWNER);
+    String laptop = Pairing.pairDevice(web.client(), cookie, "Owner's laptop with a long name");
+    String desktop = Pairing.pairDevice(web.client(), cookie, "Owner's desktop with a long name too");
+    RevisionsBrowserTest.put(web.client(), laptop, "collection", "the laptop's collections");
+    RevisionsBrowserTest.put(web.client(), desktop, "collection", "the desktop's collections");
+    web.browser().manage().deleteAllCookies();
+    web.signIn(OWNER);
+    web.until(ExpectedConditions.textToBe(By.id("who"), OWNER));
+    web.until(d -> d.findElements(By.cssSelector("#audit tbody tr")).size() >= 3
         && !d.findElements(By.cssSelector("#devices li[data-id]")).isEmpty()
         && !d.findElements(By.cssSelector("#history-collection tbody tr")).isEmpty());
-    assertEquals(1280L, ((JavascriptExecutor) browser).executeScript("return window.outerWidth"));
-    Chromium.shot(browser, "layout-dashboard-1280");
-    ((JavascriptExecutor) browser).executeScript("document.getElementById('audit').scrollIntoView()");
-    Chromium.shot(browser, "layout-dashboard-activity-1280");
-    ((JavascriptExecutor) browser).executeScript("document.getElementById('history-card').scrollIntoView()");
-    Chromium.shot(browser, "layout-dashboard-history-1280");
+    assertEquals(1280L, ((JavascriptExecutor) web.browser()).executeScript("return window.outerWidth"));
+    web.shot("layout-dashboard-1280");
+    ((JavascriptExecutor) web.browser()).executeScript("document.getElementById('audit').scrollIntoView()");
+    web.shot("layout-dashboard-activity-1280");
+    ((JavascriptExecutor) web.browser()).executeScript("document.getElementById('history-card').scrollIntoView()");
+    web.shot("layout-dashboard-history-1280");
     for (String table : List.of("overview", "audit", "devices", "history-collection")) {
       assertFits(table);
     }
-    List<WebElement> rows = browser.findElements(By.cssSelector("#audit tbody tr"));
+    List<WebElement> rows = web.browser().findElements(By.cssSelector("#audit tbody tr"));
     for (WebElement row : rows) {
       String event = row.findElements(By.tagName("td")).get(0).getText();
       assertFalse(event.matches("[a-z_]+(\\.[a-z_]+)+"), "a label, not the raw event name: " + event);
@@ -135,30 +106,28 @@ class PageLayoutBrowserTest {
 
   @Test
   void theAdminPagesTablesFitTheirCards() {
-    browser.manage().deleteAllCookies();
-    signIn(ADMIN);
-    browser.get(base + "/admin");
-    wait.until(d -> d.findElements(By.cssSelector("#accounts tbody tr[data-id]")).size() >= 1
+    web.browser().manage().deleteAllCookies();
+    web.signIn(ADMIN);
+    web.open("/admin");
+    web.until(d -> d.findElements(By.cssSelector("#accounts tbody tr[data-id]")).size() >= 1
         && !d.findElement(By.id("fig-accounts")).getText().equals("…"));
-    Chromium.shot(browser, "layout-admin-1280");
-    ((JavascriptExecutor) browser).executeScript("document.getElementById('accounts').scrollIntoView()");
-    Chromium.shot(browser, "layout-admin-accounts-1280");
+    web.shot("layout-admin-1280");
+    ((JavascriptExecutor) web.browser()).executeScript("document.getElementById('accounts').scrollIntoView()");
+    web.shot("layout-admin-accounts-1280");
     for (String table : List.of("accounts", "invites", "admin-log")) {
       assertFits(table);
     }
     // the Server card holds its figures, no large empty area below them
-    Number gap = (Number) ((JavascriptExecutor) browser).executeScript(
+    Number gap = (Number) ((JavascriptExecutor) web.browser()).executeScript(
         "const c = document.getElementById('figures').closest('.card');"
         + "return c.getBoundingClientRect().bottom - document.getElementById('figures').getBoundingClientRect().bottom;");
     assertTrue(gap.doubleValue() <= 48, "the Server card ends below its figures, " + gap + " px under them");
-    List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
-        .filter(m -> m.contains("Content Security Policy")).toList();
-    assertEquals(List.of(), violations, "the admin page breaks none of its CSP");
+    assertEquals(List.of(), web.cspViolations(), "the admin page breaks none of its CSP");
   }
 
   static void assertFits(String id) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> m = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(MEASURE, id);
+    Map<String, Object> m = (Map<String, Object>) ((JavascriptExecutor) web.browser()).executeScript(MEASURE, id);
     assertTrue(number(m, "table") <= number(m, "card") + 0.5, id + " inside its card: " + m);
     assertTrue(number(m, "scroll") <= number(m, "client"), id + " needs no scroll bar: " + m);
     assertTrue(number(m, "page") <= number(m, "inner"), "nothing wider than the page: " + m);
@@ -167,14 +136,5 @@ class PageLayoutBrowserTest {
 
   static double number(Map<String, Object> m, String key) {
     return ((Number) m.get(key)).doubleValue();
-  }
-
-  static void signIn(String email) {
-    browser.get(base + "/login");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin")));
-    browser.findElement(By.id("email")).sendKeys(email);
-    browser.findElement(By.id("password")).sendKeys(Pairing.passwordOf(email));
-    browser.findElement(By.id("signin-submit")).click();
-    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
   }
 }

@@ -1,32 +1,23 @@
 package dev.flamingo.sync.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flamingo.sync.common.config.Setting;
-import dev.flamingo.sync.common.config.Settings;
-import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
-import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.Credential;
 import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
@@ -40,40 +31,15 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class PasskeyBrowserTest {
   static final String PASSWORD = "a passkey account password";
-  static OneBoxServer server;
-  static ApiClient client;
-  static String base;
-  static WebDriver browser;
-  static WebDriverWait wait;
+  // the relying party is the public URL's host: localhost, a secure context
+  @RegisterExtension
+  static final BrowserSession web = BrowserSession.with(new JsonObject().put(Setting.RATE_LIMIT_LOGIN.key(), "100/60"))
+      .freshCookiesOn("/complete");
   VirtualAuthenticator authenticator;
 
-  @BeforeAll
-  static void start() throws Exception {
-    Chromium.require();
-    int port = TestCluster.freePort();
-    base = "http://localhost:" + port; // the relying party is the public URL's host: localhost, a secure context
-    server = OneBoxServer.start(port, new JsonObject().put(Settings.PUBLIC_URL, base).put(Settings.GATEWAY_INSTANCES, 1)
-        .put(Setting.RATE_LIMIT_LOGIN.key(), "100/60"));
-    client = server.api();
-    browser = Chromium.start(Path.of("target", "downloads"));
-    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @BeforeEach
-  void freshBrowserWithAnAuthenticator() {
-    browser.get(base + "/complete");
-    browser.manage().deleteAllCookies();
-    authenticator = ((HasVirtualAuthenticator) browser).addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+  void addAnAuthenticator() {
+    authenticator = ((HasVirtualAuthenticator) web.browser()).addVirtualAuthenticator(new VirtualAuthenticatorOptions()
         .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
         .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
         .setHasResidentKey(false).setHasUserVerification(true).setIsUserVerified(true).setIsUserConsenting(true));
@@ -81,56 +47,52 @@ class PasskeyBrowserTest {
 
   @AfterEach
   void removeAuthenticator() {
-    ((HasVirtualAuthenticator) browser).removeVirtualAuthenticator(authenticator);
+    ((HasVirtualAuthenticator) web.browser()).removeVirtualAuthenticator(authenticator);
   }
 
   @Test
   void addAPasskeySignOutSignInWithItAndPairADevice() throws Exception {
     registerAndAddPasskey("passkey@example.com", "Virtual key");
-    ((JavascriptExecutor) browser).executeScript("document.getElementById('passkeys').scrollIntoView({block: 'center'})");
-    Chromium.shot(browser, "passkey-added");
+    ((JavascriptExecutor) web.browser()).executeScript("document.getElementById('passkeys').scrollIntoView({block: 'center'})");
+    web.shot("passkey-added");
 
-    browser.findElement(By.id("signout")).click();
-    wait.until(ExpectedConditions.urlContains("/login"));
+    web.find("signout").click();
+    web.until(ExpectedConditions.urlContains("/login"));
     signInWithPassword("passkey@example.com");
-    visible("passkey");
-    assertNull(browser.manage().getCookieNamed("flamingo_login"), "no login cookie before the second step");
-    Chromium.shot(browser, "passkey-second-step");
-    browser.findElement(By.id("passkey-button")).click();
-    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
-    WebElement used = wait.until(ExpectedConditions.visibilityOfElementLocated(
+    web.visible("passkey");
+    assertNull(web.browser().manage().getCookieNamed("flamingo_login"), "no login cookie before the second step");
+    web.shot("passkey-second-step");
+    web.find("passkey-button").click();
+    web.until(ExpectedConditions.urlToBe(web.base() + "/dashboard"));
+    WebElement used = web.until(ExpectedConditions.visibilityOfElementLocated(
         By.cssSelector("#audit tr[data-type='passkey.used']")));
     assertTrue(used.getText().contains("Signed in with a passkey"), used.getText());
-    Chromium.shot(browser, "passkey-signed-in");
+    web.shot("passkey-signed-in");
 
     // the device flow's login page: password, passkey, then authorize without typing the password again
-    browser.manage().deleteAllCookies();
-    String loginUrl = init("Passkey laptop");
-    browser.get(loginUrl);
+    web.browser().manage().deleteAllCookies();
+    String loginUrl = web.init("Passkey laptop");
+    web.browser().get(loginUrl);
     signInWithPassword("passkey@example.com");
-    visible("passkey");
-    Chromium.shot(browser, "passkey-pairing-second-step");
-    browser.findElement(By.id("passkey-button")).click();
-    visible("authorize");
-    assertFalse(browser.findElement(By.id("confirm")).isDisplayed(), "the password typed at sign-in is reused");
-    Chromium.shot(browser, "passkey-pairing-authorize");
-    browser.findElement(By.id("authorize-button")).click();
-    wait.until(ExpectedConditions.urlToBe(base + "/complete"));
-    Chromium.shot(browser, "passkey-pairing-complete");
-    String session = pollToken(loginUrl);
-    Response grant = client.get("/api/sync/key", session);
+    web.visible("passkey");
+    web.shot("passkey-pairing-second-step");
+    web.find("passkey-button").click();
+    web.authorizeWithoutThePasswordAgain("the password typed at sign-in is reused", "passkey-pairing-authorize",
+        "passkey-pairing-complete");
+    String session = web.pollToken(loginUrl);
+    Response grant = web.client().get("/api/sync/key", session);
     assertEquals(200, grant.status, "the paired device got its key grant: " + grant);
   }
 
   @Test
   void aClonedKeyWhoseCounterIsBehindIsRefusedAndAPasskeyIsRemovedWithThePassword() {
     registerAndAddPasskey("clone@example.com", "Cloned key");
-    browser.findElement(By.id("signout")).click();
-    wait.until(ExpectedConditions.urlContains("/login"));
+    web.find("signout").click();
+    web.until(ExpectedConditions.urlContains("/login"));
     signInWithPassword("clone@example.com");
-    visible("passkey");
-    browser.findElement(By.id("passkey-button")).click();
-    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
+    web.visible("passkey");
+    web.find("passkey-button").click();
+    web.until(ExpectedConditions.urlToBe(web.base() + "/dashboard"));
 
     // the same private key with its counter back at 0: what a copy of the key made before these uses would say
     List<Credential> credentials = authenticator.getCredentials();
@@ -139,87 +101,56 @@ class PasskeyBrowserTest {
     authenticator.removeAllCredentials();
     authenticator.addCredential(Credential.createNonResidentCredential(original.getId(), original.getRpId(),
         original.getPrivateKey(), 0));
-    browser.findElement(By.id("signout")).click();
-    wait.until(ExpectedConditions.urlContains("/login"));
+    web.find("signout").click();
+    web.until(ExpectedConditions.urlContains("/login"));
     signInWithPassword("clone@example.com");
-    visible("passkey");
-    browser.findElement(By.id("passkey-button")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("passkey-error"), "The passkey was not accepted"));
-    assertNull(browser.manage().getCookieNamed("flamingo_login"), "a refused passkey signs nobody in");
-    Chromium.shot(browser, "passkey-clone-refused");
+    web.visible("passkey");
+    web.find("passkey-button").click();
+    web.until(ExpectedConditions.textToBePresentInElementLocated(By.id("passkey-error"), "The passkey was not accepted"));
+    assertNull(web.browser().manage().getCookieNamed("flamingo_login"), "a refused passkey signs nobody in");
+    web.shot("passkey-clone-refused");
 
     // signed in with the password alone once the passkey is removed (a wrong password removes nothing)
-    browser.findElement(By.id("passkey-cancel")).click();
+    web.find("passkey-cancel").click();
     authenticator.removeAllCredentials();
     authenticator.addCredential(Credential.createNonResidentCredential(original.getId(), original.getRpId(),
         original.getPrivateKey(), 1000));
     signInWithPassword("clone@example.com");
-    visible("passkey");
-    browser.findElement(By.id("passkey-button")).click();
-    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
-    WebElement key = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#passkeys li[data-id]")));
+    web.visible("passkey");
+    web.find("passkey-button").click();
+    web.until(ExpectedConditions.urlToBe(web.base() + "/dashboard"));
+    WebElement key = web.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#passkeys li[data-id]")));
     key.findElement(By.className("remove")).click();
-    visible("passkey-remove-form");
-    browser.findElement(By.id("passkey-remove-password")).sendKeys("not the password at all");
-    browser.findElement(By.id("passkey-remove-confirm")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("passkey-error"), "The password is wrong"));
-    browser.findElement(By.id("passkey-remove-password")).sendKeys(PASSWORD);
-    browser.findElement(By.id("passkey-remove-confirm")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("passkeys"), "No passkeys yet."));
-    Chromium.shot(browser, "passkey-removed");
-    browser.findElement(By.id("signout")).click();
-    wait.until(ExpectedConditions.urlContains("/login"));
+    web.visible("passkey-remove-form");
+    web.find("passkey-remove-password").sendKeys("not the password at all");
+    web.find("passkey-remove-confirm").click();
+    web.until(ExpectedConditions.textToBePresentInElementLocated(By.id("passkey-error"), "The password is wrong"));
+    web.find("passkey-remove-password").sendKeys(PASSWORD);
+    web.find("passkey-remove-confirm").click();
+    web.until(ExpectedConditions.textToBePresentInElementLocated(By.id("passkeys"), "No passkeys yet."));
+    web.shot("passkey-removed");
+    web.find("signout").click();
+    web.until(ExpectedConditions.urlContains("/login"));
     signInWithPassword("clone@example.com");
-    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
+    web.until(ExpectedConditions.urlToBe(web.base() + "/dashboard"));
   }
 
   /** A new account through the sign-in page, then "Add a passkey" on the dashboard; waits for it in the list. */
   private void registerAndAddPasskey(String email, String name) {
-    browser.get(base + "/login");
-    visible("signin");
-    browser.findElement(By.id("email")).sendKeys(email);
-    browser.findElement(By.id("password")).sendKeys(PASSWORD);
-    browser.findElement(By.id("register-submit")).click();
-    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("passkeys"), "No passkeys yet."));
-    browser.findElement(By.id("passkey-name")).sendKeys(name);
-    browser.findElement(By.id("passkey-add")).click();
-    WebElement added = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#passkeys li[data-id]")));
+    web.signIn(email, PASSWORD, "register-submit");
+    web.until(ExpectedConditions.textToBePresentInElementLocated(By.id("passkeys"), "No passkeys yet."));
+    web.find("passkey-name").sendKeys(name);
+    web.find("passkey-add").click();
+    WebElement added = web.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#passkeys li[data-id]")));
     assertEquals(name, added.findElement(By.className("name")).getText());
     assertEquals(1, authenticator.getCredentials().size(), "the authenticator holds the new credential");
-    visible("tf-codes"); // the account's first second factor brings its recovery codes, shown once
-    assertEquals(10, browser.findElements(By.cssSelector("#tf-code-list li")).size());
+    web.visible("tf-codes"); // the account's first second factor brings its recovery codes, shown once
+    assertEquals(10, web.browser().findElements(By.cssSelector("#tf-code-list li")).size());
   }
 
+  /** On the sign-in form: over the e-mail a cancelled second step left, the account's e-mail and password. */
   private static void signInWithPassword(String email) {
-    visible("signin");
-    WebElement field = browser.findElement(By.id("email"));
-    field.clear();
-    field.sendKeys(email);
-    browser.findElement(By.id("password")).sendKeys(PASSWORD);
-    browser.findElement(By.id("signin-submit")).click();
-  }
-
-  private static String init(String deviceName) {
-    Response r = client.post("/api/sync/init", null, new JsonObject().put("device_name", deviceName).put("device_type", "desktop"));
-    assertEquals(200, r.status, r.toString());
-    return r.data().getString("login_url");
-  }
-
-  private static String pollToken(String loginUrl) throws InterruptedException {
-    String token = loginUrl.substring(loginUrl.indexOf("token=") + 6);
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      Response r = client.post("/api/sync/token", null, new JsonObject().put("temp_token", token));
-      if (r.status == 200) {
-        return r.data().getString("session_token");
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("the client never got its session (polled 30 s)");
-  }
-
-  private static void visible(String id) {
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+    web.visible("signin").findElement(By.id("email")).clear();
+    web.submitSignIn(email, PASSWORD, "signin-submit");
   }
 }

@@ -6,28 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flamingo.sync.common.config.Settings;
 import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
-import dev.flamingo.sync.testing.TestCluster;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard's earlier versions and trash (issue 23), in real headless Chromium against the one-box server; the
@@ -35,147 +26,122 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RevisionsBrowserTest {
-  static OneBoxServer server;
-  static ApiClient client;
-  static String base;
-  static WebDriver browser;
-  static WebDriverWait wait;
-
-  @BeforeAll
-  static void start() throws Exception {
-    Chromium.require();
-    int port = TestCluster.freePort();
-    base = "http://localhost:" + port;
-    server = OneBoxServer.start(port, new JsonObject()
-        .put(Settings.PUBLIC_URL, base).put(Settings.GATEWAY_INSTANCES, 1)
-        .put(Settings.RATE_LIMIT_LOGIN, "1000/60").put(Settings.RATE_LIMIT_REGISTER, "1000/60"));
-    client = server.api();
-    browser = Chromium.start(Path.of("target", "downloads-revisions"), 1280);
-    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    wait.ignoring(StaleElementReferenceException.class);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void freshBrowser() {
-    browser.get(base + "/login");
-    browser.manage().deleteAllCookies();
-  }
+  @RegisterExtension
+  static final BrowserSession web = BrowserSession.with(new JsonObject()
+          .put(Settings.RATE_LIMIT_LOGIN, "1000/60").put(Settings.RATE_LIMIT_REGISTER, "1000/60"))
+      .downloads(Path.of("target", "downloads-revisions")).width(1280).ignoringStale().freshCookiesOn("/login");
 
   /** Laptop A's environments, overwritten by Desktop B, restored from the dashboard: the app's GET returns A's. */
   @Test
   void aVersionRestoredFromTheDashboardIsWhatTheAppDownloads() {
-    String cookie = Pairing.register(client, "restore@example.com");
-    String laptop = Pairing.pairDevice(client, cookie, "Laptop A");
-    String desktop = Pairing.pairDevice(client, cookie, "Desktop B");
-    put(client, laptop, "environment", "A's environments");
-    put(client, desktop, "environment", "B's environments");
+    Devices devices = laptopAndDesktop("restore@example.com");
+    put(web.client(), devices.laptop(), "environment", "A's environments");
+    put(web.client(), devices.desktop(), "environment", "B's environments");
 
-    signIn("restore@example.com");
-    WebElement row = wait.until(d -> firstRow("environment"));
+    web.signIn("restore@example.com");
+    WebElement row = web.until(d -> firstRow("environment"));
     assertTrue(row.getText().contains("Laptop A"), "the version is listed with the device that wrote it: " + row.getText());
     row.findElement(By.cssSelector("button.restore")).click();
-    WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
+    WebElement dialog = web.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
     assertTrue(dialog.getText().contains("next sync"), "the dialog says when the apps see it: " + dialog.getText());
-    Chromium.shot(browser, "revisions-restore-confirm");
-    browser.findElement(By.id("confirm-ok")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "next sync"));
-    Chromium.shot(browser, "revisions-restored");
+    web.shot("revisions-restore-confirm");
+    web.find("confirm-ok").click();
+    web.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "next sync"));
+    web.shot("revisions-restored");
 
-    Response current = client.get("/api/sync/data/environment", desktop);
+    Response current = web.client().get("/api/sync/data/environment", devices.desktop());
     assertEquals(200, current.status, current.toString());
     assertEquals(blob("A's environments"), current.data().getString("encrypted_blob"), "A's content is current again");
     assertEquals(3L, current.data().getLong("version"), "a restore is a new version, so every device syncs it");
-    assertNoCspViolation();
+    assertEquals(List.of(), web.cspViolations(), "the dashboard breaks none of its CSP");
   }
 
   /** A version that another device replaced carries the badge, and the week's overwrites are told in words. */
   @Test
   void aChangeReplacedByAnotherDeviceIsBadgedAndCounted() {
-    String cookie = Pairing.register(client, "badge@example.com");
-    String laptop = Pairing.pairDevice(client, cookie, "Laptop A");
-    String desktop = Pairing.pairDevice(client, cookie, "Desktop B");
-    put(client, laptop, "collection", "A's first collections");
-    put(client, laptop, "collection", "A's collections"); // keeps the first: no revision kept yet to coalesce with
-    put(client, desktop, "collection", "B's collections");
+    Devices devices = laptopAndDesktop("badge@example.com");
+    put(web.client(), devices.laptop(), "collection", "A's first collections");
+    // keeps the first: no revision kept yet to coalesce with
+    put(web.client(), devices.laptop(), "collection", "A's collections");
+    put(web.client(), devices.desktop(), "collection", "B's collections");
 
-    signIn("badge@example.com");
-    wait.until(d -> d.findElements(By.cssSelector("#history-collection tbody tr[data-version]")).size() == 2);
-    List<WebElement> rows = browser.findElements(By.cssSelector("#history-collection tbody tr[data-version]"));
+    web.signIn("badge@example.com");
+    web.until(d -> d.findElements(By.cssSelector("#history-collection tbody tr[data-version]")).size() == 2);
+    List<WebElement> rows = web.browser().findElements(By.cssSelector("#history-collection tbody tr[data-version]"));
     WebElement badge = rows.get(0).findElement(By.cssSelector(".badge.replaced-by-other"));
     assertEquals("Desktop B replaced a change from Laptop A", badge.getText());
     assertEquals(List.of(), rows.get(1).findElements(By.cssSelector(".badge")),
         "Laptop A replacing its own change is no overwrite: " + rows.get(1).getText());
-    WebElement overwrites = wait.until(d -> d.findElement(By.cssSelector("#overwrites li")));
+    WebElement overwrites = web.until(d -> d.findElement(By.cssSelector("#overwrites li")));
     assertEquals("Desktop B replaced Laptop A's collections once this week", overwrites.getText());
-    ((JavascriptExecutor) browser).executeScript("document.getElementById('history-card').scrollIntoView()");
-    Chromium.shot(browser, "revisions-replaced-by-other-device");
+    ((JavascriptExecutor) web.browser()).executeScript("document.getElementById('history-card').scrollIntoView()");
+    web.shot("revisions-replaced-by-other-device");
   }
 
   /** "Delete history" for a type, confirmed, empties its list on the page and on the server. */
   @Test
   void deleteHistoryEmptiesTheList() {
-    String cookie = Pairing.register(client, "purge@example.com");
-    String laptop = Pairing.pairDevice(client, cookie, "Laptop A");
-    String desktop = Pairing.pairDevice(client, cookie, "Desktop B");
-    put(client, laptop, "secret", "A's secrets");
-    put(client, desktop, "secret", "B's secrets");
+    Devices devices = laptopAndDesktop("purge@example.com");
+    put(web.client(), devices.laptop(), "secret", "A's secrets");
+    put(web.client(), devices.desktop(), "secret", "B's secrets");
 
-    signIn("purge@example.com");
-    WebElement row = wait.until(d -> firstRow("secret"));
+    web.signIn("purge@example.com");
+    WebElement row = web.until(d -> firstRow("secret"));
     row.findElement(By.xpath("ancestor::section[contains(@class,'history-type')]"))
         .findElement(By.cssSelector("button.delete-history")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
-    Chromium.shot(browser, "revisions-delete-history-confirm");
-    browser.findElement(By.id("confirm-ok")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "deleted"));
-    wait.until(d -> d.findElements(By.cssSelector("#history-secret tbody tr")).isEmpty());
-    Chromium.shot(browser, "revisions-history-deleted");
+    web.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
+    web.shot("revisions-delete-history-confirm");
+    web.find("confirm-ok").click();
+    web.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "deleted"));
+    web.until(d -> d.findElements(By.cssSelector("#history-secret tbody tr")).isEmpty());
+    web.shot("revisions-history-deleted");
 
-    Response list = client.get("/api/sync/data/secret/revisions", laptop);
+    Response list = web.client().get("/api/sync/data/secret/revisions", devices.laptop());
     assertEquals(200, list.status, list.toString());
     assertEquals(0, list.data().getInteger("count"), list.toString());
-    assertEquals(blob("B's secrets"), client.get("/api/sync/data/secret", laptop).data().getString("encrypted_blob"),
+    assertEquals(blob("B's secrets"), web.client().get("/api/sync/data/secret", devices.laptop()).data().getString("encrypted_blob"),
         "the current version stays");
   }
 
   /** A deleted type is in the trash, and restoring it from there brings it back for the app. */
   @Test
   void aDeletedTypeIsRestoredFromTheTrash() {
-    String cookie = Pairing.register(client, "trash@example.com");
-    String laptop = Pairing.pairDevice(client, cookie, "Laptop A");
-    put(client, laptop, "setting", "A's settings");
-    assertEquals(200, client.delete("/api/sync/data/setting", laptop).status);
+    String cookie = Pairing.register(web.client(), "trash@example.com");
+    String laptop = Pairing.pairDevice(web.client(), cookie, "Laptop A");
+    put(web.client(), laptop, "setting", "A's settings");
+    assertEquals(200, web.client().delete("/api/sync/data/setting", laptop).status);
 
-    signIn("trash@example.com");
-    WebElement item = wait.until(d -> d.findElement(By.cssSelector("#trash li[data-type=setting]")));
+    web.signIn("trash@example.com");
+    WebElement item = web.until(d -> d.findElement(By.cssSelector("#trash li[data-type=setting]")));
     assertTrue(item.getText().contains("Settings"), item.getText());
-    Chromium.shot(browser, "revisions-trash");
+    web.shot("revisions-trash");
     item.findElement(By.cssSelector("button.restore")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
-    browser.findElement(By.id("confirm-ok")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "next sync"));
-    wait.until(d -> d.findElements(By.cssSelector("#trash li[data-type=setting]")).isEmpty());
+    web.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
+    web.find("confirm-ok").click();
+    web.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "next sync"));
+    web.until(d -> d.findElements(By.cssSelector("#trash li[data-type=setting]")).isEmpty());
 
-    Response back = client.get("/api/sync/data/setting", laptop);
+    Response back = web.client().get("/api/sync/data/setting", laptop);
     assertEquals(200, back.status, back.toString());
     assertEquals(blob("A's settings"), back.data().getString("encrypted_blob"));
   }
 
   // --- steps -----------------------------------------------------------------------------------
 
+  /** The session tokens of an account's two devices. */
+  record Devices(String laptop, String desktop) {
+  }
+
+  /** A new account ({@link Pairing#register}) with two devices paired, "Laptop A" and "Desktop B". */
+  static Devices laptopAndDesktop(String email) {
+    String cookie = Pairing.register(web.client(), email);
+    return new Devices(Pairing.pairDevice(web.client(), cookie, "Laptop A"),
+        Pairing.pairDevice(web.client(), cookie, "Desktop B"));
+  }
+
   /** The first row of {@code type}'s list of earlier versions, or null while there is none. */
   static WebElement firstRow(String type) {
-    List<WebElement> rows = browser.findElements(By.cssSelector("#history-" + type + " tbody tr[data-version]"));
+    List<WebElement> rows = web.browser().findElements(By.cssSelector("#history-" + type + " tbody tr[data-version]"));
     return rows.isEmpty() ? null : rows.get(0);
   }
 
@@ -189,20 +155,5 @@ class RevisionsBrowserTest {
     Response r = api.put("/api/sync/data/" + type, token, new JsonObject().put("encrypted_blob", blob(text))
         .put("nonce", Base64.getEncoder().encodeToString(new byte[12])));
     assertEquals(200, r.status, r.toString());
-  }
-
-  static void signIn(String email) {
-    browser.get(base + "/login");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin")));
-    browser.findElement(By.id("email")).sendKeys(email);
-    browser.findElement(By.id("password")).sendKeys(Pairing.passwordOf(email));
-    browser.findElement(By.id("signin-submit")).click();
-    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
-  }
-
-  static void assertNoCspViolation() {
-    List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
-        .filter(m -> m.contains("Content Security Policy")).toList();
-    assertEquals(List.of(), violations, "the dashboard breaks none of its CSP");
   }
 }

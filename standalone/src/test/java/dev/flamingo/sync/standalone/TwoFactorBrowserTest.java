@@ -1,27 +1,18 @@
 package dev.flamingo.sync.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flamingo.sync.common.config.Settings;
-import dev.flamingo.sync.testing.ApiClient;
 import dev.flamingo.sync.testing.ApiClient.Response;
-import dev.flamingo.sync.testing.TestCluster;
 import dev.flamingo.sync.testing.TotpCodes;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Two-factor sign-in in Chromium: Dashboard → Two-factor sign-in sets up an authenticator app (QR code, key, first
@@ -30,89 +21,48 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TwoFactorBrowserTest {
-  static OneBoxServer server;
-  static ApiClient client;
-  static String base;
-  static WebDriver browser;
-  static WebDriverWait wait;
-
-  @BeforeAll
-  static void start() throws Exception {
-    Chromium.require();
-    int port = TestCluster.freePort();
-    base = "http://localhost:" + port;
-    server = OneBoxServer.start(port, new JsonObject().put(Settings.PUBLIC_URL, base).put(Settings.GATEWAY_INSTANCES, 1));
-    client = server.api();
-    browser = Chromium.start(Path.of("target", "downloads"));
-    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension
+  static final BrowserSession web = BrowserSession.with(new JsonObject());
 
   @Test
   void enrollOnTheDashboardThenPairADeviceWithACode() throws Exception {
     String email = "totp-browser@example.com";
     String password = "a good password for totp";
-    browser.get(base + "/login");
-    visible("signin");
-    browser.findElement(By.id("email")).sendKeys(email);
-    browser.findElement(By.id("password")).sendKeys(password);
-    browser.findElement(By.id("register-submit")).click();
-    wait.until(ExpectedConditions.urlToBe(base + "/dashboard"));
+    web.signIn(email, password, "register-submit");
 
-    visible("tf-start");
-    browser.findElement(By.id("tf-start")).click();
-    visible("tf-enroll");
-    wait.until(d -> !d.findElement(By.id("tf-secret")).getAttribute("value").isEmpty());
-    assertTrue(browser.findElement(By.id("tf-qr")).getAttribute("src").startsWith("data:image/svg+xml;base64,"));
-    Chromium.shot(browser, "totp-enroll");
-    String secret = browser.findElement(By.id("tf-secret")).getAttribute("value");
+    web.visible("tf-start");
+    web.find("tf-start").click();
+    web.visible("tf-enroll");
+    web.until(d -> !d.findElement(By.id("tf-secret")).getAttribute("value").isEmpty());
+    assertTrue(web.find("tf-qr").getAttribute("src").startsWith("data:image/svg+xml;base64,"));
+    web.shot("totp-enroll");
+    String secret = web.find("tf-secret").getAttribute("value");
     TotpCodes.freshStep(5);
-    browser.findElement(By.id("tf-code")).sendKeys(TotpCodes.now(secret));
-    browser.findElement(By.cssSelector("#tf-enroll button[type=submit]")).click();
-    visible("tf-codes");
-    wait.until(d -> d.findElements(By.cssSelector("#tf-code-list li")).size() == 10);
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tf-state"), "On"));
-    Chromium.shot(browser, "totp-recovery-codes");
+    web.find("tf-code").sendKeys(TotpCodes.now(secret));
+    web.browser().findElement(By.cssSelector("#tf-enroll button[type=submit]")).click();
+    web.visible("tf-codes");
+    web.until(d -> d.findElements(By.cssSelector("#tf-code-list li")).size() == 10);
+    web.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tf-state"), "On"));
+    web.shot("totp-recovery-codes");
 
     // the app on another device starts the device flow; its login page asks for the code after the password
-    browser.manage().deleteAllCookies();
-    Response init = client.post("/api/sync/init", null, new JsonObject().put("device_name", "Phone").put("device_type", "desktop"));
+    web.browser().manage().deleteAllCookies();
+    Response init = web.client().post("/api/sync/init", null, new JsonObject().put("device_name", "Phone").put("device_type", "desktop"));
     String loginUrl = init.data().getString("login_url");
-    browser.get(loginUrl);
-    visible("signin");
-    browser.findElement(By.id("email")).sendKeys(email);
-    browser.findElement(By.id("password")).sendKeys(password);
-    browser.findElement(By.id("signin-submit")).click();
-    visible("second");
-    assertNull(browser.manage().getCookieNamed("flamingo_login"), "no login cookie before the second step");
-    Chromium.shot(browser, "totp-second-step");
+    web.browser().get(loginUrl);
+    web.submitSignIn(email, password, "signin-submit");
+    web.visible("second");
+    assertNull(web.browser().manage().getCookieNamed("flamingo_login"), "no login cookie before the second step");
+    web.shot("totp-second-step");
     TotpCodes.freshStep(31); // the enrollment took this step's code
-    browser.findElement(By.id("second-code")).sendKeys(TotpCodes.now(secret));
-    browser.findElement(By.id("second-submit")).click();
-    visible("authorize");
-    assertFalse(browser.findElement(By.id("confirm")).isDisplayed(), "the password of the sign-in step is reused");
-    Chromium.shot(browser, "totp-authorize");
-    browser.findElement(By.id("authorize-button")).click();
-    wait.until(ExpectedConditions.urlToBe(base + "/complete"));
-    Chromium.shot(browser, "totp-complete");
+    web.find("second-code").sendKeys(TotpCodes.now(secret));
+    web.find("second-submit").click();
+    web.authorizeWithoutThePasswordAgain("the password of the sign-in step is reused", "totp-authorize", "totp-complete");
 
     String temp = init.data().getString("temp_token");
-    Response token = client.post("/api/sync/token", null, new JsonObject().put("temp_token", temp));
+    Response token = web.client().post("/api/sync/token", null, new JsonObject().put("temp_token", temp));
     assertEquals(200, token.status, token.toString());
-    Response grant = client.get("/api/sync/key", token.data().getString("session_token"));
+    Response grant = web.client().get("/api/sync/key", token.data().getString("session_token"));
     assertEquals(200, grant.status, "the claim with the reused password gave the device its key grant: " + grant);
-  }
-
-  static void visible(String id) {
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
   }
 }
