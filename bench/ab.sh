@@ -7,7 +7,9 @@
 # Usage: bench/ab.sh JAR_A JAR_B [rounds] [seconds] [connections] [accounts]   (defaults 3 10 16 100)
 # The accounts are made once, through B. Needs wrk, psql, python3; the database it makes is dropped.
 # AB_PROFILE=DIR records with settings=profile instead (CPU samples, allocation by site; throughput drops) and
-# keeps each round's recording as DIR/<round>-<A|B>.jfr.
+# keeps each round's recording as DIR/<round>-<A|B>.jfr. AB_WARM=SECONDS sets the warm-up (default 10): the one JVM's
+# C2 compiler is still busy after 10 s of the mix (a third of the process's CPU in the next 20 s), so a CPU-per-request
+# comparison of the steady state wants AB_WARM=45.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/lib/harness.sh
@@ -49,7 +51,7 @@ for r in $(seq 1 "$rounds"); do
   if [ $(( r % 2 )) -eq 1 ]; then order="A B"; else order="B A"; fi
   for which in $order; do
     if [ "$which" = A ]; then start "$jar_a"; else start "$jar_b"; fi
-    mix 10 "$work/warm.wrk"
+    mix "${AB_WARM:-10}" "$work/warm.wrk"
     jcmd "${pid[server]}" JFR.start name=ab settings="$jfr_settings" filename="$work/ab.jfr" > /dev/null
     c0=$(python3 bench/report.py cpu "${pid[server]}")
     mix "$secs" "$work/run.wrk"
