@@ -7,7 +7,8 @@
 # Usage: bench/ab.sh JAR_A JAR_B [rounds] [seconds] [connections] [accounts]   (defaults 3 10 16 100)
 # The accounts are made once, through B. Needs wrk, psql, python3; the database it makes is dropped.
 # AB_PROFILE=DIR records with settings=profile instead (CPU samples, allocation by site; throughput drops) and
-# keeps each round's recording as DIR/<round>-<A|B>.jfr.
+# keeps each round's recording as DIR/<round>-<A|B>.jfr. AB_WARM=SECONDS sets the warm-up (default 10): the one JVM's
+# C2 compiler is still busy 10-30 s into the mix, so a CPU-per-request comparison of the steady state wants AB_WARM=30.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/lib/harness.sh
@@ -49,12 +50,16 @@ for r in $(seq 1 "$rounds"); do
   if [ $(( r % 2 )) -eq 1 ]; then order="A B"; else order="B A"; fi
   for which in $order; do
     if [ "$which" = A ]; then start "$jar_a"; else start "$jar_b"; fi
-    mix 10 "$work/warm.wrk"
+    # JFR first, then the warm-up: starting a recording makes the JVM compile its hot code again (a cold start's
+    # CPU for the next 15-30 s); the measured one, with the same settings, starts nothing new
+    jcmd "${pid[server]}" JFR.start name=warm settings="$jfr_settings" > /dev/null
+    mix "${AB_WARM:-10}" "$work/warm.wrk"
     jcmd "${pid[server]}" JFR.start name=ab settings="$jfr_settings" filename="$work/ab.jfr" > /dev/null
     c0=$(python3 bench/report.py cpu "${pid[server]}")
     mix "$secs" "$work/run.wrk"
     c1=$(python3 bench/report.py cpu "${pid[server]}")
     jcmd "${pid[server]}" JFR.stop name=ab > /dev/null
+    jcmd "${pid[server]}" JFR.stop name=warm > /dev/null
     read -r rps p50 p99 requests errors < <(python3 bench/report.py wrk "$work/run.wrk")
     jfr print --json --events jdk.ThreadAllocationStatistics,jdk.GarbageCollection "$work/ab.jfr" > "$work/ab.json"
     read -r bytes gc pauses full < <(python3 bench/report.py jfr "$work/ab.json" "$requests")

@@ -164,8 +164,12 @@ storm() {  # storm KEY URL LOGS...
 scenarios() {  # scenarios KEY LABEL WARM_MAX URL LOG...: the mix after a warm-up, app boot, the pairing storm
   local key=$1 label=$2 warm_max=$3 url=$4; shift 4
   log "$label: warm-up (up to $warm_max s), then the mix ${secs}s"
+  # the allocation recording's settings on before the warm-up: starting JFR makes the JVM compile its hot code again
+  # (15-30 s of a cold start's CPU), which the warm-up then absorbs instead of the measured mix
+  if [ "$key" = standalone ]; then jcmd "${server_pids[0]}" JFR.start name=prewarm settings=default >/dev/null || true; fi
   warm mix.lua "$warm_max" "$url"
   measure "mix-$key" mix.lua "$secs" "$url"
+  if [ "$key" = standalone ]; then jcmd "${server_pids[0]}" JFR.stop name=prewarm >/dev/null || true; fi
   log "$label: app boot ${ssecs}s"
   measure "boot-$key" boot.lua "$ssecs" "$url"
   log "$label: pairing storm ${ssecs}s, $storm_workers in parallel"
