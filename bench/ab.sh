@@ -9,6 +9,7 @@
 # AB_PROFILE=DIR records with settings=profile instead (CPU samples, allocation by site; throughput drops) and
 # keeps each round's recording as DIR/<round>-<A|B>.jfr. AB_WARM=SECONDS sets the warm-up (default 10): the one JVM's
 # C2 compiler is still busy 10-30 s into the mix, so a CPU-per-request comparison of the steady state wants AB_WARM=30.
+# AB_ENV_A / AB_ENV_B: settings for one side only, e.g. the same jar twice with AB_ENV_A=FLAMINGO_REVISIONS_KEEP=0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/lib/harness.sh
@@ -28,11 +29,12 @@ jwt=$(openssl rand -hex 32); kek=$(openssl rand -base64 32)
 tokens=$work/tokens
 jfr_settings=default
 if [ -n "${AB_PROFILE:-}" ]; then jfr_settings=profile; fi
-start() {  # start JAR
+start() {  # start JAR [NAME=VALUE ...]: extra settings for this side (AB_ENV_A / AB_ENV_B)
+  local jar=$1; shift
   # shellcheck disable=SC2086
-  env FLAMINGO_DB_URL="postgresql://postgres@127.0.0.1:5432/$db" FLAMINGO_JWT_SECRET="$jwt" FLAMINGO_KEK="$kek" \
+  env "$@" FLAMINGO_DB_URL="postgresql://postgres@127.0.0.1:5432/$db" FLAMINGO_JWT_SECRET="$jwt" FLAMINGO_KEK="$kek" \
     FLAMINGO_SECRETS_DIR="$work/secrets" "${unlimited_rates[@]}" FLAMINGO_HTTP_PORT="$http" FLAMINGO_PUBLIC_URL="$base" \
-    java $default_java_opts -jar "$1" >> "$work/server.log" 2>&1 &
+    java $default_java_opts -jar "$jar" >> "$work/server.log" 2>&1 &
   pid[server]=$!
   await "$base/health/ready" 120 "${pid[server]}"
 }
@@ -49,7 +51,8 @@ psql -q -h 127.0.0.1 -U postgres -c "vacuum analyze" "$db"
 for r in $(seq 1 "$rounds"); do
   if [ $(( r % 2 )) -eq 1 ]; then order="A B"; else order="B A"; fi
   for which in $order; do
-    if [ "$which" = A ]; then start "$jar_a"; else start "$jar_b"; fi
+    # shellcheck disable=SC2086
+    if [ "$which" = A ]; then start "$jar_a" ${AB_ENV_A:-}; else start "$jar_b" ${AB_ENV_B:-}; fi
     # JFR first, then the warm-up: starting a recording makes the JVM compile its hot code again (a cold start's
     # CPU for the next 15-30 s); the measured one, with the same settings, starts nothing new
     jcmd "${pid[server]}" JFR.start name=warm settings="$jfr_settings" > /dev/null

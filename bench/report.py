@@ -199,8 +199,9 @@ def table(rows_path, meta_path):
     cl = f("mix-cluster", 2)
     if one and cl:
         out.append("")
-        out.append(f"Cluster ÷ one JVM: **{float(cl) / float(one):.3f}** (target ≥ 0.75). "
-                   f"One JVM ÷ pgbench: **{float(one) / float(pg):.3f}** (target ≥ 0.60)." if pg else "")
+        out.append(f"Cluster ÷ one JVM: **{float(cl) / float(one):.3f}** (target ≥ 0.85, issue 25). "
+                   f"One JVM ÷ pgbench: **{float(one) / float(pg):.3f}** (issue 11's 0.60 is beyond any Vert.x server here: "
+                   f"the yardstick is the bare server below)." if pg else "")
     bare = f("mix-bare", 2)
     if one and bare:
         out.append("")
