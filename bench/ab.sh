@@ -16,7 +16,6 @@ cd "$(dirname "$0")/.."
 harness_init ab
 jar_a=$(realpath "$1"); jar_b=$(realpath "$2")
 rounds=${3:-3}; secs=${4:-10}; conns=${5:-16}; accounts=${6:-100}
-default_java_opts="-Xms64m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=128m -XX:+UseG1GC"
 work=$(mktemp -d /tmp/flamingo-ab.XXXXXX)
 db=flamingo_ab_$$
 dbs=("$db")
@@ -34,7 +33,7 @@ start() {  # start JAR [NAME=VALUE ...]: extra settings for this side (AB_ENV_A 
   # shellcheck disable=SC2086
   env "$@" FLAMINGO_DB_URL="postgresql://postgres@127.0.0.1:5432/$db" FLAMINGO_JWT_SECRET="$jwt" FLAMINGO_KEK="$kek" \
     FLAMINGO_SECRETS_DIR="$work/secrets" "${unlimited_rates[@]}" FLAMINGO_HTTP_PORT="$http" FLAMINGO_PUBLIC_URL="$base" \
-    java $default_java_opts -jar "$jar" >> "$work/server.log" 2>&1 &
+    java $standalone_java_opts -jar "$jar" >> "$work/server.log" 2>&1 &
   pid[server]=$!
   await "$base/health/ready" 120 "${pid[server]}"
 }

@@ -12,8 +12,6 @@ cd "$(dirname "$0")/.."
 harness_init gc-storm
 accounts=${1:-100}; secs=${2:-20}
 jar=${3:-standalone/target/standalone-0.1.0-SNAPSHOT-fat.jar}
-# keep in step with bin/standalone's defaults
-default_java_opts="-Xms64m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=128m -XX:+UseG1GC"
 work=$(mktemp -d /tmp/flamingo-gc.XXXXXX)
 db=flamingo_gc_$$
 dbs=("$db")
@@ -27,7 +25,7 @@ log "one JVM ($jar) with the default options and -Xlog:gc*"
 env FLAMINGO_DB_URL="postgresql://postgres@127.0.0.1:5432/$db" FLAMINGO_JWT_SECRET="$(openssl rand -hex 32)" \
   FLAMINGO_KEK="$(openssl rand -base64 32)" FLAMINGO_SECRETS_DIR="$work/secrets" "${unlimited_rates[@]}" \
   FLAMINGO_HTTP_PORT="$http" FLAMINGO_PUBLIC_URL="$base" \
-  java $default_java_opts "-Xlog:gc*,gc+humongous=debug:file=$work/gc.log:uptime" -jar "$jar" > "$work/server.log" 2>&1 &
+  java $standalone_java_opts "-Xlog:gc*,gc+humongous=debug:file=$work/gc.log:uptime" -jar "$jar" > "$work/server.log" 2>&1 &
 pid[server]=$!
 await "$base/health/ready" 120 "${pid[server]}"
 mark() { wc -l < "$work/gc.log"; }

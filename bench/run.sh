@@ -31,8 +31,7 @@ ssecs=$(( secs / 2 > 5 ? secs / 2 : 5 ))   # app boot, pairing storm and the sca
 cores=$(nproc)
 storm_workers=$(( cores * 2 ))
 pgdir=${BENCH_PGBENCH_DIR:-bench/pgbench}
-# keep in step with bin/standalone's defaults
-node_opts=${BENCH_NODE_JAVA_OPTS:-"-Xms64m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=128m -XX:+UseG1GC"}
+node_opts=${BENCH_NODE_JAVA_OPTS:-$standalone_java_opts}   # the cluster's nodes as the one JVM
 
 for tool in wrk pgbench psql curl openssl python3 java; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk postgresql-client postgresql-contrib curl openssl)" >&2; exit 2; }

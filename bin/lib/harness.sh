@@ -12,6 +12,10 @@ hazelcast_opens=(--add-modules java.se --add-exports java.base/jdk.internal.ref=
   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
   -Dhazelcast.logging.type=slf4j -Dvertx.logger-delegate-factory-class-name=io.vertx.core.logging.SLF4JLogDelegateFactory)
+# bin/standalone's JVM defaults, read off the script itself (the one place they are written): the one JVM of the
+# bench scripts runs as a newcomer's would
+standalone_java_opts=$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' bin/standalone)
+[ -n "$standalone_java_opts" ] || { echo "harness: no default_java_opts line in bin/standalone" >&2; exit 2; }
 # the rate limits out of the way: the scripts register and pair many accounts from one address
 unlimited_rates=(FLAMINGO_RATE_LIMIT_REGISTER=1000000/60 FLAMINGO_RATE_LIMIT_INIT=1000000/60
   FLAMINGO_RATE_LIMIT_TOKEN=1000000/60 FLAMINGO_RATE_LIMIT_LOGIN=1000000/60 FLAMINGO_RATE_LIMIT_LOGIN_EMAIL=1000000/60)
